@@ -1,0 +1,264 @@
+/**
+ * Configuration: one pure loader, `loadConfig({ flags, env, file })`, with the precedence
+ * flag > environment > docintel.config.json > default. Every setting is declared once in SETTINGS,
+ * which also drives `--help`, the README table and validation messages.
+ */
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import { DocintelError } from './errors.js';
+
+type Kind = 'string' | 'url' | 'integer' | 'enum' | 'list' | 'boolean';
+
+export interface SettingSpec {
+  /** Key in the config object and in docintel.config.json. */
+  key: string;
+  /** Command-line flag without the leading dashes. */
+  flag: string;
+  /** Environment variable. */
+  env: string;
+  kind: Kind;
+  /** For enums. */
+  values?: readonly string[];
+  /** For integers. */
+  min?: number;
+  max?: number;
+  /** Default as shown in --help; `undefined` means unset. */
+  defaultText: string;
+  description: string;
+}
+
+const cores = Math.max(1, availableParallelism());
+
+export const SETTINGS = [
+  { key: 'databaseUrl', flag: 'database-url', env: 'DATABASE_URL', kind: 'url', defaultText: '(unset: embedded PGlite)', description: 'PostgreSQL connection URL (postgres://user:pass@host:5432/db); needs the pgvector extension.' },
+  { key: 'dataDir', flag: 'data-dir', env: 'DOCINTEL_DATA_DIR', kind: 'string', defaultText: './.docintel/db', description: 'Directory of the embedded PGlite database, used when no database URL is set.' },
+  { key: 'extractor', flag: 'extractor', env: 'DOCINTEL_EXTRACTOR', kind: 'enum', values: ['offline', 'ollama'], defaultText: 'offline', description: 'Field extraction: offline rules and QR codes, or Ollama vision model on top of them.' },
+  { key: 'embedder', flag: 'embedder', env: 'DOCINTEL_EMBEDDER', kind: 'enum', values: ['hash', 'ollama'], defaultText: 'hash', description: 'Embeddings for `ask`: offline hashed character n-grams, or an Ollama embedding model.' },
+  { key: 'ollamaHost', flag: 'ollama-host', env: 'OLLAMA_HOST', kind: 'url', defaultText: 'http://127.0.0.1:11434', description: 'Ollama server address.' },
+  { key: 'visionModel', flag: 'vision-model', env: 'DOCINTEL_VISION_MODEL', kind: 'string', defaultText: 'qwen2.5vl:7b', description: 'Ollama vision model for receipts and site photos.' },
+  { key: 'embeddingModel', flag: 'embedding-model', env: 'DOCINTEL_EMBEDDING_MODEL', kind: 'string', defaultText: 'bge-m3', description: 'Ollama embedding model (with --embedder ollama).' },
+  { key: 'chatModel', flag: 'chat-model', env: 'DOCINTEL_CHAT_MODEL', kind: 'string', defaultText: 'qwen2.5:7b', description: 'Ollama chat model that writes `ask` answers.' },
+  { key: 'ollamaTimeoutMs', flag: 'ollama-timeout-ms', env: 'DOCINTEL_OLLAMA_TIMEOUT_MS', kind: 'integer', min: 1000, max: 3_600_000, defaultText: '180000', description: 'Timeout of one Ollama call in milliseconds.' },
+  { key: 'ollamaRetries', flag: 'ollama-retries', env: 'DOCINTEL_OLLAMA_RETRIES', kind: 'integer', min: 0, max: 10, defaultText: '2', description: 'Retries of a failed Ollama call (with backoff).' },
+  { key: 'llmConcurrency', flag: 'llm-concurrency', env: 'DOCINTEL_LLM_CONCURRENCY', kind: 'integer', min: 1, max: 64, defaultText: '1', description: 'Ollama calls in flight at once.' },
+  { key: 'ocrLanguages', flag: 'ocr-languages', env: 'DOCINTEL_OCR_LANGUAGES', kind: 'list', values: ['eng', 'chi_tra'], defaultText: 'eng+chi_tra', description: 'OCR languages in order, joined with + (language data ships in npm packages).' },
+  { key: 'ocrWorkers', flag: 'ocr-workers', env: 'DOCINTEL_OCR_WORKERS', kind: 'integer', min: 1, max: 64, defaultText: `${cores} (cores)`, description: 'OCR worker threads.' },
+  { key: 'maxAttempts', flag: 'max-attempts', env: 'DOCINTEL_MAX_ATTEMPTS', kind: 'integer', min: 1, max: 100, defaultText: '3', description: 'Runs that may try a failing document before it is left failed until `docintel retry`.' },
+  { key: 'maxPages', flag: 'max-pages', env: 'DOCINTEL_MAX_PAGES', kind: 'integer', min: 1, max: 10_000, defaultText: '50', description: 'Largest number of pages read from one PDF or TIFF.' },
+  { key: 'maxFileMb', flag: 'max-file-mb', env: 'DOCINTEL_MAX_FILE_MB', kind: 'integer', min: 1, max: 10_000, defaultText: '200', description: 'Largest file accepted, in MiB.' },
+  { key: 'maxImageMegapixels', flag: 'max-image-megapixels', env: 'DOCINTEL_MAX_IMAGE_MEGAPIXELS', kind: 'integer', min: 1, max: 2_000, defaultText: '100', description: 'Largest decoded image accepted (decompression-bomb guard), in megapixels.' },
+  { key: 'pdfPasswords', flag: 'pdf-password', env: 'DOCINTEL_PDF_PASSWORDS', kind: 'list', defaultText: '(none)', description: 'Passwords tried on encrypted PDFs after the empty one (env: comma-separated; flag: repeatable).' },
+  { key: 'settleSeconds', flag: 'settle-seconds', env: 'DOCINTEL_SETTLE_SECONDS', kind: 'integer', min: 0, max: 3600, defaultText: '2', description: 'A file modified this recently is treated as still being written and left for the next run.' },
+  { key: 'logFormat', flag: 'log-format', env: 'DOCINTEL_LOG_FORMAT', kind: 'enum', values: ['auto', 'pretty', 'json'], defaultText: 'auto', description: 'Progress output: a progress bar on a terminal, JSON lines otherwise (auto).' },
+  { key: 'minYear', flag: 'min-year', env: 'DOCINTEL_MIN_YEAR', kind: 'integer', min: 1900, max: 2100, defaultText: '2000', description: 'Receipt dates before this year are flagged for review.' },
+] as const satisfies readonly SettingSpec[];
+
+export type SettingKey = (typeof SETTINGS)[number]['key'];
+
+const ConfigSchema = z.object({
+  databaseUrl: z.string().optional(),
+  dataDir: z.string().min(1),
+  extractor: z.enum(['offline', 'ollama']),
+  embedder: z.enum(['hash', 'ollama']),
+  ollamaHost: z.string().min(1),
+  visionModel: z.string().min(1),
+  embeddingModel: z.string().min(1),
+  chatModel: z.string().min(1),
+  ollamaTimeoutMs: z.number().int(),
+  ollamaRetries: z.number().int(),
+  llmConcurrency: z.number().int(),
+  ocrLanguages: z.array(z.enum(['eng', 'chi_tra'])).min(1),
+  ocrWorkers: z.number().int(),
+  maxAttempts: z.number().int(),
+  maxPages: z.number().int(),
+  maxFileMb: z.number().int(),
+  maxImageMegapixels: z.number().int(),
+  pdfPasswords: z.array(z.string()),
+  settleSeconds: z.number().int(),
+  logFormat: z.enum(['auto', 'pretty', 'json']),
+  minYear: z.number().int(),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export const DEFAULTS: Config = {
+  databaseUrl: undefined,
+  dataDir: './.docintel/db',
+  extractor: 'offline',
+  embedder: 'hash',
+  ollamaHost: 'http://127.0.0.1:11434',
+  visionModel: 'qwen2.5vl:7b',
+  embeddingModel: 'bge-m3',
+  chatModel: 'qwen2.5:7b',
+  ollamaTimeoutMs: 180_000,
+  ollamaRetries: 2,
+  llmConcurrency: 1,
+  ocrLanguages: ['eng', 'chi_tra'],
+  ocrWorkers: cores,
+  maxAttempts: 3,
+  maxPages: 50,
+  maxFileMb: 200,
+  maxImageMegapixels: 100,
+  pdfPasswords: [],
+  settleSeconds: 2,
+  logFormat: 'auto',
+  minYear: 2000,
+};
+
+export type ConfigSource = 'flag' | 'env' | 'file' | 'default';
+
+export interface LoadConfigInput {
+  /** Parsed command-line values keyed by flag name (strings, or string[] for repeatable flags). */
+  flags?: Record<string, string | string[] | boolean | undefined>;
+  env?: Record<string, string | undefined>;
+  /** Parsed docintel.config.json (already JSON.parse'd), keyed by setting key. */
+  file?: unknown;
+  /** Name of the config file, for messages. */
+  fileName?: string;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** Where each setting's value came from (for doctor and debugging). */
+  sources: Record<SettingKey, ConfigSource>;
+}
+
+/** Accepts `host:port`, `host` or a full URL, as Ollama itself does for OLLAMA_HOST. */
+export function normaliseOllamaHost(value: string): string {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+  const url = new URL(withScheme);
+  if (!url.port && url.protocol === 'http:' && !/:\d+$/.test(value.replace(/\/+$/, ''))) url.port = '11434';
+  return url.toString().replace(/\/+$/, '');
+}
+
+function invalid(spec: SettingSpec, origin: string, value: unknown, why: string): DocintelError {
+  return new DocintelError(
+    'CONFIG_INVALID',
+    `Invalid ${spec.key} (${origin}): ${JSON.stringify(value)} ${why}`,
+    { hint: `${spec.description} Default: ${spec.defaultText}. See \`docintel --help\`.`, details: { setting: spec.key, origin, value } },
+  );
+}
+
+function originOf(spec: SettingSpec, source: ConfigSource, fileName: string): string {
+  switch (source) {
+    case 'flag':
+      return `flag --${spec.flag}`;
+    case 'env':
+      return `environment ${spec.env}`;
+    case 'file':
+      return `${fileName} "${spec.key}"`;
+    default:
+      return 'default';
+  }
+}
+
+/** Converts one raw value (string from flag/env, or JSON from the file) to the setting's type. */
+function coerce(spec: SettingSpec, raw: unknown, origin: string): unknown {
+  switch (spec.kind) {
+    case 'integer': {
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : NaN;
+      if (!Number.isInteger(n)) throw invalid(spec, origin, raw, 'is not a whole number');
+      if (spec.min !== undefined && n < spec.min) throw invalid(spec, origin, raw, `is below the minimum ${spec.min}`);
+      if (spec.max !== undefined && n > spec.max) throw invalid(spec, origin, raw, `is above the maximum ${spec.max}`);
+      return n;
+    }
+    case 'enum': {
+      if (typeof raw !== 'string' || !spec.values?.includes(raw)) {
+        throw invalid(spec, origin, raw, `is not one of ${spec.values?.join(', ')}`);
+      }
+      return raw;
+    }
+    case 'list': {
+      let items: string[];
+      if (Array.isArray(raw)) items = raw.map(String);
+      else if (typeof raw === 'string') items = raw.split(spec.key === 'ocrLanguages' ? /[+,]/ : /,/);
+      else throw invalid(spec, origin, raw, 'is not a list');
+      items = items.map((item) => item.trim()).filter((item) => item.length > 0);
+      if (spec.values) {
+        const bad = items.find((item) => !spec.values?.includes(item));
+        if (bad !== undefined) throw invalid(spec, origin, raw, `contains ${JSON.stringify(bad)}, not one of ${spec.values.join(', ')}`);
+        if (items.length === 0) throw invalid(spec, origin, raw, 'is empty');
+      }
+      return items;
+    }
+    case 'url': {
+      if (typeof raw !== 'string' || raw.trim() === '') throw invalid(spec, origin, raw, 'is not a URL');
+      if (spec.key === 'ollamaHost') {
+        try {
+          return normaliseOllamaHost(raw.trim());
+        } catch {
+          throw invalid(spec, origin, raw, 'is not a host, host:port or URL');
+        }
+      }
+      let url: URL;
+      try {
+        url = new URL(raw.trim());
+      } catch {
+        throw invalid(spec, origin, '<redacted>', 'is not a URL (expected postgres://user:pass@host:5432/db)');
+      }
+      if (spec.key === 'databaseUrl' && !['postgres:', 'postgresql:'].includes(url.protocol)) {
+        throw invalid(spec, origin, url.protocol, 'is not a postgres:// or postgresql:// URL');
+      }
+      return raw.trim();
+    }
+    case 'boolean': {
+      if (typeof raw === 'boolean') return raw;
+      if (raw === 'true' || raw === '1') return true;
+      if (raw === 'false' || raw === '0') return false;
+      throw invalid(spec, origin, raw, 'is not true or false');
+    }
+    default: {
+      if (typeof raw !== 'string' || raw.length === 0) throw invalid(spec, origin, raw, 'is not a non-empty string');
+      return raw;
+    }
+  }
+}
+
+const FileSchema = z.record(z.string(), z.unknown());
+
+/** Pure: the same input always gives the same config or the same error. */
+export function loadConfig(input: LoadConfigInput = {}): LoadedConfig {
+  const flags = input.flags ?? {};
+  const env = input.env ?? {};
+  const fileName = input.fileName ?? 'docintel.config.json';
+  let file: Record<string, unknown> = {};
+  if (input.file !== undefined) {
+    const parsed = FileSchema.safeParse(input.file);
+    if (!parsed.success) {
+      throw new DocintelError('CONFIG_FILE_INVALID', `${fileName} must hold a JSON object of settings`, {
+        hint: 'Example: { "extractor": "offline", "ocrWorkers": 2 }',
+      });
+    }
+    file = parsed.data;
+    const known = new Set<string>(SETTINGS.map((s) => s.key));
+    const unknown = Object.keys(file).filter((key) => !known.has(key));
+    if (unknown.length > 0) {
+      throw new DocintelError('CONFIG_FILE_INVALID', `${fileName} has unknown setting(s): ${unknown.join(', ')}`, {
+        hint: `Known settings: ${[...known].join(', ')}.`,
+      });
+    }
+  }
+
+  const values: Record<string, unknown> = { ...DEFAULTS };
+  const sources = {} as Record<SettingKey, ConfigSource>;
+  for (const spec of SETTINGS as readonly SettingSpec[]) {
+    const candidates: [ConfigSource, unknown][] = [
+      ['flag', flags[spec.flag]],
+      ['env', env[spec.env] === '' ? undefined : env[spec.env]],
+      ['file', file[spec.key]],
+    ];
+    const chosen = candidates.find(([, value]) => value !== undefined && !(Array.isArray(value) && value.length === 0));
+    if (chosen) {
+      values[spec.key] = coerce(spec, chosen[1], originOf(spec, chosen[0], fileName));
+      sources[spec.key as SettingKey] = chosen[0];
+    } else {
+      sources[spec.key as SettingKey] = 'default';
+    }
+  }
+  const result = ConfigSchema.safeParse(values);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new DocintelError('CONFIG_INVALID', `Invalid configuration: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return { config: result.data, sources };
+}

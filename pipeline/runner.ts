@@ -1,0 +1,367 @@
+/**
+ * The nightly run: discover -> register -> (per document) preprocess -> read -> commit.
+ *
+ * Phase 1 streams the folder and registers every file by content hash; the database becomes the queue.
+ * Phase 2 claims documents from that queue in small batches and processes them with bounded
+ * concurrency. Each document's results are committed in one transaction, so a kill -9 at any point
+ * leaves every document either untouched, or fully written with its stage; the next run picks up the
+ * rest. Per-document failures are recorded and the run carries on; only run-level problems (the
+ * database going away, the lock held by another run) stop it.
+ */
+import { hostname } from 'node:os';
+import { basename } from 'node:path';
+import type { OcrPool } from '../extractors/ocr/tesseract-pool.js';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { detectFileType, mimeOf } from './detect-type.js';
+import { decodePath, discoverFiles, type DiscoveredFile } from './discover.js';
+import { DocintelError, isDocintelError, toDocintelError, type ErrorCode } from './errors.js';
+import { hashFile } from './hash.js';
+import type { ProgressSink } from './progress.js';
+import { withRunLock } from './run-lock.js';
+import { fileError, loadFile } from './stages/load-file.js';
+import { preprocess } from './stages/preprocess.js';
+import { readPages } from './stages/read.js';
+import {
+  claimDocuments,
+  findPath,
+  markDone,
+  markFailed,
+  pathsOf,
+  registerDocument,
+  releaseClaim,
+  requeueAbandoned,
+  savePages,
+  setDocumentFacts,
+  storedPages,
+  touchPath,
+  type DocumentRow,
+  type Stage,
+} from './store/documents.js';
+
+export interface RunOptions {
+  /** The inbox to walk; without it only the queue in the database is processed (`docintel retry`). */
+  folder?: string;
+  /** Also retry documents that used up their attempts. */
+  retryFailed?: boolean;
+  /** Stop claiming new documents when aborted (SIGINT/SIGTERM); documents in flight finish. */
+  signal?: AbortSignal;
+}
+
+export interface RunDeps {
+  db: Database;
+  config: Config;
+  progress: ProgressSink;
+  /** Creates the OCR pool on first use; the runner terminates it at the end. */
+  createOcr: () => Promise<OcrPool>;
+  version: string;
+}
+
+export interface FailedDocument {
+  documentId: number;
+  path: string;
+  stage: string;
+  code: string;
+  message: string;
+  attempts: number;
+  /** No attempts left: stays failed until `docintel retry`. */
+  final: boolean;
+}
+
+export interface RunSummary {
+  runId: number;
+  folder: string | null;
+  status: 'finished' | 'interrupted' | 'failed';
+  startedAt: string;
+  finishedAt: string;
+  wallMs: number;
+  files: {
+    seen: number;
+    new: number;
+    /** Same path, same size and mtime as last time: not read again. */
+    unchanged: number;
+    /** New path (copy or rename) of content already registered. */
+    duplicate: number;
+    /** Content changed at a known path, or a known path not yet done: hashed again. */
+    rehashed: number;
+    skipped: Record<string, number>;
+  };
+  documents: {
+    queued: number;
+    done: number;
+    failed: number;
+    failedByCode: Record<string, number>;
+    /** Failed in earlier runs with no attempts left (not retried; see `docintel retry`). */
+    leftFailed: number;
+  };
+  stageMs: Record<string, number>;
+  failures: FailedDocument[];
+  runError?: { code: string; message: string; hint?: string };
+}
+
+/** How long a 'processing' claim may stand before another run takes it over (the worker died). */
+const STALE_CLAIM_MS = 30 * 60 * 1000;
+const BATCH = 8;
+
+function increment(map: Record<string, number>, key: string, by = 1): void {
+  map[key] = (map[key] ?? 0) + by;
+}
+
+export async function runFolder(options: RunOptions, deps: RunDeps): Promise<RunSummary> {
+  const { db, config, progress } = deps;
+  await migrate(db);
+  return withRunLock(db, async () => {
+    // Runs left 'running' by a process that died can no longer be running: we hold the lock.
+    await db.query(`UPDATE runs SET status = 'interrupted', finished_at = now() WHERE status = 'running'`);
+    await requeueAbandoned(db);
+    const started = new Date();
+    const run = await db.query<{ id: number }>(
+      `INSERT INTO runs (host, pid, folder, options, version) VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING id`,
+      [hostname(), process.pid, options.folder ?? null, JSON.stringify({ retryFailed: !!options.retryFailed, extractor: config.extractor }), deps.version],
+    );
+    const runId = run.rows[0]!.id;
+    progress.emit({ type: 'run-started', runId, folder: options.folder ?? '(queue only)' });
+    const summary: RunSummary = {
+      runId,
+      folder: options.folder ?? null,
+      status: 'finished',
+      startedAt: started.toISOString(),
+      finishedAt: '',
+      wallMs: 0,
+      files: { seen: 0, new: 0, unchanged: 0, duplicate: 0, rehashed: 0, skipped: {} },
+      documents: { queued: 0, done: 0, failed: 0, failedByCode: {}, leftFailed: 0 },
+      stageMs: {},
+      failures: [],
+    };
+    let ocr: Promise<OcrPool> | undefined;
+    const getOcr = () => (ocr ??= deps.createOcr());
+    try {
+      if (options.folder !== undefined) await registerFolder(options.folder, options, deps, runId, summary);
+      if (!options.signal?.aborted) await processQueue(options, deps, runId, summary, getOcr);
+      if (options.signal?.aborted) summary.status = 'interrupted';
+    } catch (error) {
+      summary.status = 'failed';
+      const failure = toDocintelError(error);
+      summary.runError = { code: failure.code, message: failure.message, ...(failure.hint ? { hint: failure.hint } : {}) };
+      throw Object.assign(failure, { summary });
+    } finally {
+      if (ocr) await (await ocr.catch(() => undefined))?.terminate();
+      const left = await db
+        .query<{ n: number }>(`SELECT count(*)::int AS n FROM documents WHERE status = 'failed' AND attempts >= $1`, [config.maxAttempts])
+        .catch(() => ({ rows: [{ n: 0 }] }));
+      summary.documents.leftFailed = Math.max(0, (left.rows[0]?.n ?? 0) - summary.failures.filter((f) => f.final).length);
+      const finished = new Date();
+      summary.finishedAt = finished.toISOString();
+      summary.wallMs = finished.getTime() - started.getTime();
+      await db
+        .query(`UPDATE runs SET finished_at = now(), status = $2, counts = $3::jsonb WHERE id = $1`, [
+          runId,
+          summary.status,
+          JSON.stringify({ files: summary.files, documents: summary.documents, stageMs: summary.stageMs }),
+        ])
+        .catch(() => {}); // the database may be what failed; the summary still reaches the operator
+      progress.emit({ type: 'run-finished', runId, status: summary.status });
+    }
+    return summary;
+  });
+}
+
+/** Phase 1: stream the folder and register what is new or changed. */
+async function registerFolder(folder: string, options: RunOptions, deps: RunDeps, runId: number, summary: RunSummary): Promise<void> {
+  const { db, config, progress } = deps;
+  const files = discoverFiles(folder, {
+    settleMs: config.settleSeconds * 1000,
+    onSkip: (path, reason, detail) => {
+      increment(summary.files.skipped, reason);
+      progress.emit({ type: 'skipped', path, reason, ...(detail ? { detail } : {}) });
+    },
+  });
+  for await (const file of files) {
+    if (options.signal?.aborted) return;
+    summary.files.seen++;
+    const known = await findPath(db, file.path);
+    if (known && known.size_bytes === file.size && known.mtime_ms === file.mtimeMs) {
+      summary.files.unchanged++;
+      await touchPath(db, file.path);
+      progress.emit({ type: 'skipped', path: file.path, reason: 'unchanged' });
+      continue;
+    }
+    if (known) summary.files.rehashed++;
+    await registerFile(file, deps, runId, summary);
+  }
+  progress.emit({ type: 'discovered', total: summary.files.seen });
+}
+
+async function registerFile(file: DiscoveredFile, deps: RunDeps, runId: number, summary: RunSummary): Promise<void> {
+  const { db, progress } = deps;
+  let hashed;
+  try {
+    hashed = await hashFile(file.pathBytes);
+  } catch (error) {
+    // Unreadable or vanished before registration: there is no document to record it on yet (no
+    // hash), so it is reported in the run summary and tried again next run.
+    const failure = fileError(error, file.path);
+    increment(summary.files.skipped, failure.code === 'FILE_VANISHED' ? 'vanished' : 'unreadable');
+    progress.emit({ type: 'skipped', path: file.path, reason: failure.code, detail: failure.message });
+    return;
+  }
+  const type = detectFileType(hashed.head);
+  const { documentId, isNew } = await db.transaction((tx) =>
+    registerDocument(tx, {
+      sha256: hashed.sha256,
+      path: file.path,
+      pathIsEscaped: file.pathIsEscaped,
+      fileName: basename(file.path),
+      size: hashed.size,
+      mtimeMs: file.mtimeMs,
+      mime: type ? mimeOf(type) : null,
+      fileType: type ?? null,
+      runId,
+    }),
+  );
+  if (isNew) summary.files.new++;
+  else summary.files.duplicate++;
+  progress.emit({ type: 'registered', path: file.path, documentId, isNew });
+}
+
+/** Phase 2: claim and process documents with bounded concurrency until the queue is empty. */
+async function processQueue(
+  options: RunOptions,
+  deps: RunDeps,
+  runId: number,
+  summary: RunSummary,
+  getOcr: () => Promise<OcrPool>,
+): Promise<void> {
+  const { db, config, progress } = deps;
+  const queued = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM documents
+     WHERE status IN ('pending', 'processing') OR (status = 'failed' AND ($1::boolean OR attempts < $2))`,
+    [!!options.retryFailed, config.maxAttempts],
+  );
+  summary.documents.queued = queued.rows[0]?.n ?? 0;
+  progress.emit({ type: 'queue', total: summary.documents.queued });
+  if (summary.documents.queued === 0) return;
+
+  const worker = `${hostname()}:${process.pid}:${runId}`;
+  const concurrency = Math.max(1, config.ocrWorkers);
+  const seen = new Set<number>();
+  let runError: unknown;
+  const inFlight = new Set<Promise<void>>();
+  let buffer: DocumentRow[] = [];
+  let exhausted = false;
+
+  const next = async (): Promise<DocumentRow | undefined> => {
+    if (buffer.length === 0 && !exhausted) {
+      const claimed = await claimDocuments(db, {
+        worker,
+        runId,
+        limit: BATCH,
+        maxAttempts: config.maxAttempts,
+        retryFailed: !!options.retryFailed,
+        staleAfterMs: STALE_CLAIM_MS,
+      });
+      // The claim query never returns a document this run already failed, so `seen` is only a guard.
+      buffer = claimed.filter((doc) => !seen.has(doc.id));
+      if (buffer.length === 0) exhausted = true;
+    }
+    return buffer.shift();
+  };
+
+  const releaseUnstarted = async () => {
+    for (const doc of buffer.splice(0)) await releaseClaim(db, doc.id).catch(() => {});
+  };
+
+  while (!runError) {
+    if (options.signal?.aborted) break;
+    while (inFlight.size >= concurrency) await Promise.race(inFlight);
+    if (runError || options.signal?.aborted) break;
+    let doc: DocumentRow | undefined;
+    try {
+      doc = await next();
+    } catch (error) {
+      runError = error;
+      break;
+    }
+    if (!doc) break;
+    seen.add(doc.id);
+    const task = processDocument(doc, deps, summary, getOcr).catch((error: unknown) => {
+      runError ??= error;
+    });
+    const tracked = task.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  }
+  await Promise.all(inFlight);
+  await releaseUnstarted();
+  if (runError) throw runError;
+}
+
+/** Errors that mean the run cannot go on (the database went away), as opposed to a bad document. */
+function isRunLevel(error: unknown): boolean {
+  return isDocintelError(error) && (error.code === 'DB_UNREACHABLE' || error.code === 'DB_QUERY_FAILED');
+}
+
+async function processDocument(doc: DocumentRow, deps: RunDeps, summary: RunSummary, getOcr: () => Promise<OcrPool>): Promise<void> {
+  const { db, config, progress } = deps;
+  const startedAt = performance.now();
+  let stage: Stage = 'preprocess';
+  let path = doc.original_path;
+  const timed = async <T>(name: Stage, fn: () => Promise<T>): Promise<T> => {
+    stage = name;
+    progress.emit({ type: 'stage', documentId: doc.id, stage: name });
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      increment(summary.stageMs, name, Math.round(performance.now() - t0));
+    }
+  };
+  progress.emit({ type: 'document-started', documentId: doc.id, path, attempt: doc.attempts });
+  try {
+    // Text already stored by an earlier run (interrupted before a later stage) is reused, not re-OCRed.
+    let pages = await storedPages(db, doc.id);
+    if (pages.length === 0) {
+      const file = await timed('preprocess', async () => {
+        const candidates = await pathsOf(db, doc.id);
+        let lastError: unknown;
+        for (const candidate of candidates) {
+          try {
+            const bytes = await loadFile(decodePath(candidate.path, candidate.path_is_escaped), candidate.path, config.maxFileMb * 2 ** 20);
+            path = candidate.path;
+            return bytes;
+          } catch (error) {
+            lastError = error;
+            // Another copy of the same content may still be there.
+            if (isDocintelError(error) && error.code === 'FILE_VANISHED') continue;
+            throw error;
+          }
+        }
+        throw lastError ?? new DocintelError('FILE_VANISHED', `No file of document ${doc.id} is left on disk`);
+      });
+      const prepared = await timed('preprocess', () => preprocess(file.bytes, path, config));
+      const read = await timed('read', () =>
+        readPages(prepared, { ocr: getOcr, maxImagePixels: config.maxImageMegapixels * 1_000_000 }),
+      );
+      pages = read.pages;
+      await timed('commit', () =>
+        db.transaction(async (tx) => {
+          await savePages(tx, doc.id, read.pages, read.engine);
+          await setDocumentFacts(tx, doc.id, { pageCount: read.pageCount, stage: 'read' });
+        }),
+      );
+    }
+    // Later stages (classify, extract, validate, embed) hang off here, each committing its results.
+    await timed('commit', () => db.transaction((tx) => markDone(tx, doc.id, 'read')));
+    summary.documents.done++;
+    progress.emit({ type: 'document-done', documentId: doc.id, path, pages: pages.length, ms: Math.round(performance.now() - startedAt) });
+  } catch (error) {
+    if (isRunLevel(error)) throw error;
+    const failure = toDocintelError(error, 'INTERNAL', `Unexpected error in stage ${stage}`);
+    const final = doc.attempts >= config.maxAttempts;
+    await db.transaction((tx) => markFailed(tx, doc.id, stage, failure.code as ErrorCode, failure.message));
+    summary.documents.failed++;
+    increment(summary.documents.failedByCode, failure.code);
+    summary.failures.push({ documentId: doc.id, path, stage, code: failure.code, message: failure.message, attempts: doc.attempts, final });
+    progress.emit({ type: 'document-failed', documentId: doc.id, path, stage, code: failure.code, message: failure.message, final });
+  }
+}

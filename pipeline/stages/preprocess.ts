@@ -1,0 +1,45 @@
+/**
+ * Stage `preprocess`: decides the file type from its content and prepares it for reading: images are
+ * oriented, cleaned and scaled with sharp (one frame per TIFF page); PDFs are opened (passwords tried)
+ * and checked against the page cap.
+ */
+import type { PreprocessedImage } from '../../extractors/image/preprocess.js';
+import type { PdfDocument } from '../../extractors/pdf/pdf-reader.js';
+import type { Config } from '../config.js';
+import { detectFileType, mimeOf, type FileType } from '../detect-type.js';
+import { DocintelError } from '../errors.js';
+
+export type PreparedDocument =
+  | { type: Exclude<FileType, 'pdf'>; mime: string; frames: PreprocessedImage[] }
+  | { type: 'pdf'; mime: string; pdf: PdfDocument };
+
+export type PreprocessConfig = Pick<Config, 'maxPages' | 'maxImageMegapixels' | 'pdfPasswords'>;
+
+export async function preprocess(bytes: Buffer, path: string, config: PreprocessConfig): Promise<PreparedDocument> {
+  const type = detectFileType(bytes.subarray(0, 4096));
+  if (!type) {
+    throw new DocintelError('UNSUPPORTED_TYPE', `${path} is not a JPEG, PNG, TIFF, WebP, HEIC or PDF file (judged by its content)`, {
+      hint: 'Convert it to PDF or an image; a file whose extension lies about its content is judged by its content.',
+      details: { head: bytes.subarray(0, 16).toString('hex') },
+    });
+  }
+  const mime = mimeOf(type);
+  if (type === 'pdf') {
+    const { openPdf } = await import('../../extractors/pdf/pdf-reader.js');
+    // pdf.js may transfer (detach) the buffer it is given: hand it a copy, never the caller's bytes.
+    const pdf = await openPdf(new Uint8Array(bytes), { passwords: config.pdfPasswords, maxPages: config.maxPages, source: path });
+    return { type, mime, pdf };
+  }
+  const { preprocessImage } = await import('../../extractors/image/preprocess.js');
+  const frames = await preprocessImage(bytes, {
+    maxInputPixels: config.maxImageMegapixels * 1_000_000,
+    maxPages: config.maxPages,
+    source: path,
+  });
+  if (frames.length > config.maxPages) {
+    throw new DocintelError('TOO_MANY_PAGES', `${path} has ${frames.length} pages, above the limit of ${config.maxPages}`, {
+      hint: 'Split the file, or raise --max-pages.',
+    });
+  }
+  return { type, mime, frames };
+}

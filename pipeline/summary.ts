@@ -1,0 +1,41 @@
+import type { RunSummary } from './runner.js';
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** The end-of-run table printed to stdout (the same data goes to --report as JSON). */
+export function formatSummary(summary: RunSummary): string {
+  const lines: string[] = [];
+  const row = (label: string, value: string | number) => lines.push(`  ${label.padEnd(28)}${value}`);
+  lines.push(`docintel run ${summary.runId} ${summary.status} in ${seconds(summary.wallMs)}${summary.folder ? ` over ${summary.folder}` : ''}`);
+  lines.push('files');
+  row('seen', summary.files.seen);
+  row('new documents', summary.files.new);
+  row('unchanged (not read again)', summary.files.unchanged);
+  row('copies of known documents', summary.files.duplicate);
+  for (const [reason, count] of Object.entries(summary.files.skipped).sort()) row(`skipped: ${reason}`, count);
+  lines.push('documents');
+  row('queued', summary.documents.queued);
+  row('done', summary.documents.done);
+  row('failed', summary.documents.failed);
+  for (const [code, count] of Object.entries(summary.documents.failedByCode).sort()) row(`  ${code}`, count);
+  if (summary.documents.leftFailed > 0) row('failed earlier, not retried', `${summary.documents.leftFailed} (docintel retry)`);
+  const stages = Object.entries(summary.stageMs);
+  if (stages.length > 0) {
+    lines.push('time per stage (summed over documents)');
+    for (const [stage, ms] of stages) row(stage, seconds(ms));
+  }
+  if (summary.failures.length > 0) {
+    lines.push('failures');
+    for (const f of summary.failures) {
+      lines.push(`  #${f.documentId} [${f.code}] at ${f.stage}: ${f.path}`);
+      lines.push(`      ${f.message}${f.final ? ' (no attempts left: `docintel retry` to try again)' : ''}`);
+    }
+  }
+  if (summary.runError) {
+    lines.push(`run stopped: [${summary.runError.code}] ${summary.runError.message}`);
+    if (summary.runError.hint) lines.push(`hint: ${summary.runError.hint}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
