@@ -47,6 +47,8 @@ export interface RunOptions {
   retryFailed?: boolean;
   /** Stop claiming new documents when aborted (SIGINT/SIGTERM); documents in flight finish. */
   signal?: AbortSignal;
+  /** Test seam: called between registration and processing (e.g. to delete a registered file). */
+  afterRegister?: () => Promise<void>;
 }
 
 export interface RunDeps {
@@ -138,6 +140,7 @@ export async function runFolder(options: RunOptions, deps: RunDeps): Promise<Run
     const getOcr = () => (ocr ??= deps.createOcr());
     try {
       if (options.folder !== undefined) await registerFolder(options.folder, options, deps, runId, summary);
+      await options.afterRegister?.();
       if (!options.signal?.aborted) await processQueue(options, deps, runId, summary, getOcr);
       if (options.signal?.aborted) summary.status = 'interrupted';
     } catch (error) {

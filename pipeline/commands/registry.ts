@@ -42,6 +42,25 @@ export interface CommandSpec {
 
 export const COMMANDS: CommandSpec[] = [
   {
+    name: 'export',
+    summary: 'Export receipts as CSV for accountants (one row per receipt, or per line item).',
+    usage: 'docintel export csv [--from DATE] [--to DATE] [--needs-review] [--lines] [-o FILE] [--no-bom]',
+    details:
+      'UTF-8 with a byte-order mark and CRLF line ends (Excel opens Chinese correctly), ISO dates, money as plain ' +
+      'decimal strings, and cells that could run as spreadsheet formulas neutralised. Without -o the CSV goes to ' +
+      'stdout; with -o it is written atomically.',
+    flags: [
+      { name: 'from', type: 'string', valueName: 'DATE', description: 'Receipts dated on or after DATE (YYYY-MM-DD).' },
+      { name: 'to', type: 'string', valueName: 'DATE', description: 'Receipts dated on or before DATE (YYYY-MM-DD).' },
+      { name: 'needs-review', type: 'boolean', description: 'Only receipts flagged for review.' },
+      { name: 'lines', type: 'boolean', description: 'One row per line item, with the receipt keys.' },
+      { name: 'output', short: 'o', type: 'string', valueName: 'FILE', description: 'Write to FILE (atomically) instead of stdout.' },
+      { name: 'no-bom', type: 'boolean', description: 'Leave out the UTF-8 byte-order mark (for tools other than Excel).' },
+    ],
+    positionals: { min: 1, max: 1, names: 'csv' },
+    load: async () => (await import('./export.js')).exportCommand,
+  },
+  {
     name: 'migrate',
     summary: 'Create or upgrade the database schema (safe to run any time).',
     usage: 'docintel migrate [options]',

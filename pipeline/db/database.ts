@@ -40,6 +40,8 @@ export interface Database extends Queryable {
    */
   withConnection<T>(fn: (conn: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** PGlite only: a snapshot of the whole database (used by tests to clone a template). */
+  dumpDataDir?: () => Promise<Blob>;
 }
 
 /** A vector as the text form pgvector accepts as a parameter, e.g. '[1,2,3]'. */

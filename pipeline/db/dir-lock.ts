@@ -61,7 +61,7 @@ export function acquireDirectoryLock(dir: string, what: string): () => void {
       }
       throw new DocintelError(
         'RUN_LOCKED',
-        `${what} in ${dir} is in use by another docintel process (pid ${owner.pid} on ${owner.host}) since ${owner.since}`,
+        `Another run is in progress since ${owner.since} on ${owner.host} (pid ${owner.pid}): ${what} in ${dir} is in use`,
         { hint: `Wait for it to finish. If no such process exists, delete ${path}.`, details: { ...owner } },
       );
     }

@@ -9,6 +9,8 @@ import { toDatabaseError } from './pg-errors.js';
 export interface PgliteOptions {
   /** Directory holding the database files; default ./.docintel/db. `memory://` for a throwaway one. */
   dataDir: string;
+  /** Start from a dump made with `dumpDataDir` (tests clone a template instead of running initdb). */
+  loadDataDir?: Blob;
 }
 
 type Runner = Pick<PGlite, 'query' | 'exec'> | Transaction;
@@ -54,6 +56,7 @@ export async function openPglite(options: PgliteOptions): Promise<Database> {
     ]);
     db = await PGliteClass.create({
       ...(inMemory ? {} : { dataDir: location }),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       extensions: { vector },
       // DATE as 'YYYY-MM-DD' text, the same as the pg adapter.
       parsers: { [types.DATE]: (value: string) => value },
@@ -73,6 +76,7 @@ export async function openPglite(options: PgliteOptions): Promise<Database> {
     ...wrap(db),
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
     withConnection: (fn) => fn(wrap(db)),
+    dumpDataDir: () => db.dumpDataDir('none'),
     async close() {
       try {
         if (!db.closed) await db.close();

@@ -31,10 +31,24 @@ function withSearchPath(url: string, schema: string): string {
   return parsed.toString();
 }
 
+// initdb inside PGlite costs seconds; each worker makes one empty database and clones its snapshot.
+let template: Promise<Blob> | undefined;
+function pgliteTemplate(): Promise<Blob> {
+  template ??= (async () => {
+    const db = await openPglite({ dataDir: 'memory://' });
+    try {
+      return await db.dumpDataDir!();
+    } finally {
+      await db.close();
+    }
+  })();
+  return template;
+}
+
 const pglite: DatabaseTarget = {
   name: 'pglite',
   async create() {
-    const db = await openPglite({ dataDir: 'memory://' });
+    const db = await openPglite({ dataDir: 'memory://', loadDataDir: await pgliteTemplate() });
     return {
       db,
       location: 'memory://',
