@@ -20,8 +20,14 @@ import { DocintelError, isDocintelError, toDocintelError, type ErrorCode } from 
 import { hashFile } from './hash.js';
 import type { ProgressSink } from './progress.js';
 import { withRunLock } from './run-lock.js';
-import { fileError, loadFile } from './stages/load-file.js';
-import { preprocess } from './stages/preprocess.js';
+import { classifyDocument } from './stages/classify.js';
+import { extractReceipt } from './stages/extract.js';
+import { fileError, loadFile, type LoadedFile } from './stages/load-file.js';
+import { preprocess, type PreparedDocument } from './stages/preprocess.js';
+import { saveReceipt } from './store/receipts.js';
+import type { Limiter } from './limit.js';
+import type { OllamaClient } from '../extractors/ollama/client.js';
+import type { ReceiptRecord } from '../schemas/receipt.js';
 import { readPages } from './stages/read.js';
 import {
   claimDocuments,
@@ -57,6 +63,10 @@ export interface RunDeps {
   progress: ProgressSink;
   /** Creates the OCR pool on first use; the runner terminates it at the end. */
   createOcr: () => Promise<OcrPool>;
+  /** The Ollama client (used with --extractor ollama), created on first use. */
+  ollama: () => OllamaClient;
+  /** Bounds Ollama calls in flight. */
+  llmLimit: Limiter;
   version: string;
 }
 
@@ -321,29 +331,34 @@ async function processDocument(doc: DocumentRow, deps: RunDeps, summary: RunSumm
   };
   progress.emit({ type: 'document-started', documentId: doc.id, path, attempt: doc.attempts });
   try {
+    let file: LoadedFile | undefined;
+    const getFile = async (): Promise<LoadedFile> => {
+      if (file) return file;
+      const candidates = await pathsOf(db, doc.id);
+      let lastError: unknown;
+      for (const candidate of candidates) {
+        try {
+          file = await loadFile(decodePath(candidate.path, candidate.path_is_escaped), candidate.path, config.maxFileMb * 2 ** 20);
+          path = candidate.path;
+          return file;
+        } catch (error) {
+          lastError = error;
+          // Another copy of the same content may still be there.
+          if (isDocintelError(error) && error.code === 'FILE_VANISHED') continue;
+          throw error;
+        }
+      }
+      throw lastError ?? new DocintelError('FILE_VANISHED', `No file of document ${doc.id} is left on disk`);
+    };
+    let prepared: PreparedDocument | undefined;
+    const prepare = async (): Promise<PreparedDocument> => (prepared ??= await preprocess((await getFile()).bytes, path, config));
+
     // Text already stored by an earlier run (interrupted before a later stage) is reused, not re-OCRed.
     let pages = await storedPages(db, doc.id);
     if (pages.length === 0) {
-      const file = await timed('preprocess', async () => {
-        const candidates = await pathsOf(db, doc.id);
-        let lastError: unknown;
-        for (const candidate of candidates) {
-          try {
-            const bytes = await loadFile(decodePath(candidate.path, candidate.path_is_escaped), candidate.path, config.maxFileMb * 2 ** 20);
-            path = candidate.path;
-            return bytes;
-          } catch (error) {
-            lastError = error;
-            // Another copy of the same content may still be there.
-            if (isDocintelError(error) && error.code === 'FILE_VANISHED') continue;
-            throw error;
-          }
-        }
-        throw lastError ?? new DocintelError('FILE_VANISHED', `No file of document ${doc.id} is left on disk`);
-      });
-      const prepared = await timed('preprocess', () => preprocess(file.bytes, path, config));
-      const read = await timed('read', () =>
-        readPages(prepared, { ocr: getOcr, maxImagePixels: config.maxImageMegapixels * 1_000_000 }),
+      await timed('preprocess', prepare);
+      const read = await timed('read', async () =>
+        readPages(await prepare(), { ocr: getOcr, maxImagePixels: config.maxImageMegapixels * 1_000_000 }),
       );
       pages = read.pages;
       await timed('commit', () =>
@@ -353,8 +368,39 @@ async function processDocument(doc: DocumentRow, deps: RunDeps, summary: RunSumm
         }),
       );
     }
-    // Later stages (classify, extract, validate, embed) hang off here, each committing its results.
-    await timed('commit', () => db.transaction((tx) => markDone(tx, doc.id, 'read')));
+
+    const classification = await timed('classify', async () => classifyDocument(pages, doc.file_type));
+    let receipt: ReceiptRecord | undefined;
+    if (classification.kind === 'receipt' || classification.kind === 'invoice') {
+      const pageImages = async (): Promise<Uint8Array[]> => {
+        const current = await prepare();
+        if (current.type !== 'pdf') return current.frames.map((frame) => frame.png);
+        // The PDF was closed after reading: open it again to render the first pages for QR and the model.
+        prepared = undefined;
+        const reopened = await prepare();
+        if (reopened.type !== 'pdf') return [];
+        try {
+          const images: Uint8Array[] = [];
+          for (let n = 1; n <= Math.min(2, reopened.pdf.pageCount); n++) images.push((await reopened.pdf.renderPage(n, { dpi: 200 })).png);
+          return images;
+        } finally {
+          await reopened.pdf.close();
+          prepared = undefined;
+        }
+      };
+      receipt = await timed('extract', () =>
+        extractReceipt(pages, classification, { config, pageImages, ollama: deps.ollama, llmLimit: deps.llmLimit }),
+      );
+    }
+    const finalStage: Stage = receipt ? 'validate' : 'classify';
+    await timed('commit', () =>
+      db.transaction(async (tx) => {
+        await setDocumentFacts(tx, doc.id, { kind: classification.kind, stage: finalStage });
+        if (receipt) await saveReceipt(tx, doc.id, receipt);
+        else await tx.query('DELETE FROM receipts WHERE document_id = $1', [doc.id]);
+        await markDone(tx, doc.id, finalStage);
+      }),
+    );
     summary.documents.done++;
     progress.emit({ type: 'document-done', documentId: doc.id, path, pages: pages.length, ms: Math.round(performance.now() - startedAt) });
   } catch (error) {

@@ -1,5 +1,5 @@
 /**
- * Generates the sample documents in samples/documents/ and their ground truth (manifest.json):
+ * Generates the sample documents in samples/documents/ and their ground truth (.manifest.json):
  *
  *   npm run samples            # build, then node dist/samples/generate.js [outDir]
  *
@@ -26,7 +26,8 @@ import { renderTriplicatePdf, TRIPLICATE_INVOICE, triplicateTruth } from './invo
 import type { EInvoiceQrTruth, Manifest, ManifestEntry } from './manifest.js';
 import { renderSitePhoto, SITE_PHOTO_TAKEN, SITE_PHOTO_TRUTH } from './site-photo.js';
 
-export const MANIFEST_FILE = 'manifest.json';
+// Hidden (dot) file: docintel skips hidden files, so running over samples/documents sees only documents.
+export const MANIFEST_FILE = '.manifest.json';
 
 /** The folder holding package.json, found by walking up from `start` (works from samples/ and dist/samples/). */
 export function packageRoot(start: string = dirname(fileURLToPath(import.meta.url))): string {

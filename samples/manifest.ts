@@ -1,5 +1,5 @@
 /**
- * The shape of samples/documents/manifest.json: one entry per generated document with the ground truth a
+ * The shape of samples/documents/.manifest.json: one entry per generated document with the ground truth a
  * test or an evaluation can check against. Only values that are printed on (or encoded in) the document
  * appear; money is a decimal string exactly as the amount reads, compare it numerically.
  */

@@ -8,6 +8,7 @@ import { jsonLinesSink, ttyProgressSink, type ProgressSink } from '../progress.j
 import { resetFailed } from '../store/documents.js';
 import { formatSummary } from '../summary.js';
 import { runFolder, type RunSummary } from '../runner.js';
+import { createRunServices } from '../services.js';
 import type { CommandContext, CommandHandler } from './registry.js';
 
 function progressFor(config: Config, stderr: NodeJS.WritableStream): ProgressSink {
@@ -48,7 +49,7 @@ async function execute(ctx: CommandContext, folder: string | undefined, retryFai
   process.on('SIGTERM', onSignal);
   try {
     if (before) await before((ids) => resetFailed(db, ids));
-    const { createOcrPool } = await import('../../extractors/ocr/tesseract-pool.js');
+    const services = await createRunServices(ctx.config);
     const summary = await runFolder(
       { ...(folder !== undefined ? { folder } : {}), retryFailed, signal: controller.signal },
       {
@@ -56,7 +57,7 @@ async function execute(ctx: CommandContext, folder: string | undefined, retryFai
         config: ctx.config,
         progress,
         version: version(),
-        createOcr: () => createOcrPool({ languages: ctx.config.ocrLanguages, size: ctx.config.ocrWorkers }),
+        ...services,
       },
     ).catch((error: unknown) => {
       const partial = (error as { summary?: RunSummary }).summary;

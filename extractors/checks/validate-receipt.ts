@@ -1,0 +1,126 @@
+/**
+ * Validation of a receipt record, whoever extracted it: arithmetic between the amounts, Taiwan's 5%
+ * business tax, plausible dates, tax-id checksums. Each failed check is a named reason on the record
+ * and lowers the confidence of the fields it speaks about; a failed check or a weak key field sets
+ * needs_review.
+ */
+import type { ReceiptFieldName, ReceiptRecord, ValidationResult } from '../../schemas/receipt.js';
+import { addDecimal, compareDecimal, isDecimal, percentOf, subtractDecimal } from '../rules/amounts.js';
+import { isInvoiceNumber, isValidTaiwanTaxId } from '../rules/taiwan.js';
+
+export interface ValidateOptions {
+  /** "Today" for the not-in-the-future check. */
+  now?: Date;
+  /** Dates before this year are implausible. Default 2000. */
+  minYear?: number;
+  /** Key fields below this confidence send the record to review. Default 0.5. */
+  reviewBelow?: number;
+}
+
+/** Fields whose absence or weakness makes a record unusable for bookkeeping. */
+export const KEY_FIELDS: ReceiptFieldName[] = ['vendorName', 'date', 'total'];
+
+/** Receipts round totals to 0.05 (Malaysia, Singapore) or whole dollars (Taiwan). */
+const ROUNDING_TOLERANCE = '0.05';
+
+function within(a: string, b: string, tolerance: string): boolean {
+  const diff = subtractDecimal(a, b);
+  const abs = diff.startsWith('-') ? diff.slice(1) : diff;
+  return compareDecimal(abs, tolerance) <= 0;
+}
+
+function money(value: string | null): string | null {
+  return value !== null && isDecimal(value) ? value : null;
+}
+
+export function validateReceipt(record: ReceiptRecord, options: ValidateOptions = {}): ReceiptRecord {
+  const now = options.now ?? new Date();
+  const minYear = options.minYear ?? 2000;
+  const reviewBelow = options.reviewBelow ?? 0.5;
+  const f = record.fields;
+  const checks: ValidationResult[] = [];
+  const add = (check: string, passed: boolean, detail: string, fields: ReceiptFieldName[]) => checks.push({ check, passed, detail, fields });
+
+  const subtotal = money(f.subtotal.value);
+  const tax = money(f.tax.value);
+  const total = money(f.total.value);
+
+  if (total === null) add('total_present', false, 'no total found', ['total']);
+  else {
+    add('total_positive', compareDecimal(total, '0') > 0, `total is ${total}`, ['total']);
+  }
+
+  const amounts = record.lineItems.map((item) => money(item.amount)).filter((a): a is string => a !== null);
+  if (amounts.length > 0 && amounts.length === record.lineItems.length) {
+    const sum = addDecimal(...amounts);
+    const target = subtotal ?? (tax === null ? total : null);
+    if (target !== null) {
+      const ok = within(sum, target, ROUNDING_TOLERANCE);
+      add('lines_sum_to_subtotal', ok, `line items sum to ${sum}, ${subtotal !== null ? 'subtotal' : 'total'} is ${target}`, [subtotal !== null ? 'subtotal' : 'total']);
+    }
+  }
+
+  if (subtotal !== null && tax !== null && total !== null) {
+    const expected = addDecimal(subtotal, tax);
+    add('subtotal_plus_tax_is_total', within(expected, total, ROUNDING_TOLERANCE), `${subtotal} + ${tax} = ${expected}, total is ${total}`, ['subtotal', 'tax', 'total']);
+  }
+
+  if (total !== null && subtotal !== null) {
+    add('total_not_below_subtotal', compareDecimal(total, subtractDecimal(subtotal, '1')) >= 0, `total ${total}, subtotal ${subtotal}`, ['total', 'subtotal']);
+  }
+  if (total !== null && amounts.length > 0) {
+    const largest = amounts.reduce((a, b) => (compareDecimal(a, b) >= 0 ? a : b));
+    add('total_covers_largest_item', compareDecimal(total, largest) >= 0, `total ${total}, largest item ${largest}`, ['total']);
+  }
+
+  // Taiwan: 營業稅 is 5% of the untaxed amount, rounded to whole dollars (allow 1 dollar of rounding).
+  if (f.currency.value === 'TWD' && subtotal !== null && tax !== null) {
+    const expected = percentOf(subtotal, '5', 0);
+    add('taiwan_business_tax_5pct', within(tax, expected, '1'), `tax ${tax}, 5% of ${subtotal} is ${expected}`, ['tax']);
+  }
+
+  const date = f.date.value;
+  if (date === null) add('date_present', false, 'no date found', ['date']);
+  else {
+    const day = new Date(`${date}T00:00:00Z`);
+    const tomorrow = new Date(now.getTime() + 24 * 3600 * 1000);
+    add('date_not_in_future', day <= tomorrow, `date ${date}`, ['date']);
+    add('date_after_min_year', day.getUTCFullYear() >= minYear, `date ${date}, earliest plausible year ${minYear}`, ['date']);
+  }
+
+  const checksumDate = date ? new Date(`${date}T00:00:00Z`) : now;
+  for (const [name, check] of [['vendorTaxId', 'vendor_tax_id_checksum'], ['buyerTaxId', 'buyer_tax_id_checksum']] as const) {
+    const id = f[name].value;
+    if (id && /^\d{8}$/.test(id)) add(check, isValidTaiwanTaxId(id, checksumDate), `統一編號 ${id}`, [name]);
+  }
+  const invoice = f.invoiceNumber.value;
+  if (invoice && f.currency.value === 'TWD' && /^[A-Z]{2}-?\d/.test(invoice)) {
+    add('invoice_number_format', isInvoiceNumber(invoice.replace('-', '')), `invoice number ${invoice}`, ['invoiceNumber']);
+  }
+
+  // Earlier results of the same name (from an extractor) are replaced by these; others are kept.
+  const names = new Set(checks.map((c) => c.check));
+  const validations = [...record.validations.filter((v) => !names.has(v.check)), ...checks];
+
+  const fields = structuredClone(record.fields);
+  for (const failed of validations.filter((v) => !v.passed)) {
+    for (const name of failed.fields as ReceiptFieldName[]) {
+      if (fields[name]) fields[name].confidence = Math.round(fields[name].confidence * 0.5 * 1000) / 1000;
+    }
+  }
+  // Agreement raises confidence: a total that closes the arithmetic is very likely right.
+  for (const passed of validations.filter((v) => v.passed && ['subtotal_plus_tax_is_total', 'lines_sum_to_subtotal'].includes(v.check))) {
+    for (const name of passed.fields as ReceiptFieldName[]) {
+      if (fields[name]?.value !== null) fields[name].confidence = Math.min(1, Math.round((fields[name].confidence * 0.5 + 0.5) * 1000) / 1000);
+    }
+  }
+
+  const reasons = new Set<string>(record.reviewReasons.filter((reason) => ![...names].some((name) => reason.startsWith(`${name}:`))));
+  for (const failed of validations.filter((v) => !v.passed)) reasons.add(`${failed.check}: ${failed.detail}`);
+  for (const name of KEY_FIELDS) {
+    if (fields[name].value === null) reasons.add(`missing_${name}`);
+    else if (fields[name].confidence < reviewBelow) reasons.add(`low_confidence_${name}: ${fields[name].confidence.toFixed(2)}`);
+  }
+  const confidence = Math.min(...KEY_FIELDS.map((name) => (fields[name].value === null ? 0 : fields[name].confidence)));
+  return { ...record, fields, validations, reviewReasons: [...reasons], needsReview: reasons.size > 0, confidence };
+}

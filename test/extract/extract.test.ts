@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { validateReceipt } from '../../extractors/checks/validate-receipt.js';
+import { mergeReceipts } from '../../extractors/merge-receipt.js';
+import { createOllamaClient } from '../../extractors/ollama/client.js';
+import { LlmReceipt } from '../../extractors/ollama/receipt-extractor.js';
+import { fieldsFromEInvoice } from '../../extractors/qr/einvoice-fields.js';
+import type { PageText } from '../../extractors/types.js';
+import { createLimiter } from '../../pipeline/limit.js';
+import { classifyDocument } from '../../pipeline/stages/classify.js';
+import { extractReceipt, type ExtractDeps } from '../../pipeline/stages/extract.js';
+import { emptyField, type ReceiptFields, type ReceiptRecord } from '../../schemas/receipt.js';
+import { startOllamaTestServer, type OllamaTestServer } from '../support/ollama-server.js';
+
+function page(lines: string[], source: PageText['source'] = 'ocr'): PageText {
+  return {
+    pageNo: 1,
+    source,
+    text: lines.join('\n'),
+    rawText: lines.join('\n'),
+    confidence: 0.9,
+    width: 800,
+    height: 40 * lines.length + 40,
+    lines: lines.map((text, i) => ({
+      text,
+      rawText: text,
+      confidence: 0.9,
+      bbox: { x0: 20, y0: 20 + i * 40, x1: 20 + text.length * 14, y1: 50 + i * 40 },
+      words: text.split(/\s+/).filter(Boolean).map((word, j) => ({ text: word, confidence: 0.9, bbox: { x0: 20 + j * 100, y0: 20 + i * 40, x1: 90 + j * 100, y1: 50 + i * 40 } })),
+    })),
+  };
+}
+
+function record(values: Partial<Record<keyof ReceiptFields, string>>, lineAmounts: string[] = []): ReceiptRecord {
+  const fields = Object.fromEntries(
+    (['vendorName', 'vendorAddress', 'vendorTaxId', 'buyerTaxId', 'invoiceNumber', 'date', 'currency', 'subtotal', 'tax', 'total', 'paymentMethod'] as const).map((name) => [
+      name,
+      values[name] !== undefined ? { value: values[name], confidence: 0.9, source: 'rules' } : emptyField(),
+    ]),
+  ) as unknown as ReceiptFields;
+  return {
+    fields,
+    lineItems: lineAmounts.map((amount, i) => ({ description: `item ${i + 1}`, quantity: '1', unitPrice: amount, amount })),
+    validations: [],
+    needsReview: false,
+    reviewReasons: [],
+    confidence: 0.9,
+    extractor: 'offline',
+    model: null,
+  };
+}
+
+const receiptLines = ['KEDAI MAJU SDN BHD', 'NO 12 JALAN BESAR, 81000 JOHOR', 'DATE: 14/03/2024', 'ROTI 2 X 1.50 3.00', 'TEH 1 X 2.00 2.00', 'TOTAL RM 5.00', 'CASH 10.00', 'CHANGE 5.00'];
+
+describe('classifyDocument', () => {
+  it('tells receipts, invoices, site photos and other documents apart, with a locale', () => {
+    expect(classifyDocument([page(receiptLines)], 'jpeg')).toMatchObject({ kind: 'receipt', locale: 'MY' });
+    expect(classifyDocument([page(['電子發票證明聯', '發票號碼 AB-12345678', '總計 185', '賣方 53184626'])], 'png')).toMatchObject({ kind: 'invoice', locale: 'TW' });
+    expect(classifyDocument([page(['', 'EXIT'])], 'jpeg').kind).toBe('site_photo');
+    expect(classifyDocument([page(['Meeting notes', 'We agreed to pour the slab on Monday and inspect the rebar first.'])], 'pdf').kind).toBe('other');
+  });
+});
+
+describe('validateReceipt', () => {
+  const now = new Date('2024-06-01T00:00:00Z');
+
+  it('passes a consistent receipt and raises confidence of the amounts that close', () => {
+    const out = validateReceipt(record({ vendorName: 'Shop', date: '2024-03-14', subtotal: '100', tax: '5', total: '105', currency: 'TWD' }, ['60', '40']), { now });
+    expect(out.validations.every((v) => v.passed)).toBe(true);
+    expect(out.needsReview).toBe(false);
+    expect(out.fields.total.confidence).toBeGreaterThan(0.9);
+    expect(out.validations.map((v) => v.check)).toEqual(
+      expect.arrayContaining(['lines_sum_to_subtotal', 'subtotal_plus_tax_is_total', 'taiwan_business_tax_5pct', 'date_not_in_future', 'date_after_min_year']),
+    );
+  });
+
+  it('names each failed check, lowers the fields it speaks about, and flags the record', () => {
+    const out = validateReceipt(record({ vendorName: 'Shop', date: '2031-01-01', subtotal: '100', tax: '9', total: '120', currency: 'TWD', vendorTaxId: '12345678' }, ['10']), { now });
+    const failed = out.validations.filter((v) => !v.passed).map((v) => v.check).sort();
+    expect(failed).toEqual(['date_not_in_future', 'lines_sum_to_subtotal', 'subtotal_plus_tax_is_total', 'taiwan_business_tax_5pct', 'vendor_tax_id_checksum']);
+    expect(out.needsReview).toBe(true);
+    expect(out.reviewReasons.some((r) => r.startsWith('subtotal_plus_tax_is_total: 100 + 9 = 109, total is 120'))).toBe(true);
+    expect(out.fields.total.confidence).toBeLessThan(0.5);
+    expect(out.fields.vendorTaxId.confidence).toBe(0.45);
+  });
+
+  it('flags missing key fields and dates before the configured year', () => {
+    const out = validateReceipt(record({ vendorName: 'Shop', date: '1999-12-31' }), { now, minYear: 2005 });
+    expect(out.reviewReasons).toEqual(expect.arrayContaining(['missing_total']));
+    expect(out.validations.find((v) => v.check === 'date_after_min_year')?.passed).toBe(false);
+    expect(out.confidence).toBe(0);
+  });
+
+  it('tolerates cash rounding to 0.05 but not more', () => {
+    expect(validateReceipt(record({ vendorName: 'S', date: '2024-01-01', subtotal: '10.00', tax: '0.62', total: '10.60' }), { now }).needsReview).toBe(false);
+    expect(validateReceipt(record({ vendorName: 'S', date: '2024-01-01', subtotal: '10.00', tax: '0.62', total: '10.70' }), { now }).needsReview).toBe(true);
+  });
+});
+
+describe('mergeReceipts', () => {
+  const qr = fieldsFromEInvoice({
+    invoiceNumber: 'KV83920417', date: '2024-02-04', rocDate: '1130204', randomCode: '3851', untaxedAmount: '176', totalAmount: '185',
+    buyerTaxId: null, sellerTaxId: '53184626', encryption: 'A'.repeat(24), itemCountInCode: 2, itemCountTotal: 2, encoding: 'utf8',
+    items: [{ name: '便當', quantity: '1', unitPrice: '85' }, { name: '礦泉水', quantity: '5', unitPrice: '20' }],
+  });
+
+  it('QR values win and are marked qr with full confidence', () => {
+    const out = mergeReceipts({ offline: record({ total: '186', invoiceNumber: 'KV-83920411', vendorName: '範例生活百貨' }), qr });
+    expect(out.fields.total).toMatchObject({ value: '185', source: 'qr', confidence: 1 });
+    expect(out.fields.invoiceNumber.value).toBe('KV-83920417');
+    expect(out.fields.tax.value).toBe('9');
+    expect(out.fields.vendorName.value).toBe('範例生活百貨');
+    expect(out.lineItems.map((i) => [i.description, i.amount])).toEqual([['便當', '85'], ['礦泉水', '100']]);
+  });
+
+  const llm = (values: Partial<LlmReceipt>) => ({
+    model: 'qwen2.5vl:7b',
+    value: { vendor_name: null, vendor_address: null, vendor_tax_id: null, buyer_tax_id: null, invoice_number: null, date: null, currency: null, subtotal: null, tax: null, total: null, payment_method: null, line_items: [], ...values },
+  });
+
+  it('agreement raises confidence; disagreement lowers it and asks for review with both values', () => {
+    const offline = record({ vendorName: 'KEDAI MAJU', total: '5.00', date: '2024-03-14' });
+    offline.fields.total.confidence = 0.6;
+    const out = mergeReceipts({ offline, llm: llm({ vendor_name: 'Kedai  Maju', total: '5', date: '2024-03-15' }) });
+    expect(out.fields.total.confidence).toBeGreaterThan(0.85);
+    expect(out.fields.total.source).toBe('rules');
+    expect(out.fields.vendorName.confidence).toBeGreaterThan(0.9);
+    expect(out.fields.date).toMatchObject({ value: '2024-03-15', source: 'llm', confidence: 0.4 });
+    expect(out.reviewReasons).toContain('disagreement_date: rules read "2024-03-14", model read "2024-03-15"');
+    expect(out.extractor).toBe('ollama');
+    expect(out.model).toBe('qwen2.5vl:7b');
+  });
+
+  it('prefers the value that passes its own check', () => {
+    const out = mergeReceipts({ offline: record({ vendorTaxId: '53184627' }), llm: llm({ vendor_tax_id: '53184626' }) });
+    expect(out.fields.vendorTaxId).toMatchObject({ value: '53184626', source: 'llm' });
+    expect(out.reviewReasons).toEqual([]);
+  });
+});
+
+describe('extractReceipt with Ollama (loopback server, real client)', () => {
+  let server: OllamaTestServer;
+  let deps: ExtractDeps;
+  const pages = [page(receiptLines)];
+  const classification = classifyDocument(pages, 'jpeg');
+
+  beforeAll(async () => {
+    server = await startOllamaTestServer({ models: ['qwen2.5vl:7b'] });
+  });
+  afterAll(async () => server.close());
+  beforeEach(() => {
+    server.reset();
+    const client = createOllamaClient({ host: server.url, timeoutMs: 500, retries: 1, backoffMs: 5 });
+    deps = {
+      config: { extractor: 'ollama', visionModel: 'qwen2.5vl:7b', minYear: 2000 },
+      pageImages: async () => [new Uint8Array([0x89, 0x50, 0x4e, 0x47])],
+      ollama: () => client,
+      llmLimit: createLimiter(1),
+      now: new Date('2024-06-01T00:00:00Z'),
+    };
+  });
+
+  const answer = { vendor_name: 'KEDAI MAJU SDN BHD', vendor_address: null, vendor_tax_id: null, buyer_tax_id: null, invoice_number: null, date: '2024-03-14', currency: 'MYR', subtotal: null, tax: null, total: '5.00', payment_method: 'CASH', line_items: [{ description: 'ROTI', quantity: '2', unit_price: '1.50', amount: '3.00' }, { description: 'TEH', quantity: '1', unit_price: '2.00', amount: '2.00' }] };
+
+  it('sends the image, the text and a JSON schema at temperature 0, and merges the answer', async () => {
+    server.enqueueChat({ json: answer });
+    const out = await extractReceipt(pages, classification, deps);
+    const request = server.requestsTo('/api/chat')[0]!.body as { format: { properties: Record<string, unknown> }; options: { temperature: number }; messages: { content: string; images?: string[] }[] };
+    expect(request.options.temperature).toBe(0);
+    expect(Object.keys(request.format.properties)).toContain('line_items');
+    expect(request.messages.at(-1)!.images).toHaveLength(1);
+    expect(request.messages.at(-1)!.content).toContain('TOTAL RM 5.00');
+    expect(out.extractor).toBe('ollama');
+    expect(out.model).toBe('qwen2.5vl:7b');
+    expect(out.fields.total.value).toMatch(/^5(\.00)?$/);
+    expect(out.fields.paymentMethod.value).toMatch(/CASH/i);
+    expect(out.lineItems.map((i) => i.description)).toEqual(['ROTI', 'TEH']);
+  });
+
+  it('an answer that fails the schema twice is recorded and the offline values kept, for review', async () => {
+    server.enqueueChat({ content: '{"total": 5}' }, { content: 'not json at all' });
+    const out = await extractReceipt(pages, classification, deps);
+    expect(server.requestsTo('/api/chat')).toHaveLength(2);
+    expect(out.needsReview).toBe(true);
+    expect(out.reviewReasons.some((r) => r.startsWith('llm_invalid_output'))).toBe(true);
+    expect(out.fields.total.source).not.toBe('llm');
+  });
+
+  it('a timeout, a server error and a missing model fail the document with their codes (retried next run)', async () => {
+    server.enqueueChat({ json: answer, delayMs: 2000 });
+    await expect(extractReceipt(pages, classification, deps)).rejects.toMatchObject({ code: 'OLLAMA_TIMEOUT' });
+    server.reset();
+    server.failNext({ type: 'http', status: 500, body: { error: 'boom' } }, { times: 5 });
+    await expect(extractReceipt(pages, classification, deps)).rejects.toMatchObject({ code: 'OLLAMA_HTTP_ERROR' });
+    server.reset();
+    server.models.splice(0);
+    await expect(extractReceipt(pages, classification, deps)).rejects.toMatchObject({ code: 'OLLAMA_MODEL_MISSING' });
+  });
+
+  it('the offline extractor needs no model at all', async () => {
+    const out = await extractReceipt(pages, classification, { ...deps, config: { ...deps.config, extractor: 'offline' } });
+    expect(server.requests).toHaveLength(0);
+    expect(out.extractor).toBe('offline');
+    expect(out.fields.total.value).toBe('5.00');
+    expect(out.fields.date.value).toBe('2024-03-14');
+  });
+});

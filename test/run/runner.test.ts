@@ -1,0 +1,236 @@
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createOcrPool } from '../../extractors/ocr/tesseract-pool.js';
+import { createOllamaClient } from '../../extractors/ollama/client.js';
+import { createLimiter } from '../../pipeline/limit.js';
+import { loadConfig, type Config } from '../../pipeline/config.js';
+import type { Database } from '../../pipeline/db/database.js';
+import { fileError } from '../../pipeline/stages/load-file.js';
+import { silentSink } from '../../pipeline/progress.js';
+import { RUN_LOCK_KEY } from '../../pipeline/run-lock.js';
+import { runFolder, type RunOptions } from '../../pipeline/runner.js';
+import { databaseTargets, type TestDatabase } from '../support/databases.js';
+import { pngClaiming, textImage, textPdf } from '../support/fixtures.js';
+
+const old = new Date(Date.now() - 3600_000);
+const pdfsDev = join(process.cwd(), '..', 'shared', 'data', 'pdfs-dev');
+
+function put(folder: string, name: string | Buffer, bytes: Buffer | string): void {
+  const path = typeof name === 'string' ? join(folder, name) : Buffer.concat([Buffer.from(`${folder}/`), name]);
+  if (typeof path === 'string') mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, bytes);
+  utimesSync(path, old, old);
+}
+
+function services(config: Config) {
+  return {
+    createOcr: () => createOcrPool({ languages: config.ocrLanguages, size: 1 }),
+    ollama: () => createOllamaClient({ host: config.ollamaHost, timeoutMs: config.ollamaTimeoutMs, retries: config.ollamaRetries, backoffMs: 10 }),
+    llmLimit: createLimiter(1),
+  };
+}
+
+function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ env: { DOCINTEL_OCR_LANGUAGES: 'eng', DOCINTEL_OCR_WORKERS: '1', DOCINTEL_SETTLE_SECONDS: '0' } }).config, ...overrides };
+}
+
+async function counts(db: Database) {
+  const row = await db.query<{ documents: number; paths: number; pages: number; done: number; failed: number }>(
+    `SELECT (SELECT count(*) FROM documents)::int AS documents, (SELECT count(*) FROM document_paths)::int AS paths,
+            (SELECT count(*) FROM pages)::int AS pages,
+            (SELECT count(*) FROM documents WHERE status = 'done')::int AS done,
+            (SELECT count(*) FROM documents WHERE status = 'failed')::int AS failed`,
+  );
+  return row.rows[0]!;
+}
+
+describe.each(databaseTargets)('nightly run on $name', (target) => {
+  let t: TestDatabase;
+  let folder: string;
+  let goodPng: Buffer;
+  let goodPdf: Buffer;
+
+  beforeAll(async () => {
+    goodPng = await textImage(['CORNER MART', 'TOTAL 12.50'], { fontSize: 32 });
+    goodPdf = await textPdf(['Invoice INV-2024-0042', 'Total due 99.00']);
+  });
+  beforeEach(async () => {
+    t = await target.create();
+    folder = mkdtempSync(join(tmpdir(), 'docintel-run-'));
+  });
+  afterEach(async () => {
+    await t.dispose();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  const run = (config: Config, options: Partial<RunOptions> = {}) =>
+    runFolder(
+      { folder, ...options },
+      { db: t.db, config, progress: silentSink(), version: 'test', ...services(config) },
+    );
+
+  it('processes good files, records a clear error for each hostile one, and carries on', async () => {
+    const truncatedJpeg = (await textImage(['cut'], { format: 'jpeg' })).subarray(0, 300);
+    put(folder, 'good.png', goodPng);
+    put(folder, 'text-layer.pdf', goodPdf);
+    put(folder, 'empty.jpg', Buffer.alloc(0));
+    put(folder, 'truncated.jpg', truncatedJpeg);
+    put(folder, 'notes.jpg', 'this is a text file wearing a .jpg extension\n');
+    put(folder, 'bomb.png', pngClaiming(30000, 30000));
+    put(folder, 'corrupt.pdf', Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2000, 0x41)]));
+    put(folder, 'truncated.pdf', goodPdf.subarray(0, Math.floor(goodPdf.length / 3)));
+    put(folder, 'sub dir/name with spaces.png', await textImage(['SPACES OK']));
+
+    const summary = await run(testConfig());
+    expect(summary.status).toBe('finished');
+    expect(summary.files.new).toBe(9);
+    expect(summary.documents.done).toBe(3);
+    expect(summary.documents.failedByCode).toEqual({
+      FILE_EMPTY: 1,
+      IMAGE_CORRUPT: 1,
+      UNSUPPORTED_TYPE: 1,
+      IMAGE_TOO_LARGE: 1,
+      PDF_CORRUPT: 2,
+    });
+    for (const failure of summary.failures) {
+      expect(failure.message.length).toBeGreaterThan(10);
+      expect(failure.path.startsWith(folder)).toBe(true);
+    }
+    const bomb = summary.failures.find((f) => f.path.endsWith('bomb.png'));
+    expect(bomb?.message).toMatch(/30000/);
+
+    const pages = await t.db.query<{ file_name: string; source: string; text: string }>(
+      `SELECT d.file_name, p.source, p.text FROM pages p JOIN documents d ON d.id = p.document_id ORDER BY d.file_name`,
+    );
+    const byName = Object.fromEntries(pages.rows.map((r) => [r.file_name, r]));
+    expect(byName['good.png']?.source).toBe('ocr');
+    expect(byName['good.png']?.text).toMatch(/TOTAL\s+12\.50/);
+    expect(byName['text-layer.pdf']?.source).toBe('text-layer');
+    expect(byName['text-layer.pdf']?.text).toContain('INV-2024-0042');
+    expect(byName['name with spaces.png']?.text).toMatch(/SPACES/);
+    const failed = await t.db.query<{ error_code: string; stage: string; attempts: number }>(
+      `SELECT error_code, stage, attempts FROM documents WHERE file_name = 'notes.jpg'`,
+    );
+    expect(failed.rows[0]).toEqual({ error_code: 'UNSUPPORTED_TYPE', stage: 'preprocess', attempts: 1 });
+  });
+
+  it('a second run creates nothing new; copies and renames only add a path', async () => {
+    put(folder, 'a.png', goodPng);
+    put(folder, 'b.pdf', goodPdf);
+    put(folder, 'empty.jpg', Buffer.alloc(0));
+    const first = await run(testConfig());
+    expect(first.documents.done).toBe(2);
+    const before = await counts(t.db);
+
+    const second = await run(testConfig());
+    expect(second.files.unchanged).toBe(3);
+    expect(second.files.new).toBe(0);
+    expect(second.documents.done).toBe(0);
+    // The failed file is retried (attempt 2 of 3) but still adds no row.
+    expect(second.documents.failed).toBe(1);
+    expect(await counts(t.db)).toEqual(before);
+
+    copyFileSync(join(folder, 'a.png'), join(folder, 'copy of a.png'));
+    utimesSync(join(folder, 'copy of a.png'), old, old);
+    const third = await run(testConfig());
+    expect(third.files.duplicate).toBe(1);
+    expect(third.files.new).toBe(0);
+    const after = await counts(t.db);
+    expect(after.documents).toBe(before.documents);
+    expect(after.paths).toBe(before.paths + 1);
+    expect(after.pages).toBe(before.pages);
+  });
+
+  it('leaves a document failed after its attempts until asked to retry', async () => {
+    put(folder, 'empty.jpg', Buffer.alloc(0));
+    const config = testConfig({ maxAttempts: 2 });
+    await run(config);
+    const second = await run(config);
+    expect(second.failures[0]?.final).toBe(true);
+    const third = await run(config);
+    expect(third.documents.queued).toBe(0);
+    expect(third.documents.leftFailed).toBe(1);
+    const retried = await run(config, { retryFailed: true });
+    expect(retried.documents.failed).toBe(1);
+    const row = await t.db.query<{ attempts: number }>(`SELECT attempts FROM documents`);
+    expect(row.rows[0]?.attempts).toBe(3);
+  });
+
+  it('records a file deleted between discovery and reading as FILE_VANISHED, then finishes when it is back', async () => {
+    put(folder, 'gone.png', goodPng);
+    const summary = await run(testConfig(), { afterRegister: async () => rmSync(join(folder, 'gone.png')) });
+    expect(summary.documents.failedByCode).toEqual({ FILE_VANISHED: 1 });
+    expect(summary.failures[0]?.message).toContain('gone.png');
+    put(folder, 'gone.png', goodPng);
+    const again = await run(testConfig());
+    expect(again.documents.done).toBe(1);
+    expect((await counts(t.db)).documents).toBe(1);
+  });
+
+  it('maps permission and other file errors to codes a person can act on', () => {
+    const denied = fileError(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }), '/inbox/x.jpg');
+    expect(denied.code).toBe('FILE_UNREADABLE');
+    expect(denied.message).toBe('No permission to read /inbox/x.jpg');
+    expect(denied.hint).toContain('read access');
+    expect(fileError(Object.assign(new Error('gone'), { code: 'ENOENT' }), '/a').code).toBe('FILE_VANISHED');
+  });
+
+  it.skipIf(process.getuid?.() === 0)('records an unreadable file (permissions) and carries on', async () => {
+    put(folder, 'locked.png', goodPng);
+    const { chmodSync } = await import('node:fs');
+    chmodSync(join(folder, 'locked.png'), 0o000);
+    const summary = await run(testConfig());
+    expect(summary.files.skipped.unreadable ?? summary.documents.failedByCode.FILE_UNREADABLE).toBe(1);
+  });
+
+  it.runIf(process.getuid?.() === 0)('records an unreadable file (a path the OS refuses to open) and carries on', async () => {
+    // As root no permission bit stops a read, so make the registered path unopenable another way:
+    // replace the file with a directory of the same name after registration.
+    put(folder, 'locked.png', goodPng);
+    const summary = await run(testConfig(), {
+      afterRegister: async () => {
+        rmSync(join(folder, 'locked.png'));
+        mkdirSync(join(folder, 'locked.png'));
+      },
+    });
+    expect(summary.documents.failedByCode).toEqual({ FILE_UNREADABLE: 1 });
+  });
+
+  it.runIf(existsPdfsDev())('fails an encrypted PDF without the password as PASSWORD_REQUIRED', async () => {
+    copyFileSync(join(pdfsDev, 'issue6010_1.pdf'), join(folder, 'locked.pdf'));
+    utimesSync(join(folder, 'locked.pdf'), old, old);
+    const summary = await run(testConfig());
+    expect(summary.documents.failedByCode).toEqual({ PASSWORD_REQUIRED: 1 });
+  });
+
+  it('caps pages per document', async () => {
+    put(folder, 'long.pdf', await textPdf(['page'], 5));
+    const summary = await run(testConfig({ maxPages: 3 }));
+    expect(summary.documents.failedByCode).toEqual({ TOO_MANY_PAGES: 1 });
+  });
+
+  it('refuses to start while another run holds the lock', async () => {
+    put(folder, 'a.pdf', goodPdf);
+    if (target.name === 'postgres') {
+      const other = await t.openAnother();
+      await other.withConnection(async (conn) => {
+        await conn.query('SELECT pg_advisory_lock($1)', [RUN_LOCK_KEY.toString()]);
+        const error = await run(testConfig()).catch((e: unknown) => e);
+        expect((error as { code?: string }).code).toBe('RUN_LOCKED');
+        expect((error as Error).message).toMatch(/Another run is in progress/);
+        await conn.query('SELECT pg_advisory_unlock($1)', [RUN_LOCK_KEY.toString()]);
+      });
+    } else {
+      // One PGlite database belongs to one process; a second process is refused when it opens the
+      // directory (tested through the CLI in run-cli.test.ts).
+      const summary = await run(testConfig());
+      expect(summary.documents.done).toBe(1);
+    }
+  });
+});
+
+function existsPdfsDev(): boolean {
+  return existsSync(join(pdfsDev, 'issue6010_1.pdf'));
+}
