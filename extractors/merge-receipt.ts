@@ -77,7 +77,9 @@ function llmLineItems(value: LlmReceipt): LineItem[] {
 
 export function mergeReceipts({ offline, qr, llm }: MergeInput): ReceiptRecord {
   const fields = structuredClone(offline.fields) as ReceiptFields;
-  const reasons: string[] = [...offline.reviewReasons];
+  // The offline pass's reasons describe its own fields; the validator recomputes them on the merged
+  // record (a total the QR code supplied is no longer "missing").
+  const reasons: string[] = qr || llm ? [] : [...offline.reviewReasons];
   for (const name of Object.keys(fields) as ReceiptFieldName[]) {
     const fromQr = qr?.fields[name];
     if (fromQr && fromQr.value !== null) {

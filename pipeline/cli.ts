@@ -7,7 +7,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadConfig, SETTINGS, type SettingSpec } from './config.js';
+import { SETTINGS, type SettingSpec } from './settings.js';
 import { DocintelError, isDocintelError } from './errors.js';
 import { commandHelp, generalHelp } from './commands/help.js';
 import { COMMANDS, findCommand, type CommandSpec } from './commands/registry.js';
@@ -130,6 +130,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     for (const spec of SETTINGS as readonly SettingSpec[]) settingFlags[spec.flag] = values[spec.flag] as string | string[] | undefined;
     const commandFlags: Record<string, string | boolean | string[] | undefined> = {};
     for (const flag of command.flags) commandFlags[flag.name] = values[flag.name];
+    // zod and the loader load only when a command runs, not for --help.
+    const { loadConfig } = await import('./config.js');
     const loaded = loadConfig({ flags: settingFlags, env: io.env, ...readConfigFile(values.config as string | undefined, io.env) });
     const handler = await command.load();
     return await handler({

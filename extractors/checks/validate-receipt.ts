@@ -53,10 +53,13 @@ export function validateReceipt(record: ReceiptRecord, options: ValidateOptions 
   const amounts = record.lineItems.map((item) => money(item.amount)).filter((a): a is string => a !== null);
   if (amounts.length > 0 && amounts.length === record.lineItems.length) {
     const sum = addDecimal(...amounts);
-    const target = subtotal ?? (tax === null ? total : null);
-    if (target !== null) {
-      const ok = within(sum, target, ROUNDING_TOLERANCE);
-      add('lines_sum_to_subtotal', ok, `line items sum to ${sum}, ${subtotal !== null ? 'subtotal' : 'total'} is ${target}`, [subtotal !== null ? 'subtotal' : 'total']);
+    // Item prices are printed without tax (sum = subtotal) or, on most B2C receipts (Taiwan's among
+    // them), with tax included (sum = total): either closes the arithmetic.
+    const targets = [subtotal, total].filter((v): v is string => v !== null);
+    if (targets.length > 0) {
+      const matched = targets.find((target) => within(sum, target, ROUNDING_TOLERANCE));
+      const field: ReceiptFieldName = matched !== undefined && matched === total && matched !== subtotal ? 'total' : subtotal !== null ? 'subtotal' : 'total';
+      add('lines_sum_to_subtotal', matched !== undefined, `line items sum to ${sum}; subtotal ${subtotal ?? 'none'}, total ${total ?? 'none'}`, [field]);
     }
   }
 

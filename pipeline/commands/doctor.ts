@@ -41,7 +41,7 @@ async function checkDatabase(config: Config, checks: Check[]): Promise<void> {
     return;
   }
   try {
-    const version = (await db.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? '?';
+    const version = (await db.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]?.v ?? '?';
     checks.push({
       name: 'database',
       status: 'ok',

@@ -1,4 +1,4 @@
-import { SETTINGS, type SettingSpec } from '../config.js';
+import { SETTINGS, type SettingSpec } from '../settings.js';
 import { COMMANDS, type CommandSpec } from './registry.js';
 
 function column(rows: [string, string][], indent = 2): string {

@@ -120,7 +120,10 @@ describe.each(databaseTargets)('docintel run CLI on $name', (target) => {
     const between = await countRows();
     expect(between.processing).toBe(0);
     const resumed = await runCli(['run', folder], { env });
-    expect(resumed.code).toBe(1);
+    // broken.jpg may have used up its attempts by now (then it is no longer retried): the exit code
+    // follows whether anything failed in this run, and nothing but broken.jpg may fail.
+    expect(resumed.code).toBe(/\nfailures\n/.test(resumed.stdout) ? 1 : 0);
+    expect(resumed.stdout).not.toMatch(/\[(?!UNSUPPORTED_TYPE\])[A-Z_]+\] at /);
     expect(await countRows()).toMatchObject({ documents: DOCS + 4, pages: DOCS + 3, done: DOCS + 3, processing: 0 });
   });
 

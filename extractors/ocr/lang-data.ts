@@ -1,0 +1,187 @@
+/**
+ * Where tesseract's language data comes from: the `@tesseract.js-data/<lang>` npm packages, never a
+ * CDN (the nightly run must work offline and must not change behaviour when a CDN file changes).
+ *
+ * Each package ships two builds of `<lang>.traineddata.gz`:
+ * - `4.0.0`: legacy engine + LSTM (tessdata repo). The legacy part is dead weight for OEM LSTM_ONLY.
+ * - `4.0.0_best_int`: LSTM only (integerised "best" networks).
+ * We use `4.0.0_best_int`. Measured on this machine (tesseract.js 7, eng+chi_tra, one worker):
+ *
+ * | build          | gz size eng+chi_tra | worker start | RSS after start | ms/receipt | CER (20 SROIE) |
+ * |----------------|---------------------|--------------|-----------------|------------|----------------|
+ * | 4.0.0_best_int | 2.9 + 1.6 MB        | 1.1 s        | 179 MB          | see bench  | see below      |
+ * | 4.0.0          | 11 + 26 MB          | 3.2 s        | 494 MB          | same       | see below      |
+ *
+ * The eng LSTM network is byte-for-byte the same size in both builds (combine_tessdata -d: 1,487,5xx
+ * bytes, same net spec), so English accuracy cannot differ; on 3 SROIE receipts CER was 0.095 vs
+ * 0.110. chi_tra's best_int network is the one Debian ships as tessdata_fast (identical net spec); the
+ * 4.0.0 build carries a 54 MB legacy template set that LSTM never reads. With one worker per core,
+ * 4.0.0 would cost ~300 MB more per worker and 2 s more per start for no measured gain.
+ */
+import { constants as fsConstants } from 'node:fs';
+import { access, mkdtemp, open, rm, stat, symlink, copyFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DocintelError } from '../../pipeline/errors.js';
+
+/** The folder inside each `@tesseract.js-data/<lang>` package; see the file comment for the choice. */
+export type TraineddataBuild = '4.0.0_best_int' | '4.0.0';
+
+/** Default build: LSTM-only, small and fast to load. */
+export const DEFAULT_TRAINEDDATA_BUILD: TraineddataBuild = '4.0.0_best_int';
+
+export interface LanguageDataStatus {
+  /** Tesseract language code, e.g. `eng`, `chi_tra`. */
+  language: string;
+  /** The npm package that provides it. */
+  packageName: string;
+  /** Absolute path of the `.traineddata.gz` file (where it was expected when missing). */
+  path: string;
+  /** True when the file exists and is non-empty. */
+  present: boolean;
+  /** Why it is not present (package not installed, file missing, invalid code). */
+  problem?: string;
+}
+
+export interface LanguageDataOptions {
+  /** Which build folder to use. Default `4.0.0_best_int`. */
+  build?: TraineddataBuild;
+  /**
+   * Folder of an installed package, throwing when it is not installed. Default: Node's resolution from
+   * this file (`require.resolve('<package>/package.json')`). Tests point it at fixtures.
+   */
+  resolvePackageDir?: (packageName: string) => string;
+}
+
+const require = createRequire(import.meta.url);
+
+// Codes are joined into a file path: anything but a plain identifier could leave the package folder.
+const LANGUAGE_CODE = /^[a-z][a-z0-9_]*$/;
+
+/** Per-language status of the traineddata files; never throws (used by `docintel doctor`). */
+export async function checkLanguageData(
+  languages: readonly string[],
+  options: LanguageDataOptions = {},
+): Promise<LanguageDataStatus[]> {
+  const build = options.build ?? DEFAULT_TRAINEDDATA_BUILD;
+  const resolvePackageDir = options.resolvePackageDir ?? defaultResolvePackageDir;
+  return Promise.all(languages.map((language) => checkOne(language, build, resolvePackageDir)));
+}
+
+function defaultResolvePackageDir(packageName: string): string {
+  return dirname(require.resolve(`${packageName}/package.json`));
+}
+
+async function checkOne(
+  language: string,
+  build: TraineddataBuild,
+  resolvePackageDir: (packageName: string) => string,
+): Promise<LanguageDataStatus> {
+  const packageName = `@tesseract.js-data/${language}`;
+  const fileName = `${language}.traineddata.gz`;
+  if (!LANGUAGE_CODE.test(language)) {
+    return { language, packageName, path: '', present: false, problem: `"${language}" is not a tesseract language code` };
+  }
+  let packageDir: string;
+  try {
+    packageDir = resolvePackageDir(packageName);
+  } catch {
+    return {
+      language,
+      packageName,
+      path: join('node_modules', packageName, build, fileName),
+      present: false,
+      problem: `package ${packageName} is not installed`,
+    };
+  }
+  const path = join(packageDir, build, fileName);
+  try {
+    await access(path, fsConstants.R_OK);
+    const info = await stat(path);
+    if (!info.isFile() || info.size === 0) return { language, packageName, path, present: false, problem: 'file is empty' };
+    // tesseract.js only gunzips when it sees the gzip magic; anything else would reach Init and fail there.
+    if (!(await startsWithGzipMagic(path))) return { language, packageName, path, present: false, problem: 'file is not gzip data' };
+  } catch {
+    return { language, packageName, path, present: false, problem: 'file is missing or unreadable' };
+  }
+  return { language, packageName, path, present: true };
+}
+
+async function startsWithGzipMagic(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    await handle.read(head, 0, 2, 0);
+    return head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Verifies every language's data and throws OCR_LANGUAGE_DATA_MISSING naming each missing one. Must run
+ * before any tesseract.js worker exists: a worker given a bad path either crashes the process (no
+ * errorHandler) or never settles (with one).
+ */
+export async function requireLanguageData(
+  languages: readonly string[],
+  options: LanguageDataOptions = {},
+): Promise<LanguageDataStatus[]> {
+  if (languages.length === 0) {
+    throw new DocintelError('OCR_LANGUAGE_DATA_MISSING', 'No OCR language configured', {
+      hint: 'Configure at least one language, e.g. eng or chi_tra.',
+    });
+  }
+  const statuses = await checkLanguageData(languages, options);
+  const missing = statuses.filter((status) => !status.present);
+  if (missing.length > 0) {
+    const list = missing.map((status) => `${status.language} (${status.problem ?? 'missing'}: ${status.path})`).join(', ');
+    const packages = missing.map((status) => status.packageName).join(' ');
+    throw new DocintelError('OCR_LANGUAGE_DATA_MISSING', `OCR language data missing for ${list}`, {
+      hint: `Reinstall the language packages with \`npm install ${packages}\` (or \`npm ci\`), or remove the language from the configuration.`,
+      details: { languages: missing.map((status) => status.language) },
+    });
+  }
+  return statuses;
+}
+
+/** A directory holding `<lang>.traineddata.gz` for every language, for tesseract.js's single `langPath`. */
+export interface LanguageDirectory {
+  /** Pass as `langPath` (with `gzip: true`). */
+  path: string;
+  /** Removes the directory when it was created for this pool (no-op otherwise). */
+  dispose(): Promise<void>;
+}
+
+/**
+ * tesseract.js reads every language from one `langPath`, but each language lives in its own package
+ * folder. (Its `{ code, data }` language objects would avoid this, but v7 passes `data` instead of
+ * `code` to Init, so they cannot be used.) When the files are not already side by side we make a
+ * private directory (mkdtemp, mode 0700) of symlinks to the package files, so no data is copied and
+ * nothing another user wrote to /tmp can be picked up. Copies are the fallback where symlinks are not
+ * allowed (Windows without developer mode).
+ */
+export async function prepareLanguageDirectory(statuses: readonly LanguageDataStatus[]): Promise<LanguageDirectory> {
+  const dirs = new Set(statuses.map((status) => dirname(status.path)));
+  const [only] = dirs;
+  if (dirs.size === 1 && only !== undefined) return { path: only, dispose: async () => {} };
+  const path = await mkdtemp(join(tmpdir(), 'docintel-tessdata-'));
+  try {
+    for (const status of statuses) {
+      const link = join(path, `${status.language}.traineddata.gz`);
+      try {
+        await symlink(status.path, link);
+      } catch {
+        await copyFile(status.path, link);
+      }
+    }
+  } catch (cause) {
+    await rm(path, { recursive: true, force: true });
+    throw new DocintelError('OCR_LANGUAGE_DATA_MISSING', `Cannot prepare OCR language data in ${path}`, {
+      cause,
+      hint: 'Check that the temporary directory (TMPDIR) is writable.',
+    });
+  }
+  return { path, dispose: () => rm(path, { recursive: true, force: true }) };
+}

@@ -1,0 +1,71 @@
+/**
+ * Vendor address: the block right after the vendor name, from the first address-looking row down to the
+ * contact/registration lines (TEL, FAX, GST, phone numbers) or the start of the body. Rows are joined
+ * with one space, which is how receipt addresses read when their line breaks are dropped.
+ */
+import type { Row } from './layout.js';
+import { hasPostcode, isBodyStart, isContactLine, isIdLine, isTitleNoise, looksLikeAddress, startsLikeAddress } from './header.js';
+import { letterCount } from './text.js';
+
+export interface AddressResult {
+  address: string;
+  rows: Row[];
+}
+
+const height = (r: Row) => r.bbox.y1 - r.bbox.y0;
+
+function isStop(row: Row): boolean {
+  const t = row.text;
+  return isContactLine(t) || isTitleNoise(t) || isBodyStart(row) || /\b(?:GST|SST|VAT)\b/i.test(t);
+}
+
+/** The address block that follows `after` (the vendor's last row), or the first block in the header. */
+export function findAddress(rows: Row[], after: Row | null): AddressResult | null {
+  const start = after ? after.index + 1 : 0;
+  const picked: Row[] = [];
+  let skipped = 0;
+  for (let i = start; i < rows.length && i < start + 12; i += 1) {
+    const row = rows[i]!;
+    if (row.page !== rows[start]?.page) break;
+    if (picked.length === 0) {
+      if (isIdLine(row.text)) {
+        skipped += 1;
+        continue;
+      }
+      if (isStop(row) && !looksLikeAddress(row.text)) {
+        if (isContactLine(row.text) || isBodyStart(row)) break;
+        skipped += 1;
+        continue;
+      }
+      // Registration numbers and "formerly known as" lines sit between the name and the address.
+      if (isIdLine(row.text) || !looksLikeAddress(row.text)) {
+        skipped += 1;
+        if (skipped > 4) break;
+        continue;
+      }
+      // A branch or mall name (`IKEA CHERAS`) printed right above the street line is not the address.
+      const next = rows[i + 1];
+      if (!startsLikeAddress(row.text) && !hasPostcode(row.text) && next && startsLikeAddress(next.text) && !isStop(next)) {
+        skipped += 1;
+        continue;
+      }
+      picked.push(row);
+      continue;
+    }
+    const last = picked[picked.length - 1]!;
+    const gap = row.bbox.y0 - last.bbox.y1;
+    if (gap > Math.max(height(last), height(row)) * 1.6) break;
+    if (isStop(row) || isIdLine(row.text) || letterCount(row.text) === 0) break;
+    // Past the postcode line only address-like or bracketed rows continue the block (`KL FESTIVAL
+    // CITY MALL`, `(TESCO PUTRA NILAI)`); a branch tag or a `LABEL : value` row ends it.
+    if (picked.some((r) => hasPostcode(r.text))) {
+      if (/\S\s*:\s*\S/.test(row.text) && !startsLikeAddress(row.text)) break;
+      if (!looksLikeAddress(row.text) && !/^\(.*\)$/.test(row.text.trim())) break;
+    }
+    picked.push(row);
+    if (picked.length >= 6) break;
+  }
+  if (picked.length === 0) return null;
+  const address = picked.map((r) => r.text).join(' ').replace(/\s+/g, ' ').trim();
+  return { address, rows: picked };
+}

@@ -1,0 +1,272 @@
+/**
+ * Dates on receipts: every common printed form, scored so the transaction date wins over expiry,
+ * due or birth dates. Day-first vs month-first follows the locale unless one reading is impossible
+ * (13/..., ../28/...). A year OCR mangled (2078, 2O18) is repaired when exactly one digit is off.
+ */
+import { parseRocDate } from '../rules/taiwan.js';
+import type { Row } from './layout.js';
+import { digitsFromLookalikes } from './text.js';
+
+export type DateLocale = 'MY' | 'TW' | 'US';
+
+export interface DateCandidate {
+  /** ISO YYYY-MM-DD. */
+  iso: string;
+  /** The matched text as printed. */
+  text: string;
+  row: Row;
+  score: number;
+  /** True when a Date/日期 label sits on the same row or right above. */
+  labelled: boolean;
+  /** True when the year had to be repaired. */
+  repaired: boolean;
+}
+
+export interface DateOptions {
+  locale?: DateLocale;
+  /** Reference "today": a receipt date later than this (plus one day) is implausible. Default now. */
+  now?: Date;
+  /** Earliest plausible year. Default 2000. */
+  minYear?: number;
+}
+
+const MONTHS: Record<string, number> = {
+  JAN: 1, FEB: 2, MAR: 3, APR: 4, MAY: 5, JUN: 6, JUL: 7, AUG: 8, SEP: 9, SEPT: 9, OCT: 10, NOV: 11, DEC: 12,
+  JANUARY: 1, FEBRUARY: 2, MARCH: 3, APRIL: 4, JUNE: 6, JULY: 7, AUGUST: 8, SEPTEMBER: 9, OCTOBER: 10,
+  NOVEMBER: 11, DECEMBER: 12,
+  // Malay spellings that differ from English.
+  MAC: 3, MEI: 5, JUN_: 6, OGOS: 8, OKT: 10, DIS: 12, DISEMBER: 12, OKTOBER: 10,
+};
+const MONTH_NAMES = Object.keys(MONTHS).filter((k) => !k.endsWith('_')).sort((a, b) => b.length - a.length).join('|');
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+export function isValidDate(year: number, month: number, day: number): boolean {
+  return Number.isInteger(year) && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+export function toIso(year: number, month: number, day: number): string {
+  return `${year}-${pad(month)}-${pad(day)}`;
+}
+
+/** A two-digit year: 00..(this year + 1) is 20xx, the rest 19xx. */
+function expandYear(yy: number, nowYear: number): number {
+  return yy <= (nowYear % 100) + 1 ? 2000 + yy : 1900 + yy;
+}
+
+/**
+ * Repairs a year outside [minYear, maxYear] by changing a single digit (OCR reads 1 as 7, 0 as 8...),
+ * preferring the decade digit, then the most recent plausible year. `hint` (another year on the page)
+ * wins when it is one digit away.
+ */
+export function repairYear(year: number, minYear: number, maxYear: number, hint?: number): number | null {
+  if (year >= minYear && year <= maxYear) return year;
+  const digits = String(year).padStart(4, '0');
+  if (digits.length !== 4) return null;
+  const options: { year: number; pos: number }[] = [];
+  for (let pos = 0; pos < 4; pos += 1) {
+    for (let d = 0; d <= 9; d += 1) {
+      const candidate = Number(digits.slice(0, pos) + d + digits.slice(pos + 1));
+      if (candidate !== year && candidate >= minYear && candidate <= maxYear) options.push({ year: candidate, pos });
+    }
+  }
+  if (options.length === 0) return null;
+  if (hint !== undefined) {
+    const hinted = options.find((o) => o.year === hint);
+    if (hinted) return hinted.year;
+  }
+  // A decade digit misread is far more common than a millennium one; among those the latest year.
+  options.sort((a, b) => (a.pos === 2 ? 0 : 1) - (b.pos === 2 ? 0 : 1) || (a.pos === 3 ? 0 : 1) - (b.pos === 3 ? 0 : 1) || b.year - a.year);
+  return options[0]!.year;
+}
+
+/** `218` → 2018: the single inserted digit that gives a year in 2000..nowYear (latest wins); else the input. */
+export function restoreDroppedDigit(year: string, nowYear: number): number {
+  const options = new Set<number>();
+  for (let pos = 1; pos <= year.length; pos += 1) {
+    for (let d = 0; d <= 9; d += 1) {
+      const y = Number(year.slice(0, pos) + d + year.slice(pos));
+      if (y >= 2000 && y <= nowYear) options.add(y);
+    }
+  }
+  return options.size === 0 ? Number(year) : Math.max(...options);
+}
+
+interface RawDate {
+  year: number;
+  /** Digits of the year as printed (2 or 3 or 4). */
+  yearDigits: number;
+  month: number;
+  day: number;
+  /** When both d/m orders are possible, the alternative order. */
+  swapped?: { month: number; day: number };
+  text: string;
+  index: number;
+  roc?: boolean;
+}
+
+// Letters OCR confuses with digits, allowed inside the numeric parts of a date.
+const D = '[0-9OoIlSB]';
+const NUMERIC = new RegExp(`(?<![0-9A-Za-z])(${D}{1,2})\\s?([/.-])\\s?(${D}{1,2})\\s?\\2\\s?(${D}{4}|${D}{2})(?![0-9])`, 'g');
+const NUMERIC_MIXED_SEP = new RegExp(`(?<![0-9A-Za-z])(${D}{1,2})[/.-](${D}{1,2})[/.-](${D}{4})(?![0-9])`, 'g');
+const ISO_LIKE = new RegExp(`(?<![0-9])(${D}{4})\\s?([/.-])\\s?(${D}{1,2})\\s?\\2\\s?(${D}{1,2})(?![0-9])`, 'g');
+const COMPACT = /(?<![0-9])(20\d{2})(\d{2})(\d{2})(?![0-9])/g;
+const DAY_MONTH_YEAR = new RegExp(`(?<![0-9])(\\d{1,2})(?:ST|ND|RD|TH)?[\\s.\\-/]*(${MONTH_NAMES})\\.?[\\s.\\-/,]*('?\\d{4}|'?\\d{2,3})(?![0-9])`, 'gi');
+const MONTH_DAY_YEAR = new RegExp(`(?<![A-Za-z])(${MONTH_NAMES})\\.?\\s*(\\d{1,2})(?:ST|ND|RD|TH)?,?\\s*(\\d{4})(?![0-9])`, 'gi');
+const ROC_HAN = /(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?/g;
+const ROC_NUMERIC = /(?<![0-9])(1\d{2})([/.-])(\d{1,2})\2(\d{1,2})(?![0-9])/g;
+
+function num(s: string): number {
+  return Number(digitsFromLookalikes(s));
+}
+
+/** Every date-shaped span in a line of text, before plausibility scoring. */
+export function findRawDates(text: string, locale: DateLocale, nowYear: number): RawDate[] {
+  const found: RawDate[] = [];
+  const taken: [number, number][] = [];
+  const add = (d: RawDate, end: number) => {
+    if (taken.some(([s, e]) => d.index < e && end > s)) return;
+    taken.push([d.index, end]);
+    found.push(d);
+  };
+  const monthFirst = locale === 'US';
+  for (const m of text.matchAll(ROC_HAN)) {
+    const iso = parseRocDate(m[0]);
+    if (!iso) continue;
+    add({ year: Number(iso.slice(0, 4)), month: Number(iso.slice(5, 7)), day: Number(iso.slice(8, 10)), yearDigits: m[1]!.length, text: m[0], index: m.index, roc: true }, m.index + m[0].length);
+  }
+  if (locale === 'TW') {
+    for (const m of text.matchAll(ROC_NUMERIC)) {
+      const iso = parseRocDate(m[0]);
+      if (iso) add({ year: Number(iso.slice(0, 4)), month: Number(iso.slice(5, 7)), day: Number(iso.slice(8, 10)), yearDigits: 3, text: m[0], index: m.index, roc: true }, m.index + m[0].length);
+    }
+  }
+  for (const m of text.matchAll(ISO_LIKE)) {
+    const raw = m[0];
+    if ((raw.match(/\d/g) ?? []).length < 6) continue;
+    add({ year: num(m[1]!), yearDigits: 4, month: num(m[3]!), day: num(m[4]!), text: raw, index: m.index }, m.index + raw.length);
+  }
+  for (const re of [NUMERIC, NUMERIC_MIXED_SEP]) {
+    for (const m of text.matchAll(re)) {
+      const raw = m[0];
+      // Mostly real digits, or it is a word that happens to contain O, l and S.
+      if ((raw.match(/\d/g) ?? []).length < Math.max(4, raw.replace(/[^0-9A-Za-z]/g, '').length - 2)) continue;
+      const groups = re === NUMERIC ? [m[1]!, m[3]!, m[4]!] : [m[1]!, m[2]!, m[3]!];
+      const a = num(groups[0]!);
+      const b = num(groups[1]!);
+      const yearText = digitsFromLookalikes(groups[2]!);
+      const year = yearText.length === 2 ? expandYear(Number(yearText), nowYear) : Number(yearText);
+      let day = monthFirst ? b : a;
+      let month = monthFirst ? a : b;
+      let swapped: RawDate['swapped'];
+      if (month > 12 && day <= 12) [day, month] = [month, day];
+      else if (a <= 12 && b <= 12 && a !== b) swapped = { day: month, month: day };
+      add({ year, yearDigits: yearText.length, month, day, swapped, text: raw, index: m.index }, m.index + raw.length);
+    }
+  }
+  for (const m of text.matchAll(DAY_MONTH_YEAR)) {
+    const month = MONTHS[m[2]!.toUpperCase()];
+    if (!month) continue;
+    const y = m[3]!.replace("'", '');
+    // A three-digit year lost a digit (`14 Mar 218`): put back the one that makes it a recent year.
+    const year = y.length === 2 ? expandYear(Number(y), nowYear) : y.length === 3 ? restoreDroppedDigit(y, nowYear) : Number(y);
+    add({ year, yearDigits: y.length, month, day: Number(m[1]), text: m[0], index: m.index }, m.index + m[0].length);
+  }
+  for (const m of text.matchAll(MONTH_DAY_YEAR)) {
+    const month = MONTHS[m[1]!.toUpperCase()];
+    if (!month) continue;
+    add({ year: Number(m[3]), yearDigits: 4, month, day: Number(m[2]), text: m[0], index: m.index }, m.index + m[0].length);
+  }
+  for (const m of text.matchAll(COMPACT)) {
+    add({ year: Number(m[1]), yearDigits: 4, month: Number(m[2]), day: Number(m[3]), text: m[0], index: m.index }, m.index + m[0].length);
+  }
+  return found;
+}
+
+/**
+ * Parses one date string in any supported form; null when it is not a plausible date. Handy for
+ * comparing a key such as `12-01-19` or `10 MAR 2018` with an extracted ISO date.
+ */
+export function parseDate(text: string, options: DateOptions = {}): string | null {
+  const now = options.now ?? new Date();
+  const locale = options.locale ?? 'MY';
+  const raw = findRawDates(text, locale, now.getUTCFullYear())[0];
+  if (!raw) return null;
+  const year = repairYear(raw.year, options.minYear ?? 1900, now.getUTCFullYear() + 1) ?? raw.year;
+  return isValidDate(year, raw.month, raw.day) ? toIso(year, raw.month, raw.day) : null;
+}
+
+const LABEL = /(?:^|[^A-Z])(DATE|DATED|TARIKH|TRANS(?:ACTION)?\s*DATE|INVOICE\s*DATE|BILL\s*DATE|DT)\b|日期|開立|交易時間/i;
+const WRONG_LABEL = /EXP(?:IRY|IRES|\.)?|VALID|DUE\s*DATE|BIRTH|D\.?O\.?B|MFG|BEST\s*BEFORE|PRINTED|START|PERIOD|JOIN|SINCE|到期|有效/i;
+const TIME = /\b\d{1,2}\s?[:.]\s?\d{2}(?:\s?[:.]\s?\d{2})?\s*(?:AM|PM)?\b/i;
+
+/** Scores every date on the rows; best first. */
+export function findDates(rows: Row[], options: DateOptions = {}): DateCandidate[] {
+  const now = options.now ?? new Date();
+  const locale = options.locale ?? 'MY';
+  const minYear = options.minYear ?? 2000;
+  const maxYear = now.getUTCFullYear() + (now.getUTCMonth() === 11 ? 1 : 0);
+  const latest = new Date(now.getTime() + 86_400_000);
+  const raws: { raw: RawDate; row: Row }[] = [];
+  for (const row of rows) {
+    for (const raw of findRawDates(row.text, locale, now.getUTCFullYear())) raws.push({ raw, row });
+  }
+  // The most common plausible year on the page is the hint for repairing a mangled one.
+  const yearVotes = new Map<number, number>();
+  for (const { raw } of raws) if (raw.year >= minYear && raw.year <= maxYear) yearVotes.set(raw.year, (yearVotes.get(raw.year) ?? 0) + 1);
+  const hint = [...yearVotes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+
+  const candidates: DateCandidate[] = [];
+  for (const { raw, row } of raws) {
+    let score = 1;
+    let year = raw.year;
+    let repaired = false;
+    if (year < minYear || year > maxYear) {
+      const fixed = raw.roc ? null : repairYear(year, minYear, maxYear, hint);
+      if (fixed === null) continue;
+      year = fixed;
+      repaired = true;
+      score -= 0.5;
+    }
+    let { month, day } = raw;
+    if (!isValidDate(year, month, day) && raw.swapped && isValidDate(year, raw.swapped.month, raw.swapped.day)) {
+      ({ month, day } = raw.swapped);
+    }
+    if (!isValidDate(year, month, day)) continue;
+    const iso = toIso(year, month, day);
+    if (new Date(`${iso}T00:00:00Z`) > latest) {
+      // Day-first read lands in the future: the other order may not.
+      if (raw.swapped && isValidDate(year, raw.swapped.month, raw.swapped.day) && new Date(`${toIso(year, raw.swapped.month, raw.swapped.day)}T00:00:00Z`) <= latest) {
+        ({ month, day } = raw.swapped);
+      } else {
+        score -= 2;
+      }
+    }
+    const before = row.text.slice(0, raw.index);
+    const after = row.text.slice(raw.index + raw.text.length);
+    const prev = rows[row.index - 1];
+    let labelled = false;
+    if (LABEL.test(before.slice(-25))) {
+      score += 3;
+      labelled = true;
+    } else if (prev && LABEL.test(prev.text) && prev.text.length < 20 && findRawDates(prev.text, locale, now.getUTCFullYear()).length === 0) {
+      score += 1.5;
+      labelled = true;
+    }
+    if (WRONG_LABEL.test(before.slice(-25))) score -= 3;
+    if (TIME.test(after) || TIME.test(before.slice(-12))) score += 1;
+    if (raw.yearDigits === 4 || raw.roc) score += 0.3;
+    if (/[A-Za-z]/.test(raw.text.replace(/[A-Za-z]{3,}/g, ''))) score -= 0.3;
+    // A date printed inside an identifier (`CS1801/26821`, `OR18031002160274`) is not a date.
+    if (/[A-Za-z0-9]$/.test(before) || /^[A-Za-z0-9/]/.test(after)) score -= 1.5;
+    score -= row.index * 0.005;
+    candidates.push({ iso: toIso(year, month, day), text: raw.text, row, score, labelled, repaired });
+  }
+  // The same date printed twice (header and footer) is more likely the transaction date.
+  for (const c of candidates) c.score += 0.3 * (candidates.filter((o) => o.iso === c.iso).length - 1);
+  return candidates.sort((a, b) => b.score - a.score);
+}

@@ -1,0 +1,74 @@
+/**
+ * Classifiers for header rows (the block above the items): which rows are noise (document titles,
+ * registration and tax numbers, phone lines), which look like an address, which like a company name.
+ * Shared by the vendor and address rules so both read the header the same way.
+ */
+import type { Row } from './layout.js';
+import { digitCount, letterCount } from './text.js';
+
+/** Legal forms: the strongest sign that a line is the seller's name. */
+export const LEGAL_FORM = /\bSDN\.?\s*BH[DO0]\b|\bBHD\b|\bBERHAD\b|\bS\/B\b|\bLTD\b|\bLIMITED\b|\bINC\b|\bLLC\b|\bPLC\b|\bPTE\b|\bCORP(?:ORATION)?\b|\bGMBH\b|股份有限公司|有限公司/i;
+/** Words businesses put in their names. */
+export const BUSINESS_WORD = /\b(?:ENTERPRISES?|TRADING|TRADERS?|RESTAURANTS?|RESTORAN|CAFE|CAF[EÉ]|MART|MARKET|MINIMARKET|SUPERMARKET|HYPERMARKET|HARDWARE|STATIONERY|BOOKS?|BOOKSTORE|COMPANY|CO\.|PERNIAGAAN|SYARIKAT|KEDAI|STORES?|PASARAYA|HOLDINGS|INDUSTRIES|GROUP|BISTRO|BAKERY|PHARMACY|FARMASI|CENTRE|CENTER|SHOP|BORONG|ELECTRICAL|MOTOR|GALLERY|DELI|KITCHEN|KITCHENETTE|HOUSE|MACHINERY|MARKETING|SERVICES?|AGENCY|FOOD|FOODS|DELIGHTS?|PETRO|STATION|HOTEL|PUB|HANDEL|PRINTING|TAILORING|TRADE|LAUNDRY|SALON|CLINIC|KLINIK)\b|商行|企業社|商店|公司|餐廳|超市|便利商店|藥局/i;
+const TITLE_NOISE = /^[\W_]*(?:\W*(?:SIMPLIFIED\s+)?(?:FULL\s+)?TAX\s*INVOICE|\W*INVOICE\W*|\W*(?:OFFICIAL\s+|CASH\s+|SALES\s+)?RECEIPT\W*|\W*CASH\s*(?:BILL|SALES?)\W*|\W*BILL\W*|\W*CREDIT\s*NOTE|\W*WELCOME\b.*|\W*THANK\s*YOU.*|\W*COPY\W*|\W*REPRINT\W*|\W*DUPLICATE\W*|\W*ORDER\W*|\W*CHECK\W*|\W*QUOTATION\W*|\W*DELIVERY\s*ORDER\W*|\W*統一發票.*|\W*電子發票.*|\W*收據\W*)$/i;
+const ID_LINE = /\b(?:GST|SST|VAT|TAX|TIN|BRN|ROC|CO\.?\s*REG|COMPANY\s*(?:REG|NO)|CO\s*NO|REG(?:ISTRATION)?\.?\s*NO|BR\s*NO|CO\.?\s*NO|BUSINESS\s*(?:REG|NO)|ID\s*NO|MBPJ|LICEN[CS]E)\b|統一編號|統編|營業人/i;
+const CONTACT = /\b(?:TEL|TELEPHONE|PHONE|FAX|H\/?P|HP|MOBILE|EMAIL|E-MAIL|WEBSITE|WHATSAPP|WA)\b|@|WWW\.|HTTPS?:|\.COM\b|\.MY\b|電話|傳真/i;
+const PHONE = /(?:^|\s)\+?\(?0\d{1,3}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}\b(?!\s*-?\s*[A-Z]\b)/;
+const REG_NUMBER_ONLY = /^[(\[]?\s*(?:NO\.?\s*)?[A-Z]{0,3}\s*\d{3,}[\d\s]*-?\s*[A-Z]?\s*[)\]]?[.,]?$/i;
+const BODY_START = /\b(?:DATE|TIME|CASHIER|TERMINAL|TABLE|POS|QTY|DESCRIPTION|ITEM|PAX|DOC(?:UMENT)?\s*NO|INVOICE\s*(?:NO|#)|RECEIPT\s*(?:NO|#)|BILL\s*NO|TRANS|SALESPERSON|MEMBER|SERVED|ORDER\s*NO|SLIP)\b/i;
+export const ADDRESS_WORD = /\b(?:NO\.?|LOT|JALAN|JLN|JL|TAMAN|TMN|LORONG|LRG|BANDAR|KAWASAN|PERSIARAN|LEBUH(?:RAYA)?|BATU|KAMPUNG|KG|BLOCK|BLK|BLOK|LEVEL|FLOOR|FLR|UNIT|SUITE|WISMA|PLAZA|MENARA|KOMPLEKS|SEKSYEN|SECTION|ROAD|RD|STREET|AVENUE|AVE|BOULEVARD|BLVD|HIGHWAY|MALL|INDUSTRIAL|PERINDUSTRIAN|CITY|JAYA|UTAMA|SELANGOR|JOHOR|KUALA|LUMPUR|PENANG|PINANG|PERAK|KEDAH|MELAKA|PAHANG|SABAH|SARAWAK|NEGERI|KELANTAN|TERENGGANU|PERLIS|PUTRAJAYA|LABUAN|MALAYSIA|SINGAPORE|DARUL|EHSAN|TAKZIM|BAHRU|ALAM|PETALING|KLANG|CHERAS|PUCHONG|SHAH|SUBANG|DAMANSARA|AMPANG|KAJANG|SERDANG|SERI|SRI)\b|(?<!\d)\d{5}(?!\d)|路|街|號|段|巷|樓|縣|市|區/i;
+const POSTCODE = /(?<![\d-])\d{5}(?![\d-])/;
+
+export function isTitleNoise(text: string): boolean {
+  return TITLE_NOISE.test(text.replace(/[^\p{L}\p{N}]+$/u, '').trim());
+}
+
+/** Registration/tax-number lines: `(789417-W)`, `CO.REG : 933109-X`, `GST ID: 000849813504`. */
+export function isIdLine(text: string): boolean {
+  const t = text.trim();
+  if (REG_NUMBER_ONLY.test(t)) return true;
+  // A company number (`113825-W`) with little else on the row.
+  if (/\d{5,}\s?-\s?[A-Z]\b/.test(t) && letterCount(t.replace(ID_LINE, '')) <= 8) return true;
+  if (ID_LINE.test(t) && letterCount(t.replace(ID_LINE, '')) <= 4 + digitCount(t) / 3) return true;
+  return /^\(?\s*[A-Z]{0,3}\s*\d{4,}\s*-\s*[A-Z]\s*\)?\s*$/i.test(t);
+}
+
+export function isContactLine(text: string): boolean {
+  return CONTACT.test(text) || (PHONE.test(text) && letterCount(text) <= 4);
+}
+
+export function hasPostcode(text: string): boolean {
+  return POSTCODE.test(text);
+}
+
+/** The first row of an address block: `NO. 53,`, `LOT 1851-A`, `12, JALAN`, `LEVEL 6`, `S117, SECOND FLOOR`. */
+export function startsLikeAddress(text: string): boolean {
+  return /^\W*(?:NO\b|NO\.|NO:|NO,|LOT\b|LEVEL\b|UNIT\b|BLOCK\b|BLK\b|SUITE\b|FLOOR\b|G\/F|[A-Z]{0,2}\d+[A-Z]?\b)/i.test(text) || /\b(?:JALAN|JLN)\b/i.test(text);
+}
+
+export function looksLikeAddress(text: string): boolean {
+  const t = text.trim();
+  if (ADDRESS_WORD.test(t)) return true;
+  // `67,JLN ...`, `12, ...`, `NO.53 55,57 & 59`
+  return /^\d+[A-Z]?\s*[,.-]/.test(t);
+}
+
+export function isBodyStart(row: Row): boolean {
+  return BODY_START.test(row.text) || /\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}/.test(row.text) || /\d+\.\d{2}\b.*\d+\.\d{2}\b/.test(row.text);
+}
+
+/**
+ * The header: rows from the top down to the first row that starts the receipt body (date, cashier,
+ * item table), at most the top half of the first page.
+ */
+export function headerRows(rows: Row[]): Row[] {
+  const out: Row[] = [];
+  for (const row of rows) {
+    if (row.page !== rows[0]?.page) break;
+    if (row.bbox.y0 > row.pageHeight * 0.5 && out.length > 0) break;
+    if (out.length >= 3 && isBodyStart(row)) break;
+    out.push(row);
+    if (out.length >= 18) break;
+  }
+  return out;
+}

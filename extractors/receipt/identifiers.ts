@@ -1,0 +1,114 @@
+/**
+ * Identifiers and small facts on a receipt: invoice/receipt number, seller and buyer tax ids, payment
+ * method and currency. Each returns the row it was read from so the record can cite it.
+ */
+import { detectCurrency } from '../rules/amounts.js';
+import { findInvoiceNumbers, isValidTaiwanTaxId } from '../rules/taiwan.js';
+import type { Row } from './layout.js';
+
+export interface Found {
+  value: string;
+  row: Row;
+  confidence: number;
+}
+
+const INVOICE_LABEL = /\b(?:INVOICE|INV|RECEIPT|RCPT|BILL|DOC(?:UMENT)?|TRANS(?:ACTION)?|SLIP|ORDER|REF|CHECK|CHK|TRX|TXN)\s*(?:NO|NUMBER|NUM|#|ID)?\b\.?\s*[:#.]*\s*|發票號碼|收據號碼|單號/i;
+const INVOICE_VALUE = /([A-Z0-9][A-Z0-9/-]{3,24}[0-9])/i;
+
+/** Taiwan uniform invoice number: two capitals + 8 digits (`AB-12345678` → `AB12345678`). */
+export function findTaiwanInvoiceNumber(rows: Row[]): Found | null {
+  for (const row of rows) {
+    const m = findInvoiceNumbers(row.text)[0];
+    if (m) return { value: m.value, row, confidence: (/發票|INVOICE/i.test(row.text) ? 0.95 : 0.7) * (m.repaired ? 0.85 : 1) };
+  }
+  return null;
+}
+
+/** A labelled invoice/receipt/document number; the label may sit on the row above. */
+export function findInvoiceNumber(rows: Row[], locale: string): Found | null {
+  if (locale === 'TW') {
+    const tw = findTaiwanInvoiceNumber(rows);
+    if (tw) return tw;
+  }
+  for (let i = 0; i < rows.length; i += 1) {
+    const row = rows[i]!;
+    const m = INVOICE_LABEL.exec(row.text);
+    if (!m || /\bNO\b/i.test(m[0]) === false && /\b(?:TRANS|ORDER|REF|CHECK|DOC)\b/i.test(m[0]) && !/[:#]/.test(m[0])) continue;
+    if (/GST|TAX\s*ID|REG/i.test(row.text.slice(0, m.index))) continue;
+    let rest = row.text.slice(m.index + m[0].length);
+    let valueRow = row;
+    if (!INVOICE_VALUE.test(rest) && rows[i + 1]) {
+      rest = rows[i + 1]!.text.replace(/^[\s:#]+/, '');
+      valueRow = rows[i + 1]!;
+    }
+    const v = INVOICE_VALUE.exec(rest);
+    if (!v) continue;
+    if (/^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$/.test(v[1]!)) continue;
+    return { value: v[1]!.toUpperCase(), row: valueRow, confidence: 0.8 };
+  }
+  return null;
+}
+
+const TAX_ID_LABEL = /\b(?:GST|SST|VAT|TAX)\s*(?:REG(?:ISTRATION)?\.?\s*)?(?:NO|ID|#|NUMBER)?\b\.?\s*[:.#]*\s*|統一編號|統編|賣方/i;
+
+/** The seller's tax registration: GST/SST number (MY) or a checksum-valid 統一編號 (TW). */
+export function findVendorTaxId(rows: Row[], locale: string): Found | null {
+  for (const row of rows) {
+    if (locale === 'TW' || /統一編號|統編/.test(row.text)) {
+      for (const m of row.text.matchAll(/(?<!\d)(\d{8})(?!\d)/g)) {
+        if (isValidTaiwanTaxId(m[1]!) && !/買方/.test(row.text)) return { value: m[1]!, row, confidence: 0.9 };
+      }
+    }
+    const m = TAX_ID_LABEL.exec(row.text);
+    if (!m || /買方/.test(row.text)) continue;
+    const rest = row.text.slice(m.index + m[0].length).replace(/\s(?=\d)/g, '');
+    const v = /([A-Z]?\d[\d-]{5,18}\d)/i.exec(rest);
+    if (v) return { value: v[1]!, row, confidence: 0.8 };
+  }
+  return null;
+}
+
+/** The buyer's 統一編號 (買方), Taiwan only. */
+export function findBuyerTaxId(rows: Row[]): Found | null {
+  for (const row of rows) {
+    if (!/買方|BUYER/i.test(row.text)) continue;
+    for (const m of row.text.matchAll(/(?<!\d)(\d{8})(?!\d)/g)) {
+      if (isValidTaiwanTaxId(m[1]!)) return { value: m[1]!, row, confidence: 0.85 };
+    }
+  }
+  return null;
+}
+
+const PAYMENT: [RegExp, string][] = [
+  [/\bVISA\b/i, 'card'],
+  [/MASTER\s*CARD|\bMASTER\b|\bAMEX\b|CREDIT\s*CARD|DEBIT\s*CARD|\bCARD\b|信用卡/i, 'card'],
+  [/E-?WALLET|BOOST|GRAB\s*PAY|TOUCH\s*'?N\s*GO|\bTNG\b|LINE\s*PAY|街口|悠遊卡|一卡通/i, 'e-wallet'],
+  [/CHEQUE|CHECK\s*NO/i, 'cheque'],
+  [/\bCASH\b|現金/i, 'cash'],
+];
+
+/** Payment method from the payment lines (below the total); `cash` when a CASH line with an amount exists. */
+export function findPaymentMethod(rows: Row[], totalRow: Row | null): Found | null {
+  const from = totalRow ? totalRow.index : Math.floor(rows.length / 2);
+  const scan = rows.filter((r) => r.index >= from - 1);
+  for (const [re, method] of PAYMENT) {
+    const row = scan.find((r) => re.test(r.text) && /\d+[.,]\d{2}/.test(r.text) && !/CASHIER/i.test(r.text));
+    if (row) return { value: method, row, confidence: 0.75 };
+  }
+  return null;
+}
+
+/** Currency by symbol or code; the locale's currency when amounts carry none. */
+export function detectCurrencyCode(text: string, locale: string): { code: string; explicit: boolean } {
+  const byLocale: Record<string, string> = { MY: 'MYR', TW: 'TWD', US: 'USD' };
+  const local = byLocale[locale] ?? 'MYR';
+  // Only currency marks next to amounts count: `BHD` in `SDN BHD` is a legal form, not Bahraini dinars.
+  const marks = [...text.matchAll(/(?:NT\s?\$|NTD|TWD|RM|MYR|S\s?\$|SGD|US\s?\$|USD|EUR|GBP|[$€£])\s?\d[\d,]*[.,]\d{2}\b|(?:NT\s?\$|NTD|元)\s?\d|\d\s?(?:元|€|EUR|NTD|TWD|MYR)/g)].map((m) => m[0]);
+  for (const mark of marks) {
+    const code = detectCurrency(mark);
+    // A bare `$` is the local dollar where one exists (Malaysian shops print `$` for ringgit too).
+    if (code === 'USD' && !/US/.test(mark)) return { code: local, explicit: false };
+    if (code) return { code, explicit: true };
+  }
+  return { code: local, explicit: false };
+}

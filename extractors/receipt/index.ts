@@ -1,0 +1,134 @@
+/**
+ * The offline receipt extractor: layout-aware rules over OCR or text-layer lines, no model. Each field
+ * keeps the row it was read from as evidence, and arithmetic cross-checks (items vs subtotal, subtotal +
+ * tax vs total, cash - change) raise or lower the confidences.
+ */
+import type { PageText } from '../types.js';
+import type { FieldSource, LineItem, ReceiptFields, ReceiptRecord, ValidationResult } from '../../schemas/receipt.js';
+import { emptyField } from '../../schemas/receipt.js';
+import { findAddress } from './address.js';
+import { findDates, type DateLocale } from './dates.js';
+import { detectCurrencyCode, findBuyerTaxId, findInvoiceNumber, findPaymentMethod, findVendorTaxId } from './identifiers.js';
+import { buildRows, type Row } from './layout.js';
+import { findLineItems } from './line-items.js';
+import { addMoney, isPositive, sameMoney } from './money.js';
+import { repairHeaderText } from './ocr-repair.js';
+import { caseLike, upperShare } from './text.js';
+import { findTotals } from './totals.js';
+import { findVendor } from './vendor.js';
+import { headerRows } from './header.js';
+
+export interface OfflineOptions {
+  /** Decides day-first vs month-first dates, ROC dates and the default currency. Default `'MY'`. */
+  locale?: DateLocale;
+  /** Reference date for plausibility (no receipt from the future). Default the current time. */
+  now?: Date;
+  /** Earliest plausible receipt year. Default 2000. */
+  minYear?: number;
+  /**
+   * Letter case of vendor name and address: `upper` folds OCR case noise (`Jalan Tampol` → `JALAN
+   * TAMPOL`), `keep` leaves the text as read. Default `upper` for MY (names and addresses are printed and
+   * filed in capitals there), `keep` otherwise.
+   */
+  nameCase?: 'upper' | 'keep';
+}
+
+const clamp = (x: number) => Math.max(0, Math.min(1, x));
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+function evidenceOf(rows: Row[]): { page: number; box: { x0: number; y0: number; x1: number; y1: number }; text: string } | undefined {
+  const first = rows[0];
+  if (!first) return undefined;
+  const box = rows.reduce(
+    (b, r) => ({ x0: Math.min(b.x0, r.bbox.x0), y0: Math.min(b.y0, r.bbox.y0), x1: Math.max(b.x1, r.bbox.x1), y1: Math.max(b.y1, r.bbox.y1) }),
+    { ...first.bbox },
+  );
+  return { page: first.page, box, text: rows.map((r) => r.text).join('\n') };
+}
+
+/** Extracts a receipt record from page text with rules only (extractor 'offline', model null). */
+export function extractReceiptOffline(pages: PageText[], options: OfflineOptions = {}): ReceiptRecord {
+  const locale = options.locale ?? 'MY';
+  const now = options.now ?? new Date();
+  const source: FieldSource = pages.length > 0 && pages.every((p) => p.source === 'text-layer') ? 'text-layer' : 'rules';
+  const rows = buildRows(pages);
+  const allText = rows.map((r) => r.text).join('\n');
+  const upper = (options.nameCase ?? (locale === 'MY' ? 'upper' : 'keep')) === 'upper' ? 1 : upperShare(allText);
+  const fixHeader = (t: string) => repairHeaderText(caseLike(t, upper), { stripHan: locale !== 'TW' });
+  const empty = () => emptyField(source);
+  const text = (value: string | null, confidence: number, ev: Row[]) =>
+    value ? { value, confidence: clamp(confidence), source, evidence: evidenceOf(ev) } : empty();
+
+  const vendor = findVendor(rows);
+  const address = findAddress(rows, vendor?.rows[vendor.rows.length - 1] ?? null);
+  const dates = findDates(rows, { locale, now, minYear: options.minYear });
+  const bestDate = dates[0] ?? null;
+  const totals = findTotals(rows);
+  const invoice = findInvoiceNumber(rows, locale);
+  const vendorTax = findVendorTaxId(rows, locale);
+  const buyerTax = locale === 'TW' ? findBuyerTaxId(rows) : null;
+  const payment = findPaymentMethod(rows, totals.total?.row ?? null);
+  const currency = detectCurrencyCode(allText, locale);
+
+  const header = headerRows(rows);
+  const bodyStart = header.length;
+  const firstSummary = totals.amounts.find((a) => a.kind === 'total' || a.kind === 'subtotal')?.row.index ?? rows.length;
+  const lineItems: LineItem[] = findLineItems(rows, bodyStart, firstSummary);
+
+  const validations: ValidationResult[] = [];
+  const reasons: string[] = [];
+  const total = totals.total?.value ?? null;
+  const subtotal = totals.subtotal?.value ?? null;
+  const tax = totals.tax?.value ?? null;
+  let totalConfidence = totals.total ? sigmoid(totals.total.score - 2) : 0;
+  if (total && subtotal && tax) {
+    const ok = sameMoney(addMoney(subtotal, tax), total) || (totals.rounding ? sameMoney(addMoney(subtotal, tax, totals.rounding.value), total) : false);
+    validations.push({ check: 'subtotal_plus_tax_is_total', passed: ok, detail: `${subtotal} + ${tax} vs ${total}`, fields: ['subtotal', 'tax', 'total'] });
+  }
+  if (total && lineItems.length > 0 && subtotal) {
+    const sum = addMoney(...lineItems.map((i) => i.amount ?? '0'));
+    validations.push({ check: 'lines_sum_to_subtotal', passed: sameMoney(sum, subtotal), detail: `items ${sum} vs subtotal ${subtotal}`, fields: ['subtotal'] });
+  }
+  if (total) {
+    const positive = isPositive(total);
+    validations.push({ check: 'total_positive', passed: positive, detail: `total ${total}`, fields: ['total'] });
+    if (!positive) totalConfidence *= 0.3;
+  } else {
+    reasons.push('no total found');
+  }
+  if (bestDate) {
+    const future = new Date(`${bestDate.iso}T00:00:00Z`).getTime() > now.getTime() + 86_400_000;
+    validations.push({ check: 'date_not_in_future', passed: !future, detail: bestDate.iso, fields: ['date'] });
+  } else {
+    reasons.push('no date found');
+  }
+  for (const v of validations) if (!v.passed) reasons.push(`${v.check}: ${v.detail}`);
+
+  const fields: ReceiptFields = {
+    vendorName: vendor ? text(fixHeader(vendor.name), sigmoid(vendor.score - 1), vendor.rows) : empty(),
+    vendorAddress: address ? text(fixHeader(address.address), vendor ? 0.7 : 0.4, address.rows) : empty(),
+    vendorTaxId: vendorTax ? text(vendorTax.value, vendorTax.confidence, [vendorTax.row]) : empty(),
+    buyerTaxId: buyerTax ? text(buyerTax.value, buyerTax.confidence, [buyerTax.row]) : empty(),
+    invoiceNumber: invoice ? text(invoice.value, invoice.confidence, [invoice.row]) : empty(),
+    date: bestDate
+      ? { value: bestDate.iso, confidence: clamp(sigmoid(bestDate.score - 1.5) * (bestDate.repaired ? 0.7 : 1)), source, evidence: evidenceOf([bestDate.row]) }
+      : empty(),
+    currency: { value: currency.code, confidence: currency.explicit ? 0.95 : 0.6, source },
+    subtotal: totals.subtotal ? { value: totals.subtotal.value, confidence: 0.7, source, evidence: evidenceOf([totals.subtotal.valueRow]) } : empty(),
+    tax: totals.tax ? { value: totals.tax.value, confidence: 0.7, source, evidence: evidenceOf([totals.tax.valueRow]) } : empty(),
+    total: totals.total ? { value: totals.total.value, confidence: clamp(totalConfidence), source, evidence: evidenceOf([totals.total.row]) } : empty(),
+    paymentMethod: payment ? text(payment.value, payment.confidence, [payment.row]) : empty(),
+  };
+  const key = [fields.vendorName, fields.date, fields.total];
+  const confidence = Math.min(...key.map((f) => f.confidence));
+  const needsReview = reasons.length > 0 || confidence < 0.5;
+  if (confidence < 0.5 && reasons.length === 0) reasons.push('low confidence in vendor, date or total');
+  return { fields, lineItems, validations, needsReview, reviewReasons: reasons, confidence, extractor: 'offline', model: null };
+}
+
+export { buildRows } from './layout.js';
+export { findDates, parseDate } from './dates.js';
+export { findTotals } from './totals.js';
+export { findVendor } from './vendor.js';
+export { findAddress } from './address.js';
+export { findLineItems } from './line-items.js';

@@ -1,0 +1,88 @@
+/**
+ * Line items: the rows between the header and the first subtotal/total line that end in an amount.
+ * Quantity and unit price come from `2 x 3.50`, `2 @ 3.50`, `1 PC * 9.00` or from the amount columns
+ * (qty, unit price, amount left to right); a description printed on its own row above its numbers
+ * (barcode lines, long names) is carried down.
+ */
+import type { LineItem } from '../../schemas/receipt.js';
+import type { Row } from './layout.js';
+import { divideDecimal } from '../rules/amounts.js';
+import { findAmounts, lineAmount, sameMoney } from './money.js';
+import { classifyLabel } from './totals.js';
+import { letterCount } from './text.js';
+
+const HEADER_WORDS = /\b(?:QTY|DESC(?:RIPTION)?|ITEM|PRICE|AMOUNT|AMT|TOTAL|U\/?PRICE|DISC|CODE)\b/gi;
+const QTY_TIMES = /(?<![\d.])(\d{1,4}(?:\.\d{1,3})?)\s*(?:(?:PCS?|UNITS?|EA|KG)\b\s*[Xx@*]?|[Xx@*](?=\s*(?:RM|\$)?\s*\d))\s*(?:RM|\$)?\s*(\d+\.\d{2,3})?/;
+const NOISE = /^(?:\W*\d{8,14}\W*|\W*)$/;
+
+function isTableHeader(text: string): boolean {
+  return (text.match(HEADER_WORDS) ?? []).length >= 2 && findAmounts(text).length === 0;
+}
+
+function cleanDescription(text: string): string {
+  return text
+    .replace(QTY_TIMES, ' ')
+    .replace(/\b\d{8,14}\b/g, ' ')
+    .replace(/\s+\d{1,4}(?:\.\d+)?\s*(?:PCS?|UNITS?|EA|KG)?\s*[Xx@*]?\s*$/, '')
+    .replace(/(?:\s+\d{1,3})+\s*$/, '')
+    .replace(/\s+[A-Z]?\s*$/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Line items between `from` (first body row) and the first total/subtotal row. */
+export function findLineItems(rows: Row[], from: number, until: number): LineItem[] {
+  const items: LineItem[] = [];
+  let pending: string[] = [];
+  for (const row of rows.slice(from, until)) {
+    const text = row.text;
+    if (isTableHeader(text)) {
+      pending = [];
+      continue;
+    }
+    const amounts = findAmounts(text);
+    if (amounts.length === 0) {
+      if (letterCount(text) >= 3 && !NOISE.test(text) && !/[:]\s*\S/.test(text)) pending.push(text);
+      if (pending.length > 2) pending.shift();
+      continue;
+    }
+    const label = text.slice(0, amounts[0]!.index).trim();
+    const cls = classifyLabel(label);
+    if (cls && cls.kind !== 'total') continue;
+    if (cls?.kind === 'total') break;
+    const amount = amounts[amounts.length - 1]!.value;
+    let quantity: string | null = null;
+    let unitPrice: string | null = null;
+    const qm = QTY_TIMES.exec(text);
+    if (qm) {
+      quantity = qm[1]!;
+      if (qm[2]) unitPrice = qm[2];
+    } else {
+      const lead = /(?:^|\s)(\d{1,3})\s+(?=[^\s]*\d+\.\d{2})/.exec(text.slice(label.length ? 0 : 0));
+      if (lead && amounts.length >= 2) quantity = lead[1]!;
+    }
+    if (!unitPrice && amounts.length >= 2) unitPrice = amounts[amounts.length - 2]!.value;
+    if (!unitPrice && quantity && quantity !== '0') {
+      // amount / qty when it divides exactly.
+      const each = divideDecimal(amount, quantity, 2);
+      if (sameMoney(lineAmount(quantity, each), amount)) unitPrice = each;
+    }
+    if (quantity && unitPrice && !sameMoney(lineAmount(quantity, unitPrice), amount) && amounts.length >= 3) {
+      // Columns: qty? price disc amount: keep the price that multiplies out, else the first column.
+      const hit = amounts.slice(0, -1).find((a) => sameMoney(lineAmount(quantity!, a.value), amount));
+      unitPrice = hit ? hit.value : amounts[0]!.value;
+    }
+    let description = cleanDescription(label);
+    if (letterCount(description) < 3 && pending.length > 0) description = cleanDescription(pending.join(' '));
+    pending = [];
+    if (letterCount(description) < 2) continue;
+    items.push({
+      description,
+      quantity: quantity && /^\d+(\.\d+)?$/.test(quantity) ? quantity : null,
+      unitPrice,
+      amount,
+      evidence: { page: row.page, box: row.bbox, text },
+    });
+  }
+  return items;
+}

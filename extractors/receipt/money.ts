@@ -1,0 +1,66 @@
+/**
+ * Money on receipt rows: where the amounts are on a row and their decimal value, kept as decimal strings.
+ * Parsing of a single amount and all arithmetic come from extractors/rules/amounts.ts (BigInt decimals);
+ * this file only finds amount-shaped spans on OCR rows, repairing digit look-alikes.
+ */
+import { addDecimal, compareDecimal, multiplyDecimal, normalizeDecimal as normalizeRuleDecimal, parseAmount, roundDecimal, sameAmount, subtractDecimal } from '../rules/amounts.js';
+import { digitsFromLookalikes } from './text.js';
+
+export interface AmountMatch {
+  /** Decimal string, e.g. `1234.50`, `-0.02`. */
+  value: string;
+  /** As printed. */
+  text: string;
+  /** Offset in the row text. */
+  index: number;
+}
+
+/**
+ * An amount has exactly two decimals, optional thousands separators, optional currency and sign:
+ * `RM 1,234.50`, `$8.20`, `-0.02`, `9.00-`, `12,50` (decimal comma only when no dot). OCR look-alikes
+ * inside the digits (`9.O0`, `l2.50`) are repaired; a space inside (`9. 00`) is tolerated.
+ */
+const AMOUNT = /(?<![0-9A-Za-z.,/:-])(-\s?)?(?:(RM|MYR|NT\$|NTD|USD|SGD|S\$|US\$|\$|€|£|¥)\s?)?(-\s?)?([0-9OolIS]{1,3}(?:,[0-9]{3})+|[0-9OolIS]{1,7})\s?([.,])\s?([0-9Oo]{2})(?![0-9]|[.,/:-]?[0-9])(-)?/g;
+
+function cleanDigits(s: string): string {
+  return digitsFromLookalikes(s).replace(/,/g, '');
+}
+
+/** Every amount-shaped span on a row, left to right. */
+export function findAmounts(text: string): AmountMatch[] {
+  const out: AmountMatch[] = [];
+  for (const m of text.matchAll(AMOUNT)) {
+    const intPart = m[4]!;
+    // A lone letter is a word, not a number.
+    if (!/\d/.test(intPart)) continue;
+    if (m[5] === ',' && intPart.includes(',')) continue;
+    const negative = Boolean(m[1] || m[3] || m[7]);
+    const value = `${negative ? '-' : ''}${BigInt(cleanDigits(intPart))}.${digitsFromLookalikes(m[6]!)}`;
+    out.push({ value: normalizeDecimal(value), text: m[0], index: m.index });
+  }
+  return out;
+}
+
+/** Parses one amount in free text (`RM 3.90`, `$8.20`, `1,234.5`); null when there is none. */
+export function parseMoney(text: string): string | null {
+  return parseAmount(text);
+}
+
+/** Strips leading zeros, keeps two decimals at least (`007.5` → `7.50`). */
+export function normalizeDecimal(value: string): string {
+  const n = normalizeRuleDecimal(value);
+  const [int, frac = ''] = n.split('.');
+  return `${int}.${frac.padEnd(2, '0')}`;
+}
+
+export const addMoney = (...values: string[]): string => addDecimal(...values);
+export const subMoney = (a: string, b: string): string => subtractDecimal(a, b);
+export const sameMoney = (a: string | null | undefined, b: string | null | undefined): boolean => sameAmount(a, b);
+export const compareMoney = (a: string, b: string): number => compareDecimal(a, b);
+export const isPositive = (value: string): boolean => compareDecimal(value, '0') > 0;
+export const isZero = (value: string): boolean => compareDecimal(value, '0') === 0;
+
+/** `qty × price` at money scale (half-up), e.g. `3 × 1.20 = 3.60`, `0.5 × 9.99 = 5.00`. */
+export function lineAmount(quantity: string, price: string): string {
+  return roundDecimal(multiplyDecimal(quantity, price), 2);
+}

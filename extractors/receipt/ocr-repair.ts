@@ -1,0 +1,78 @@
+/**
+ * Repairs of OCR noise in header text (vendor name and address) that need no knowledge of a particular
+ * shop: digit look-alikes inside postcodes and unit numbers, look-alike letters inside words, stray Han
+ * glyphs the Chinese model emits on Latin-only receipts, and misspellings one edit away from a small
+ * gazetteer of words every Malaysian/Singaporean address and company name is built from.
+ */
+import { digitsFromLookalikes } from './text.js';
+
+/**
+ * Generic address and company vocabulary (street types, area words, states, the largest cities, legal
+ * forms). Only words of 5+ letters are corrected, and only when exactly one entry is one edit away.
+ */
+const GAZETTEER = [
+  'JALAN', 'TAMAN', 'LORONG', 'BANDAR', 'KAWASAN', 'PERINDUSTRIAN', 'PERSIARAN', 'LEBUHRAYA', 'KAMPUNG', 'SEKSYEN',
+  'MEDAN', 'PUSAT', 'BANGUNAN', 'WISMA', 'MENARA', 'KOMPLEKS', 'PLAZA', 'BLOCK', 'LEVEL', 'FLOOR', 'GROUND', 'SECOND',
+  'AVENUE', 'BOULEVARD', 'STREET', 'ROAD', 'CENTRE', 'CENTER', 'BATU', 'UTARA', 'SELATAN', 'TIMUR', 'BARAT', 'BARU',
+  'INDAH', 'JAYA', 'UTAMA', 'PERMAI', 'SENTOSA', 'DAMAI', 'MUTIARA', 'SETIA', 'DESA', 'BUKIT', 'SUNGAI', 'TASIK',
+  'SELANGOR', 'JOHOR', 'KEDAH', 'KELANTAN', 'MELAKA', 'MALACCA', 'NEGERI', 'SEMBILAN', 'PAHANG', 'PENANG', 'PINANG',
+  'PERAK', 'PERLIS', 'SABAH', 'SARAWAK', 'TERENGGANU', 'PUTRAJAYA', 'LABUAN', 'MALAYSIA', 'SINGAPORE', 'DARUL',
+  'EHSAN', 'TAKZIM', 'KUALA', 'LUMPUR', 'BAHRU', 'PETALING', 'KLANG', 'SHAH', 'ALAM', 'SUBANG', 'PUCHONG', 'CHERAS',
+  'AMPANG', 'KAJANG', 'SERDANG', 'KEMBANGAN', 'DAMANSARA', 'GENTING', 'HIGHLANDS', 'SETAPAK', 'KEPONG', 'RAWANG',
+  'SEMENYIH', 'BANGI', 'CYBERJAYA', 'SEREMBAN', 'NILAI', 'IPOH', 'MASAI', 'PASIR', 'GUDANG', 'SKUDAI', 'KULAI',
+  'TEBRAU', 'PERMAS', 'SENAI', 'BALAKONG', 'SRI', 'SERI', 'SDN', 'BHD', 'BERHAD', 'ENTERPRISE', 'TRADING',
+  'RESTAURANT', 'RESTORAN', 'HARDWARE', 'STATIONERY', 'MARKET', 'SUPERMARKET', 'PASARAYA', 'PERNIAGAAN',
+  'SYARIKAT', 'INTERNATIONAL', 'MARKETING', 'SERVICES', 'INDUSTRIES', 'HOLDINGS', 'ELECTRICAL', 'MACHINERY',
+  'TRADERS', 'COMPANY', 'CORPORATION', 'KEDAI', 'GALLERY', 'BOOKS', 'BAKERY', 'PHARMACY', 'FARMASI', 'KITCHEN',
+];
+const LEXICON = new Set(GAZETTEER);
+
+// Glyph pairs tesseract confuses; a substitution outside these is more likely a different real word
+// (BORONG is not a misread LORONG, PASAR not a misread PASIR).
+const CONFUSABLE = ['IL', 'IT', 'LT', 'IJ', 'OD', 'OQ', 'DQ', 'OU', 'UV', 'HN', 'HM', 'HW', 'MN', 'NW', 'MW', 'EF', 'CG', 'CE', 'RP', 'RK', 'BE', 'BR', 'KX', 'YV', 'AR'];
+const confusable = (a: string, b: string) => CONFUSABLE.includes(a + b) || CONFUSABLE.includes(b + a);
+
+/** One OCR-typical edit: a confusable substitution, or (in long words) one dropped/extra inner letter. */
+function ocrOneEdit(word: string, target: string): boolean {
+  if (word.length === target.length) {
+    const diffs = [...word].map((c, i) => [c, target[i]!] as const).filter(([a, b]) => a !== b);
+    return diffs.length === 1 && confusable(diffs[0]![0], diffs[0]![1]);
+  }
+  const [short, long] = word.length < target.length ? [word, target] : [target, word];
+  if (long.length - short.length !== 1 || long.length < 8) return false;
+  // Never a plural/singular change.
+  if (long.endsWith('S') && long.slice(0, -1) === short) return false;
+  for (let i = 1; i < long.length - 1; i += 1) if (long.slice(0, i) + long.slice(i + 1) === short) return true;
+  return false;
+}
+
+/** The gazetteer word one OCR edit away from `word` (upper-case, 5+ letters), when there is exactly one. */
+export function correctWord(word: string): string {
+  if (word.length < 5 || LEXICON.has(word) || !/^[A-Z]+$/.test(word)) return word;
+  const hits = GAZETTEER.filter((w) => w.length >= 5 && ocrOneEdit(word, w));
+  return hits.length === 1 ? hits[0]! : word;
+}
+
+const LETTER_LOOKALIKE: Record<string, string> = { '0': 'O', '1': 'I', '5': 'S', '8': 'B', $: 'S', '§': 'S', '|': 'I' };
+
+/** Word-level repairs of header text; `upper` when the text is upper-case (look-alikes only matter there). */
+export function repairHeaderText(text: string, options: { stripHan?: boolean } = {}): string {
+  let out = text;
+  // Han glyphs scattered in a Latin line come from the Chinese model reading noise.
+  if (options.stripHan && /[A-Za-z]{3}/.test(out)) out = out.replace(/[\p{Script=Han}\u3000-\u303f\uff00-\uffef]+/gu, ' ');
+  out = out
+    // `4D400`, `81l00`: a five-character postcode with one look-alike.
+    .replace(/(?<![A-Za-z0-9])[0-9OoDIlSB]{5}(?![A-Za-z0-9])/g, (t) => ((t.match(/\d/g) ?? []).length >= 4 ? digitsFromLookalikes(t) : t))
+    // `$S21/39`, `§521/62` → `SS21/39`, `SS21/62`: a section code (SS, USJ, PJU) read with a digit or sign.
+    .replace(/(?<![A-Za-z0-9])[$§5S]{1}[$§5S](?=\d{1,2}\/)/g, 'SS')
+    // Letters inside a word: `SET1A` → `SETIA`, `8ANDAR` → `BANDAR` (at most one look-alike per word).
+    .replace(/(?<![A-Za-z0-9])[A-Z0-9$§|]{4,}(?![A-Za-z0-9])/g, (t) => {
+      const lookalikes = t.replace(/[A-Z]/g, '');
+      if (lookalikes.length !== 1 || (t.match(/[A-Z]/g) ?? []).length < 3) return t;
+      return t.replace(/[0158$§|]/g, (c) => LETTER_LOOKALIKE[c] ?? c);
+    })
+    .replace(/[A-Z]{5,}/g, (w) => correctWord(w))
+    .replace(/\s+/g, ' ')
+    .trim();
+  return out;
+}

@@ -1,0 +1,130 @@
+/**
+ * Vendor name: the company-like line of the header. Candidates are scored by legal form (SDN BHD,
+ * 有限公司), business words, what follows them (a registration number or the address), their text
+ * height and how high they sit; a name printed over two or three lines is joined back together.
+ */
+import type { Row } from './layout.js';
+import { BUSINESS_WORD, LEGAL_FORM, hasPostcode, headerRows, startsLikeAddress, isContactLine, isIdLine, isTitleNoise, looksLikeAddress } from './header.js';
+import { letterCount } from './text.js';
+
+export interface VendorResult {
+  name: string;
+  rows: Row[];
+  score: number;
+}
+
+const height = (r: Row) => r.bbox.y1 - r.bbox.y0;
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)]! : 0;
+}
+
+function isNoise(row: Row): boolean {
+  const t = row.text;
+  return isTitleNoise(t) || isIdLine(t) || isContactLine(t) || letterCount(t) < 3 || isHandwritten(t);
+}
+
+/** An all-lower-case line in a capitals header is a note written on the slip (OCR reads script as lower case). */
+function isHandwritten(text: string): boolean {
+  const letters = text.match(/[A-Za-z]/g) ?? [];
+  return letters.length >= 4 && letters.every((c) => c >= 'a' && c <= 'z');
+}
+
+function unbalanced(text: string): number {
+  return (text.match(/\(/g) ?? []).length - (text.match(/\)/g) ?? []).length;
+}
+
+const CONTINUES = /(?:&|\band|-|,|\(|\bOF|\bTHE)\s*$/i;
+const CONTINUATION = /^\s*(?:\)|&|SDN\b|BHD\b|\(M\)|S\/B\b|LTD\b|CO\b\.?|COMPANY\b|ENTERPRISES?\b|TRADING\b|[a-z])/;
+
+/** Repairs OCR misreads of the legal form (`SDN BND`, `SDN 8HD`, `SON BHD`). */
+export function repairLegalForm(name: string): string {
+  return name
+    .replace(/\bS[DO0]N(\.?)\s*[B8][HN][DO0](\.?)(?=\W|$)/g, 'SDN$1 BHD$2')
+    .replace(/\b[B8]HD\b/g, 'BHD');
+}
+
+function isNameTail(text: string): boolean {
+  if (!LEGAL_FORM.test(text)) return false;
+  const rest = text.replace(new RegExp(LEGAL_FORM.source, 'gi'), ' ').replace(/\([A-Z]{1,3}\)|[^A-Za-z\s]/g, ' ').trim();
+  return rest.split(/\s+/).filter((w) => w.length > 0).length <= 1;
+}
+
+/** Trailing company numbers (`(519537-X)`, `CO-REG:860671-D`) and a leading `OWNED BY:`-style label. */
+export function cleanVendorName(name: string): string {
+  let out = name
+    .replace(/\s*[(\[]?\s*(?:(?:CO(?:MPANY)?\.?\s*-?\s*(?:REG(?:ISTRATION)?|NO)\.?\s*(?:NO\.?)?|ROC\s*NO\.?|REG\.?\s*NO\.?)\s*[:.]?\s*)?[A-Z]{0,3}\d{4,}\s*-?\s*[A-Z]?\s*[)\]]?\s*$/i, '')
+    .trim();
+  // A name ends at its legal form; what OCR glued after it (`AEON CO. (M) BHD (178 3RD FLR, ...`) goes.
+  const legal = [...out.matchAll(new RegExp(LEGAL_FORM.source, 'gi'))].pop();
+  if (legal) {
+    const end = legal.index + legal[0].length;
+    const tail = out.slice(end);
+    if (/\d/.test(tail) || tail.length > 12) out = out.slice(0, end) + (tail.startsWith('.') ? '.' : '');
+  }
+  const labelled = /^[A-Z]+\s*:\s*(.+)$/i.exec(out);
+  if (labelled && (LEGAL_FORM.test(labelled[1]!) || BUSINESS_WORD.test(labelled[1]!))) out = labelled[1]!;
+  return out;
+}
+
+/** Scores every header row as a possible vendor name and joins multi-line names. */
+export function findVendor(rows: Row[]): VendorResult | null {
+  const header = headerRows(rows);
+  if (header.length === 0) return null;
+  const medianHeight = median(header.map(height));
+  const candidates: { row: Row; score: number; pos: number }[] = [];
+  let pos = 0;
+  for (let i = 0; i < header.length; i += 1) {
+    const row = header[i]!;
+    if (isNoise(row)) continue;
+    const t = row.text;
+    let score = 0;
+    if (LEGAL_FORM.test(t)) score += 3;
+    if (BUSINESS_WORD.test(t)) score += 1.5;
+    const addressy = looksLikeAddress(t) && !LEGAL_FORM.test(t) && !BUSINESS_WORD.test(t);
+    if (addressy) score -= 2.5;
+    const next = header[i + 1];
+    if (next && (isIdLine(next.text) || (looksLikeAddress(next.text) && !addressy))) score += 1;
+    // Taller print is the shop's name; capped so a big logo line does not dominate.
+    if (medianHeight > 0) score += Math.max(-0.5, Math.min(1, (height(row) / medianHeight - 1) * 1.5));
+    score -= pos * 0.35;
+    if (/\d{3,}/.test(t) && !LEGAL_FORM.test(t)) score -= 0.5;
+    candidates.push({ row, score, pos });
+    pos += 1;
+  }
+  candidates.sort((a, b) => b.score - a.score);
+  const best = candidates[0];
+  if (!best) return null;
+  const picked = [best.row];
+  const at = (row: Row) => header.indexOf(row);
+  const adjacent = (a: Row, b: Row) => b.bbox.y0 - a.bbox.y1 < Math.max(height(a), height(b)) * 1.2;
+  // `RESTAURANT SDN BHD`, `SDN BHD`, `CO. (M) SDN BHD`: a legal form with at most one word before it is
+  // the tail of a name that started on the row above.
+  const above = header[at(best.row) - 1];
+  if (above && !isNoise(above) && adjacent(above, best.row) && !LEGAL_FORM.test(above.text) && !startsLikeAddress(above.text) && !hasPostcode(above.text) && isNameTail(best.row.text)) {
+    picked.unshift(above);
+  }
+  // Upwards: `AIK HUAT HARDWARE` / `ENTERPRISE (SETIA` / `ALAM) SDN BHD`.
+  for (let i = at(picked[0]!) - 1; i >= 0; i -= 1) {
+    const prev = header[i]!;
+    const first = picked[0]!;
+    if (isNoise(prev) || !adjacent(prev, first)) break;
+    const joinedText = picked.map((r) => r.text).join(' ');
+    const needs = unbalanced(joinedText) < 0 || CONTINUES.test(prev.text) || CONTINUATION.test(first.text) || unbalanced(prev.text) > 0;
+    if (!needs || (looksLikeAddress(prev.text) && !BUSINESS_WORD.test(prev.text))) break;
+    picked.unshift(prev);
+  }
+  // Downwards: `HOME MASTER HARDWARE &` / `ELECTRICAL`.
+  for (let i = at(best.row) + 1; i < header.length; i += 1) {
+    const next = header[i]!;
+    const last = picked[picked.length - 1]!;
+    if (isNoise(next) || !adjacent(last, next)) break;
+    const joinedText = picked.map((r) => r.text).join(' ');
+    const needs = unbalanced(joinedText) > 0 || CONTINUES.test(last.text) || (CONTINUATION.test(next.text) && !looksLikeAddress(next.text));
+    if (!needs) break;
+    picked.push(next);
+  }
+  const name = cleanVendorName(repairLegalForm(picked.map((r) => r.text).join(' ').replace(/\s+/g, ' ').trim()));
+  return { name, rows: picked, score: best.score };
+}

@@ -1,0 +1,207 @@
+#!/usr/bin/env node
+// `npm run eval`: scores the offline receipt extractor on a folder in the SROIE layout
+// (img/<id>.jpg, key/<id>.json {company, date, address, total}, box/<id>.txt ground-truth OCR lines).
+//
+//   node test/eval/eval.mjs [--dir DIR] [--limit N] [--ids first-half|second-half|all|ID,ID]
+//                           [--source ocr|box] [--misses] [--workers N] [--languages eng+chi_tra]
+//
+// --source ocr (default) runs docintel's own preprocess + tesseract.js pool, caching each page's
+// PageText as JSON under .docintel/eval-cache/<ocr-config>/<sha256>.json so re-runs only re-extract.
+// --source box scores on the ground-truth lines, i.e. extraction quality independent of OCR.
+// Metric: exact match per field after whitespace normalisation (dates compared as dates, totals as
+// amounts), token F1 per field, their mean; fields whose key is empty (X51005433522's total, a known
+// upstream labelling fault) are left out of that field's denominator.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { boxToPageText } from './eval-lib.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dist = join(root, 'dist');
+
+function parseArgs(argv) {
+  const opts = { dir: resolve(root, '..', 'shared', 'data', 'sroie-dev'), limit: Infinity, ids: 'all', source: 'ocr', misses: false, workers: 1, languages: 'eng+chi_tra', json: false, fallbackScale: 1 };
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i];
+    const next = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`[eval] option ${a} needs a value`);
+      return v;
+    };
+    if (a === '--dir') opts.dir = resolve(next());
+    else if (a === '--limit') opts.limit = Number(next());
+    else if (a === '--ids') opts.ids = next();
+    else if (a === '--source') opts.source = next();
+    else if (a === '--misses') opts.misses = true;
+    else if (a === '--workers') opts.workers = Number(next());
+    else if (a === '--languages') opts.languages = next();
+    else if (a === '--json') opts.json = true;
+    // Only while extractors/image/preprocess.ts does not exist: upscale factor of the stand-in preprocessing.
+    else if (a === '--fallback-scale') opts.fallbackScale = Number(next());
+    else if (a === '--help' || a === '-h') {
+      console.log('usage: npm run eval -- [--dir DIR] [--limit N] [--ids first-half|second-half|all|ID,ID] [--source ocr|box] [--misses] [--workers N] [--languages eng+chi_tra] [--json]');
+      process.exit(0);
+    } else throw new Error(`[eval] unknown option ${a} (see --help)`);
+  }
+  if (!['ocr', 'box'].includes(opts.source)) throw new Error(`[eval] --source must be ocr or box, got ${opts.source}`);
+  if (!(opts.limit > 0)) throw new Error(`[eval] --limit must be a positive number, got ${opts.limit}`);
+  if (!(Number.isInteger(opts.workers) && opts.workers > 0)) throw new Error(`[eval] --workers must be an integer >= 1, got ${opts.workers}`);
+  return opts;
+}
+
+const squash = (s) => String(s ?? '').replace(/\s+/g, ' ').trim();
+const tokens = (s) => squash(s).split(' ').filter(Boolean);
+
+function tokenF1(expected, got) {
+  const e = tokens(expected);
+  const g = tokens(got);
+  if (e.length === 0 && g.length === 0) return 1;
+  if (e.length === 0 || g.length === 0) return 0;
+  const pool = new Map();
+  for (const t of e) pool.set(t, (pool.get(t) ?? 0) + 1);
+  let common = 0;
+  for (const t of g) {
+    const n = pool.get(t) ?? 0;
+    if (n > 0) {
+      common += 1;
+      pool.set(t, n - 1);
+    }
+  }
+  if (common === 0) return 0;
+  const p = common / g.length;
+  const r = common / e.length;
+  return (2 * p * r) / (p + r);
+}
+
+async function loadOcr(opts) {
+  const preprocessPath = join(dist, 'extractors', 'image', 'preprocess.js');
+  const hasPreprocess = existsSync(preprocessPath);
+  const { createOcrPool } = await import(pathToFileURL(join(dist, 'extractors', 'ocr', 'tesseract-pool.js')).href);
+  const preprocessImage = hasPreprocess ? (await import(pathToFileURL(preprocessPath).href)).preprocessImage : null;
+  const languages = opts.languages.split('+');
+  // The cache is keyed by what changes OCR output: languages and the code of preprocess + OCR pool, so
+  // a change to either re-reads the images instead of scoring stale text.
+  const codeHash = createHash('sha256');
+  for (const f of [preprocessPath, join(dist, 'extractors', 'ocr', 'tesseract-pool.js')]) if (existsSync(f)) codeHash.update(await readFile(f));
+  const tag = `${languages.join('+')}-${hasPreprocess ? `preprocess-${codeHash.digest('hex').slice(0, 10)}` : `grey${opts.fallbackScale === 1 ? '' : `-x${opts.fallbackScale}`}`}`;
+  const cacheDir = join(root, '.docintel', 'eval-cache', tag);
+  await mkdir(cacheDir, { recursive: true });
+  let pool = null;
+  return {
+    tag,
+    async read(bytes, source) {
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      const file = join(cacheDir, `${sha}.json`);
+      if (existsSync(file)) return { pages: JSON.parse(await readFile(file, 'utf8')), cached: true };
+      pool ??= await createOcrPool({ languages, size: opts.workers });
+      let images;
+      if (preprocessImage) {
+        const frames = await preprocessImage(bytes, { maxInputPixels: 40_000_000, maxPages: 1, source });
+        images = frames.map((f) => f.png);
+      } else {
+        const sharp = (await import('sharp')).default;
+        let img = sharp(bytes).rotate().greyscale();
+        if (opts.fallbackScale !== 1) {
+          const meta = await sharp(bytes).metadata();
+          img = img.resize({ width: Math.round((meta.width ?? 1000) * opts.fallbackScale), kernel: 'lanczos3' });
+        }
+        images = [await img.png().toBuffer()];
+      }
+      const pages = [];
+      for (const [i, png] of images.entries()) pages.push(await pool.recognize(png, i + 1));
+      await writeFile(`${file}.tmp`, JSON.stringify(pages));
+      await rename(`${file}.tmp`, file);
+      return { pages, cached: false };
+    },
+    async close() {
+      if (pool) await pool.terminate();
+    },
+  };
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const { extractReceiptOffline, parseDate } = await import(pathToFileURL(join(dist, 'extractors', 'receipt', 'index.js')).href);
+  const { parseMoney, sameMoney } = await import(pathToFileURL(join(dist, 'extractors', 'receipt', 'money.js')).href);
+  let ids = (await readdir(join(opts.dir, 'key'))).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  const half = Math.ceil(ids.length / 2);
+  if (opts.ids === 'first-half') ids = ids.slice(0, half);
+  else if (opts.ids === 'second-half') ids = ids.slice(half);
+  else if (opts.ids !== 'all') {
+    const wanted = new Set(opts.ids.split(','));
+    ids = ids.filter((id) => wanted.has(id));
+  }
+  ids = ids.slice(0, opts.limit);
+  const ocr = opts.source === 'ocr' ? await loadOcr(opts) : null;
+  const fields = ['company', 'date', 'address', 'total'];
+  const stats = Object.fromEntries(fields.map((f) => [f, { n: 0, exact: 0, f1: 0 }]));
+  const misses = [];
+  let ocrMs = 0;
+  let ocrCount = 0;
+  let extractMs = 0;
+  const started = Date.now();
+  try {
+    for (const id of ids) {
+      const key = JSON.parse(await readFile(join(opts.dir, 'key', `${id}.json`), 'utf8'));
+      let pages;
+      if (ocr) {
+        const imgName = (await readdir(join(opts.dir, 'img'))).find((f) => f.startsWith(`${id}.`));
+        const bytes = await readFile(join(opts.dir, 'img', imgName));
+        const t0 = Date.now();
+        const r = await ocr.read(bytes, imgName);
+        if (!r.cached) {
+          ocrMs += Date.now() - t0;
+          ocrCount += 1;
+        }
+        pages = r.pages;
+      } else {
+        pages = [boxToPageText(await readFile(join(opts.dir, 'box', `${id}.txt`), 'utf8'))];
+      }
+      const t1 = performance.now();
+      const record = extractReceiptOffline(pages, { locale: 'MY' });
+      extractMs += performance.now() - t1;
+      const got = {
+        company: record.fields.vendorName.value ?? '',
+        date: record.fields.date.value ?? '',
+        address: record.fields.vendorAddress.value ?? '',
+        total: record.fields.total.value ?? '',
+      };
+      for (const f of fields) {
+        const expected = squash(key[f]);
+        if (!expected) continue;
+        let ok;
+        if (f === 'date') ok = parseDate(expected) === got.date && got.date !== '';
+        else if (f === 'total') ok = sameMoney(parseMoney(expected.replace(/^RM\s*/i, '')), got.total || null);
+        else ok = squash(got[f]) === expected;
+        const s = stats[f];
+        s.n += 1;
+        if (ok) s.exact += 1;
+        s.f1 += ok ? 1 : tokenF1(f === 'date' ? parseDate(expected) ?? expected : expected, got[f]);
+        if (!ok) misses.push({ id, field: f, expected, got: got[f] });
+      }
+    }
+  } finally {
+    if (ocr) await ocr.close();
+  }
+  const rows = fields.map((f) => ({ field: f, n: stats[f].n, exact: stats[f].exact / stats[f].n, f1: stats[f].f1 / stats[f].n }));
+  const mean = rows.reduce((s, r) => s + r.exact, 0) / rows.length;
+  const meanF1 = rows.reduce((s, r) => s + r.f1, 0) / rows.length;
+  if (opts.misses) {
+    for (const m of misses) console.log(`miss ${m.id} ${m.field.padEnd(8)} expected ${JSON.stringify(m.expected)}\n${' '.repeat(27)}got      ${JSON.stringify(m.got)}`);
+  }
+  const label = `${opts.source === 'ocr' ? `ocr ${ocr?.tag}` : 'box lines'}, ids ${opts.ids}, ${ids.length} receipts, ${opts.dir}`;
+  console.log(`\n[eval] ${label}`);
+  console.log('field      n    exact   token-F1');
+  for (const r of rows) console.log(`${r.field.padEnd(9)} ${String(r.n).padStart(3)}   ${r.exact.toFixed(3)}   ${r.f1.toFixed(3)}`);
+  console.log(`mean           ${mean.toFixed(3)}   ${meanF1.toFixed(3)}`);
+  const perReceipt = extractMs / Math.max(1, ids.length);
+  console.log(`time: extraction ${perReceipt.toFixed(1)} ms/receipt` + (ocrCount ? `, OCR ${(ocrMs / ocrCount / 1000).toFixed(2)} s/receipt (${ocrCount} not cached)` : ocr ? ', OCR all cached' : '') + `, wall ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (opts.json) console.log(JSON.stringify({ rows, mean, meanF1, misses }));
+}
+
+main().catch((error) => {
+  console.error(error?.stack ?? String(error));
+  process.exit(2);
+});

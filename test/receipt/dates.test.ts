@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { findDates, parseDate, repairYear } from '../../extractors/receipt/dates.js';
+import { buildRows } from '../../extractors/receipt/layout.js';
+import { page } from './helpers.js';
+
+const now = new Date('2024-06-30T00:00:00Z');
+
+describe('parseDate: every printed form', () => {
+  it.each([
+    ['25/12/2018', '2018-12-25'],
+    ['11/03/18', '2018-03-11'],
+    ['14-03-2018', '2018-03-14'],
+    ['2018-03-14', '2018-03-14'],
+    ['14 Mar 2018', '2018-03-14'],
+    ['14 MAR 18', '2018-03-14'],
+    ['Mar 14, 2018', '2018-03-14'],
+    ['14.03.2018', '2018-03-14'],
+    ['20180304', '2018-03-04'],
+    ['5/3/2018', '2018-03-05'],
+    ['113年02月04日', '2024-02-04'],
+  ])('%s → %s', (text, iso) => {
+    expect(parseDate(text, { now })).toBe(iso);
+  });
+
+  it('reads month-first when the day-first reading is impossible (12/28/2017)', () => {
+    expect(parseDate('12/28/2017', { now })).toBe('2017-12-28');
+  });
+
+  it('follows the locale for ambiguous dates', () => {
+    expect(parseDate('03/04/2018', { now, locale: 'MY' })).toBe('2018-04-03');
+    expect(parseDate('03/04/2018', { now, locale: 'US' })).toBe('2018-03-04');
+  });
+
+  it('reads ROC numeric dates only in the Taiwan locale', () => {
+    expect(parseDate('113/02/04', { now, locale: 'TW' })).toBe('2024-02-04');
+  });
+
+  it('repairs OCR look-alikes inside the digits', () => {
+    expect(parseDate('2S/12/2O18', { now })).toBe('2018-12-25');
+  });
+
+  it('rejects impossible dates', () => {
+    expect(parseDate('31/02/2018', { now })).toBeNull();
+  });
+});
+
+describe('repairYear', () => {
+  it('turns an OCR-mangled 2078 into 2018', () => {
+    expect(repairYear(2078, 2000, 2024)).toBe(2018);
+  });
+  it('prefers the year printed elsewhere on the page', () => {
+    expect(repairYear(2078, 2000, 2024, 2017)).toBe(2018);
+    expect(repairYear(2817, 2000, 2024, 2017)).toBe(2017);
+  });
+  it('keeps a plausible year', () => {
+    expect(repairYear(2019, 2000, 2024)).toBe(2019);
+  });
+});
+
+describe('findDates: choosing the transaction date', () => {
+  it('prefers the labelled date over an expiry date', () => {
+    const rows = buildRows([page(['SHOP SDN BHD', 'VALID UNTIL 31/12/2018', 'DATE: 25/12/2018 8:13:39 PM'])]);
+    expect(findDates(rows, { now })[0]?.iso).toBe('2018-12-25');
+  });
+
+  it('takes the value of a label printed as a separate segment on the same row', () => {
+    const rows = buildRows([page(['DATE:||25/12/2018'])]);
+    const best = findDates(rows, { now })[0];
+    expect(best?.iso).toBe('2018-12-25');
+    expect(best?.labelled).toBe(true);
+  });
+
+  it('repairs a year in the future and marks it repaired', () => {
+    const rows = buildRows([page(['Date: 25/12/2078 10:00'])]);
+    const best = findDates(rows, { now })[0];
+    expect(best?.iso).toBe('2018-12-25');
+    expect(best?.repaired).toBe(true);
+  });
+
+  it('does not read a date inside an identifier', () => {
+    const rows = buildRows([page(['RECEIPT NO: CS1801/26821', 'DATE 18/01/2018'])]);
+    expect(findDates(rows, { now })[0]?.iso).toBe('2018-01-18');
+  });
+});
+
+describe('a year that lost a digit', () => {
+  it('restores 14 Mar 218 to 2018', () => {
+    expect(parseDate('14 Mar 218', { now })).toBe('2018-03-14');
+  });
+});

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { buildRows } from '../../extractors/receipt/layout.js';
+import { findLineItems } from '../../extractors/receipt/line-items.js';
+import { page } from './helpers.js';
+
+const items = (lines: Parameters<typeof page>[0]) => {
+  const rows = buildRows([page(lines)]);
+  return findLineItems(rows, 0, rows.length).map((i) => [i.description, i.quantity, i.unitPrice, i.amount]);
+};
+
+describe('line items', () => {
+  it('reads quantity x unit price = amount', () => {
+    expect(items(['DESCRIPTION QTY PRICE AMOUNT', 'COFFEE 2 x 3.50||7.00'])).toEqual([['COFFEE', '2', '3.50', '7.00']]);
+  });
+
+  it('reads column layouts: qty, unit price, amount', () => {
+    expect(items(['PEN BLUE 3 1.20 3.60'])).toEqual([['PEN BLUE', '3', '1.20', '3.60']]);
+  });
+
+  it('carries a description printed on its own row down to its numbers', () => {
+    expect(items(['KF MODELLING CLAY KIDDY FISH', '1 PC * 9.000 0.00||9.00'])).toEqual([['KF MODELLING CLAY KIDDY FISH', '1', '9.000', '9.00']]);
+  });
+
+  it('stops at the totals', () => {
+    expect(items(['TEA||2.00', 'TOTAL||2.00', 'CASH||5.00'])).toEqual([['TEA', null, null, '2.00']]);
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { findAddress } from '../../extractors/receipt/address.js';
+import { extractReceiptOffline } from '../../extractors/receipt/index.js';
+import { buildRows } from '../../extractors/receipt/layout.js';
+import { findVendor } from '../../extractors/receipt/vendor.js';
+import { page } from './helpers.js';
+
+function header(lines: Parameters<typeof page>[0]) {
+  const rows = buildRows([page(lines)]);
+  const vendor = findVendor(rows);
+  const address = findAddress(rows, vendor?.rows.at(-1) ?? null);
+  return { vendor: vendor?.name ?? null, address: address?.address ?? null };
+}
+
+describe('vendor and address', () => {
+  it('skips a handwritten name above the company and a registration number below it', () => {
+    const r = header(['JOHN DOE', 'BOOK TAK (TAMAN DAYA) SDN BHD', '(789417-W)', 'NO.53 55,57 & 59, JALAN SAGU 18,', 'TAMAN DAYA,', '81100 JOHOR BAHRU,', 'JOHOR.', 'TEL: 07-3507405', 'DATE: 25/12/2018']);
+    expect(r.vendor).toBe('BOOK TAK (TAMAN DAYA) SDN BHD');
+    expect(r.address).toBe('NO.53 55,57 & 59, JALAN SAGU 18, TAMAN DAYA, 81100 JOHOR BAHRU, JOHOR.');
+  });
+
+  it('skips TAX INVOICE titles and GST lines', () => {
+    const r = header(['* TAX INVOICE *', 'SAM SAM TRADING CO', 'GST NO: 001006288896', '67,JLN MEWAH 25/63 TMN SRI MUDA,', '40400 SHAH ALAM.', 'TEL/FAX : 03-51213881']);
+    expect(r.vendor).toBe('SAM SAM TRADING CO');
+    expect(r.address).toBe('67,JLN MEWAH 25/63 TMN SRI MUDA, 40400 SHAH ALAM.');
+  });
+
+  it('joins a name printed over several rows', () => {
+    expect(header(['AIK HUAT HARDWARE', 'ENTERPRISE (SETIA', 'ALAM) SDN BHD', '822737-X', 'NO. 17-G, JALAN SETIA INDAH']).vendor).toBe('AIK HUAT HARDWARE ENTERPRISE (SETIA ALAM) SDN BHD');
+    expect(header(['HOME MASTER HARDWARE &', 'ELECTRICAL', 'NO.113G & 115G, JALAN SETIA GEMBILANG']).vendor).toBe('HOME MASTER HARDWARE & ELECTRICAL');
+    expect(header(['LIAN CHI PU TIAN VEGETARIAN', 'RESTAURANT SDN BHD', '(1095514-X)', '54,JALAN SS23/11']).vendor).toBe('LIAN CHI PU TIAN VEGETARIAN RESTAURANT SDN BHD');
+  });
+
+  it('drops a trailing company number and repairs a misread legal form', () => {
+    expect(header(['99 SPEED MART S/B (519537-X)', 'LOT P.T. 2811, JALAN ANGSA,']).vendor).toBe('99 SPEED MART S/B');
+    expect(header(['TOKO MAJU SDN BND', 'NO 1, JALAN BESAR']).vendor).toBe('TOKO MAJU SDN BHD');
+  });
+
+  it('leaves a branch name above the street line out of the address', () => {
+    const r = header(['IKANO HANDEL SDN BHD', 'IKEA CHERAS', 'NO 2A JALAN COCHRANE', 'TAMAN MALURI', '55100 KUALA LUMPUR', 'GST NO: 000115154944']);
+    expect(r.address).toBe('NO 2A JALAN COCHRANE TAMAN MALURI 55100 KUALA LUMPUR');
+  });
+
+  it('keeps a parenthesised branch after the postcode line but stops at a label', () => {
+    const r = header(['MR D.I.Y. (M) SDN BHD', '(CO. REG : 860671-D)', 'LOT 1851-A & 1851-B, JALAN KPB 6,', '43300 SERI KEMBANGAN, SELANGOR', '(TESCO PUTRA NILAI)', 'CARELINE : 1800 88 1231']);
+    expect(r.address).toBe('LOT 1851-A & 1851-B, JALAN KPB 6, 43300 SERI KEMBANGAN, SELANGOR (TESCO PUTRA NILAI)');
+  });
+});
+
+describe('extractReceiptOffline', () => {
+  it('returns a complete record with evidence', () => {
+    const rec = extractReceiptOffline([
+      page(['SAM SAM TRADING CO', '(742016-W)', '67,JLN MEWAH 25/63 TMN SRI MUDA,', '40400 SHAH ALAM.', 'GST NO: 001006288896', 'TAX INVOICE', 'DATE: 29-12-2017 10:11', 'GLUE 2 X 3.50||7.00', 'TAPE||7.10', 'TOTAL||14.10', 'CASH||20.00', 'CHANGE||5.90']),
+    ], { now: new Date('2024-01-01T00:00:00Z') });
+    expect(rec.extractor).toBe('offline');
+    expect(rec.model).toBeNull();
+    expect(rec.fields.vendorName.value).toBe('SAM SAM TRADING CO');
+    expect(rec.fields.date.value).toBe('2017-12-29');
+    expect(rec.fields.total.value).toBe('14.10');
+    expect(rec.fields.total.evidence?.text).toContain('TOTAL');
+    expect(rec.fields.currency.value).toBe('MYR');
+    expect(rec.fields.paymentMethod.value).toBe('cash');
+    expect(rec.fields.vendorTaxId.value).toBe('001006288896');
+    expect(rec.lineItems.map((i) => [i.description, i.quantity, i.unitPrice, i.amount])).toEqual([
+      ['GLUE', '2', '3.50', '7.00'],
+      ['TAPE', null, null, '7.10'],
+    ]);
+  });
+});
