@@ -7,6 +7,9 @@ import type { OcrPool } from '../extractors/ocr/tesseract-pool.js';
 import type { Config } from './config.js';
 import { createLimiter, type Limiter } from './limit.js';
 
+/** See createOcr below for why and the measurements. */
+export const RECEIPT_PAGE_SEG_MODE = '6';
+
 export interface RunServices {
   createOcr: () => Promise<OcrPool>;
   ollama: () => OllamaClient;
@@ -20,7 +23,10 @@ export async function createRunServices(config: Config): Promise<RunServices> {
   ]);
   let client: OllamaClient | undefined;
   return {
-    createOcr: () => createOcrPool({ languages: config.ocrLanguages, size: config.ocrWorkers }),
+    // Page segmentation 6 (one uniform block) instead of tesseract's automatic layout: on receipts the
+    // automatic mode drops right-aligned amount columns as non-text (the sample receipts lose every
+    // amount; on 30 SROIE receipts total exact went 0.63 -> 0.80, date 0.87 -> 0.90, vendor 0.40 -> 0.30).
+    createOcr: () => createOcrPool({ languages: config.ocrLanguages, size: config.ocrWorkers, pageSegMode: RECEIPT_PAGE_SEG_MODE }),
     ollama: () => (client ??= createOllamaClient({ host: config.ollamaHost, timeoutMs: config.ollamaTimeoutMs, retries: config.ollamaRetries })),
     llmLimit: createLimiter(config.llmConcurrency),
   };

@@ -30,7 +30,13 @@ try {
 const passed = report.numPassedTests ?? 0;
 // A test file that fails to load has no failed test but a failed suite: count it, or it would hide.
 const failedFiles = (report.testResults ?? []).filter((file) => file.status === 'failed' && (file.assertionResults ?? []).every((a) => a.status !== 'failed')).length;
-const failed = (report.numFailedTests ?? 0) + failedFiles;
+let failed = (report.numFailedTests ?? 0) + failedFiles;
+// Vitest exits non-zero on unhandled errors (a crash outside any test): count that as a failure so the
+// closing line agrees with the exit code.
+if (failed === 0 && vitest.status !== 0) {
+  console.error('[test] vitest reported errors outside the tests (see "Unhandled Errors" above)');
+  failed = 1;
+}
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || passed === 0 || vitest.status !== 0 ? 1 : 0);

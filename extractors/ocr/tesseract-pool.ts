@@ -6,9 +6,11 @@
  * tesseract.js quirks this file works around (v7.0.0):
  * - A rejected job with no `errorHandler` is re-thrown inside its message listener: an uncaught
  *   exception that ends the process. We always pass one and rely on the returned promise instead.
- * - When `Init` fails (bad traineddata) `createWorker` never settles; the rejection only reaches
- *   `errorHandler`. Language files are therefore verified first (lang-data.ts) and each start races
- *   its own `errorHandler` and a timeout.
+ * - When `Init` fails (bad traineddata) the worker answers the job twice (reject, then resolve) and
+ *   the second answer throws inside the listener: a crash no option prevents. `createWorker` itself
+ *   never settles. So the language files are verified before any worker exists (lang-data.ts checks
+ *   the traineddata header), and each start still races its own `errorHandler` and a timeout for the
+ *   failures that do not crash (unreadable or corrupt gzip).
  * - The default `cacheMethod` writes `<lang>.traineddata` into the working directory: we use `none`.
  * - Lines and words are only returned with the `blocks: true` output (off by default since v6).
  */

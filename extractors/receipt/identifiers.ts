@@ -52,15 +52,18 @@ export function findInvoiceNumber(rows: Row[], locale: string): Found | null {
 const TAX_ID_LABEL = /\b(?:GST|SST|VAT|TAX)\s*(?:REG(?:ISTRATION)?\.?\s*)?(?:NO|ID|#|NUMBER)?\b\.?\s*[:.#]*\s*|統一編號|統編|賣方/i;
 
 /** The seller's tax registration: GST/SST number (MY) or a checksum-valid 統一編號 (TW). */
+/** Rows about the buyer (買方, 買受人 on 三聯式 invoices, BUYER): their tax id is not the seller's. */
+const BUYER_ROW = /買方|買受人|BUYER/i;
+
 export function findVendorTaxId(rows: Row[], locale: string): Found | null {
   for (const row of rows) {
     if (locale === 'TW' || /統一編號|統編/.test(row.text)) {
       for (const m of row.text.matchAll(/(?<!\d)(\d{8})(?!\d)/g)) {
-        if (isValidTaiwanTaxId(m[1]!) && !/買方/.test(row.text)) return { value: m[1]!, row, confidence: 0.9 };
+        if (isValidTaiwanTaxId(m[1]!) && !BUYER_ROW.test(row.text)) return { value: m[1]!, row, confidence: 0.9 };
       }
     }
     const m = TAX_ID_LABEL.exec(row.text);
-    if (!m || /買方/.test(row.text)) continue;
+    if (!m || BUYER_ROW.test(row.text)) continue;
     const rest = row.text.slice(m.index + m[0].length).replace(/\s(?=\d)/g, '');
     const v = /([A-Z]?\d[\d-]{5,18}\d)/i.exec(rest);
     if (v) return { value: v[1]!, row, confidence: 0.8 };
@@ -71,7 +74,7 @@ export function findVendorTaxId(rows: Row[], locale: string): Found | null {
 /** The buyer's 統一編號 (買方), Taiwan only. */
 export function findBuyerTaxId(rows: Row[]): Found | null {
   for (const row of rows) {
-    if (!/買方|BUYER/i.test(row.text)) continue;
+    if (!BUYER_ROW.test(row.text)) continue;
     for (const m of row.text.matchAll(/(?<!\d)(\d{8})(?!\d)/g)) {
       if (isValidTaiwanTaxId(m[1]!)) return { value: m[1]!, row, confidence: 0.85 };
     }

@@ -46,7 +46,8 @@ const TOTAL_PLAIN = /TOTAL|TOTA1|T0TAL|J[UO]MLAH|\bAMOUNT\b|\bAMT\b|計/;
 
 /** Classifies a label (the text left of an amount). */
 export function classifyLabel(label: string): { kind: AmountKind; strength: number } | null {
-  const l = label.toUpperCase().replace(/[.]/g, ' ').replace(/\s+/g, ' ');
+  // Text layers and OCR space out CJK labels (`總 計`): join Han characters before matching.
+  const l = label.toUpperCase().replace(/[.]/g, ' ').replace(/\s+/g, ' ').replace(/(?<=\p{Script=Han}) (?=\p{Script=Han})/gu, '');
   if (CHANGE.test(l)) return { kind: 'change', strength: 0 };
   if (ROUNDED_TOTAL.test(l)) return { kind: 'total', strength: 4 };
   if (ROUNDING.test(l)) return { kind: 'rounding', strength: 0 };
@@ -68,6 +69,15 @@ function labelOf(row: Row, amounts: AmountMatch[]): string {
   return text.trim();
 }
 
+const WHOLE_AMOUNT = /(?<![\d.,:/-])(?:NT\$\s?|\$\s?)?(\d{1,3}(?:,\d{3})+|\d{1,7})(?:\s?元)?(?![\d.,:/-]*\d)/g;
+
+/** Whole-dollar amounts on a row (`13,965`, `NT$185`, `185元`), left to right. */
+export function findWholeAmounts(text: string): AmountMatch[] {
+  const out: AmountMatch[] = [];
+  for (const m of text.matchAll(WHOLE_AMOUNT)) out.push({ value: m[1]!.replace(/,/g, ''), text: m[0], index: m.index });
+  return out;
+}
+
 const hasWords = (s: string) => /[A-Za-z\p{Script=Han}]{2,}/u.test(s);
 
 /** Every labelled amount on the page, in reading order. */
@@ -75,7 +85,10 @@ export function labelledAmounts(rows: Row[]): LabelledAmount[] {
   const out: LabelledAmount[] = [];
   for (let i = 0; i < rows.length; i += 1) {
     const row = rows[i]!;
-    const amounts = findAmounts(row.text);
+    let amounts = findAmounts(row.text);
+    // Taiwan prints whole dollars (`總計 13,965`, `營業稅 665`): on a row with Chinese text and no
+    // decimal amount, whole numbers count as amounts.
+    if (amounts.length === 0 && /\p{Script=Han}/u.test(row.text)) amounts = findWholeAmounts(row.text);
     const label = labelOf(row, amounts);
     if (!hasWords(label)) {
       // `RM 60.30` right under the rounding line: the rounded total printed without its label.

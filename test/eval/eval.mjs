@@ -22,7 +22,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dist = join(root, 'dist');
 
 function parseArgs(argv) {
-  const opts = { dir: resolve(root, '..', 'shared', 'data', 'sroie-dev'), limit: Infinity, ids: 'all', source: 'ocr', misses: false, workers: 1, languages: 'eng+chi_tra', json: false, fallbackScale: 1 };
+  const opts = { dir: resolve(root, '..', 'shared', 'data', 'sroie-dev'), limit: Infinity, ids: 'all', source: 'ocr', misses: false, workers: 1, languages: 'eng+chi_tra', json: false, fallbackScale: 1, psm: undefined };
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i];
     const next = () => {
@@ -38,6 +38,7 @@ function parseArgs(argv) {
     else if (a === '--workers') opts.workers = Number(next());
     else if (a === '--languages') opts.languages = next();
     else if (a === '--json') opts.json = true;
+    else if (a === '--psm') opts.psm = next();
     // Only while extractors/image/preprocess.ts does not exist: upscale factor of the stand-in preprocessing.
     else if (a === '--fallback-scale') opts.fallbackScale = Number(next());
     else if (a === '--help' || a === '-h') {
@@ -86,7 +87,7 @@ async function loadOcr(opts) {
   const codeHash = createHash('sha256');
   for (const f of [preprocessPath, join(dist, 'extractors', 'ocr', 'tesseract-pool.js')]) if (existsSync(f)) codeHash.update(await readFile(f));
   const tag = `${languages.join('+')}-${hasPreprocess ? `preprocess-${codeHash.digest('hex').slice(0, 10)}` : `grey${opts.fallbackScale === 1 ? '' : `-x${opts.fallbackScale}`}`}`;
-  const cacheDir = join(root, '.docintel', 'eval-cache', tag);
+  const cacheDir = join(root, '.docintel', 'eval-cache', opts.psm ? `${tag}-psm${opts.psm}` : tag);
   await mkdir(cacheDir, { recursive: true });
   let pool = null;
   return {
@@ -95,7 +96,7 @@ async function loadOcr(opts) {
       const sha = createHash('sha256').update(bytes).digest('hex');
       const file = join(cacheDir, `${sha}.json`);
       if (existsSync(file)) return { pages: JSON.parse(await readFile(file, 'utf8')), cached: true };
-      pool ??= await createOcrPool({ languages, size: opts.workers });
+      pool ??= await createOcrPool({ languages, size: opts.workers, ...(opts.psm ? { pageSegMode: opts.psm } : {}) });
       let images;
       if (preprocessImage) {
         const frames = await preprocessImage(bytes, { maxInputPixels: 40_000_000, maxPages: 1, source });

@@ -25,6 +25,14 @@ function fakePackages(files: Record<string, Buffer | null>): (packageName: strin
 
 afterAll(() => rmSync(fixtureRoot, { recursive: true, force: true }));
 
+/** Smallest file our header check accepts: 24 entries, only the LSTM one (17) present. */
+function fakeTraineddata(): Buffer {
+  const header = Buffer.alloc(4 + 24 * 8);
+  header.writeUInt32LE(24, 0);
+  for (let i = 0; i < 24; i++) header.writeBigInt64LE(i === 17 ? BigInt(header.length) : -1n, 4 + i * 8);
+  return Buffer.concat([header, Buffer.from('lstm network bytes')]);
+}
+
 describe('checkLanguageData', () => {
   it('finds the installed eng and chi_tra data in the npm packages', async () => {
     const statuses = await checkLanguageData(['eng', 'chi_tra']);
@@ -38,15 +46,34 @@ describe('checkLanguageData', () => {
   });
 
   it('reports each kind of problem without throwing', async () => {
-    const resolvePackageDir = fakePackages({ eng: gzipSync(Buffer.from('x')), deu: null, fra: Buffer.from('not gzip'), spa: Buffer.alloc(0) });
-    const statuses = await checkLanguageData(['eng', 'deu', 'fra', 'spa', 'xyz', '../etc'], { resolvePackageDir });
+    const legacyOnly = fakeTraineddata();
+    legacyOnly.writeBigInt64LE(-1n, 4 + 17 * 8);
+    legacyOnly.writeBigInt64LE(BigInt(4 + 24 * 8), 4 + 3 * 8);
+    const resolvePackageDir = fakePackages({
+      eng: gzipSync(fakeTraineddata()),
+      deu: null,
+      fra: Buffer.from('not gzip'),
+      spa: Buffer.alloc(0),
+      ita: gzipSync(fakeTraineddata()).subarray(0, 30),
+      por: gzipSync(Buffer.from('gzip, but not traineddata at all')),
+      nld: gzipSync(legacyOnly),
+    });
+    const statuses = await checkLanguageData(['eng', 'deu', 'fra', 'spa', 'ita', 'por', 'nld', 'xyz', '../etc'], { resolvePackageDir });
     const byLanguage = Object.fromEntries(statuses.map((s) => [s.language, s]));
     expect(byLanguage.eng?.present).toBe(true);
     expect(byLanguage.deu).toMatchObject({ present: false, problem: expect.stringMatching(/missing/) });
-    expect(byLanguage.fra).toMatchObject({ present: false, problem: expect.stringMatching(/gzip/) });
+    expect(byLanguage.fra).toMatchObject({ present: false, problem: expect.stringMatching(/not gzip/) });
     expect(byLanguage.spa).toMatchObject({ present: false, problem: expect.stringMatching(/empty/) });
+    expect(byLanguage.ita).toMatchObject({ present: false, problem: expect.stringMatching(/truncated or corrupt/) });
+    expect(byLanguage.por).toMatchObject({ present: false, problem: expect.stringMatching(/not traineddata/) });
+    expect(byLanguage.nld).toMatchObject({ present: false, problem: expect.stringMatching(/no LSTM/) });
     expect(byLanguage.xyz).toMatchObject({ present: false, packageName: '@tesseract.js-data/xyz', problem: expect.stringMatching(/not installed/) });
     expect(byLanguage['../etc']).toMatchObject({ present: false, problem: expect.stringMatching(/not a tesseract language code/) });
+  });
+
+  it('accepts both builds shipped in the packages', async () => {
+    const legacy = await checkLanguageData(['eng', 'chi_tra'], { build: '4.0.0' });
+    expect(legacy.map((s) => s.present)).toEqual([true, true]);
   });
 });
 
@@ -79,22 +106,12 @@ describe('createOcrPool with bad language data', () => {
     expect((error as DocintelError).code).toBe('OCR_LANGUAGE_DATA_MISSING');
   });
 
-  it('fails the page, not the process, when gzip data is not traineddata', async () => {
-    // Passes the file checks (gzip magic) but tesseract cannot load it: without an errorHandler
-    // tesseract.js would throw from its message listener and end the process.
+  it('refuses gzip data that is not traineddata before any worker loads it', async () => {
+    // Init would fail on it, and tesseract.js v7 then throws from its message listener: a crash.
     const resolvePackageDir = fakePackages({ eng: gzipSync(Buffer.from('definitely not a traineddata file')) });
-    const pool = await createOcrPool({ languages: ['eng'], size: 1, languageData: { resolvePackageDir }, startTimeoutMs: 30_000 });
-    try {
-      const png = Buffer.from(
-        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGP4DwABAQEAG7buVgAAAABJRU5ErkJggg==',
-        'base64',
-      );
-      const error = await pool.recognize(png).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(DocintelError);
-      expect((error as DocintelError).code).toBe('OCR_FAILED');
-      expect((error as DocintelError).hint).toMatch(/doctor/);
-    } finally {
-      await pool.terminate();
-    }
+    const error = await createOcrPool({ languages: ['eng'], size: 1, languageData: { resolvePackageDir } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DocintelError);
+    expect((error as DocintelError).code).toBe('OCR_LANGUAGE_DATA_MISSING');
+    expect((error as DocintelError).message).toMatch(/not traineddata/);
   });
 });

@@ -1,0 +1,109 @@
+/**
+ * End to end, as a new user runs it: the CLI over samples/documents on the embedded database, then the
+ * CSV export read back with a real CSV parser and checked field by field against the samples' ground
+ * truth (samples/documents/.manifest.json).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareDecimal } from '../../extractors/rules/amounts.js';
+import { openPglite } from '../../pipeline/db/pglite.js';
+import { projectRoot, runCli, type CliResult } from '../support/cli.js';
+
+interface Truth {
+  vendor_name?: string;
+  vendor_tax_id?: string;
+  buyer_tax_id?: string;
+  invoice_number?: string;
+  date?: string;
+  currency?: string;
+  subtotal?: string;
+  tax?: string;
+  total?: string;
+}
+interface ManifestDocument {
+  file: string;
+  kind: string;
+  ground_truth: Truth;
+}
+
+const samples = join(projectRoot, 'samples', 'documents');
+const manifest = JSON.parse(readFileSync(join(samples, '.manifest.json'), 'utf8')) as { documents: ManifestDocument[] };
+
+/**
+ * Fields the offline path must get exactly right on each sample. The e-invoice's come from its QR code;
+ * the others from the printed text (OCR or the PDF text layer).
+ */
+const EXACT: Record<string, (keyof Truth)[]> = {
+  'einvoice-tw.png': ['vendor_tax_id', 'invoice_number', 'date', 'currency', 'subtotal', 'tax', 'total'],
+  'invoice-tw-triplicate.pdf': ['vendor_tax_id', 'buyer_tax_id', 'invoice_number', 'date', 'currency', 'subtotal', 'tax', 'total'],
+  'receipt-en-photo.jpg': ['vendor_name', 'date', 'total'],
+  'receipt-en-scanned.pdf': ['vendor_name', 'date', 'total'],
+};
+
+/**
+ * docintel's `total` is the amount payable, after any rounding adjustment (what an accountant books).
+ * The photographed receipt prints TOTAL 25.18 and then ROUNDING +0.02, so its payable total is 25.20;
+ * the scanned one prints ROUNDING before TOTAL, so its printed TOTAL is already the payable amount.
+ */
+const PAYABLE_TOTAL: Record<string, string> = { 'receipt-en-photo.jpg': '25.20' };
+
+function same(field: keyof Truth, expected: string, actual: string): boolean {
+  if (['subtotal', 'tax', 'total'].includes(field)) return actual !== '' && compareDecimal(expected, actual) === 0;
+  if (field === 'invoice_number') return expected.replace(/-/g, '') === actual.replace(/-/g, '');
+  return expected === actual;
+}
+
+describe('docintel over samples/', () => {
+  let work: string;
+  let env: Record<string, string>;
+  let run: CliResult;
+  let rows: Record<string, string>[];
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'docintel-e2e-'));
+    env = { DOCINTEL_DATA_DIR: join(work, 'db'), DOCINTEL_LOG_FORMAT: 'json', DOCINTEL_SETTLE_SECONDS: '0' };
+    run = await runCli(['run', samples, '--report', join(work, 'run.json')], { env, timeoutMs: 300_000 });
+    const exported = await runCli(['export', 'csv', '-o', join(work, 'out.csv')], { env });
+    expect(exported.code, exported.stderr).toBe(0);
+    rows = parse(readFileSync(join(work, 'out.csv')), { bom: true, columns: true }) as Record<string, string>[];
+  }, 300_000);
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('processes every sample and exits 0', () => {
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(work, 'run.json'), 'utf8')) as { files: { new: number; skipped: Record<string, number> }; documents: { done: number; failed: number } };
+    expect(report.files.new).toBe(manifest.documents.length);
+    expect(report.files.skipped.hidden).toBe(1); // the manifest
+    expect(report.documents).toMatchObject({ done: manifest.documents.length, failed: 0 });
+  });
+
+  it('classifies each document as the manifest says', async () => {
+    const db = await openPglite({ dataDir: env.DOCINTEL_DATA_DIR! });
+    try {
+      const kinds = await db.query<{ file_name: string; kind: string }>('SELECT file_name, kind FROM documents_v ORDER BY file_name');
+      const expected = Object.fromEntries(manifest.documents.map((d) => [d.file, d.kind === 'invoice' ? ['invoice', 'receipt'] : d.kind === 'receipt' ? ['receipt', 'invoice'] : [d.kind]]));
+      for (const row of kinds.rows) expect(expected[row.file_name], row.file_name).toContain(row.kind);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it.each(Object.entries(EXACT))('%s: the fields come out exact', (file, fields) => {
+    const truth = manifest.documents.find((d) => d.file === file)!.ground_truth;
+    const row = rows.find((r) => (r.source_file ?? '').endsWith(`/${file}`));
+    expect(row, `${file} has no receipt row`).toBeDefined();
+    const expected = { ...truth, ...(PAYABLE_TOTAL[file] ? { total: PAYABLE_TOTAL[file] } : {}) };
+    const wrong = fields.filter((field) => !same(field, expected[field]!, row![field] ?? '')).map((field) => `${field}: expected ${expected[field]}, got ${row![field]}`);
+    expect(wrong).toEqual([]);
+  });
+
+  it('a second run creates nothing new', async () => {
+    const again = await runCli(['run', samples], { env });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/unchanged \(not read again\)\s+5/);
+    expect(again.stdout).toMatch(/new documents\s+0/);
+  });
+});
