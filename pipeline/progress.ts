@@ -48,7 +48,7 @@ export function ttyProgressSink(stream: NodeJS.WriteStream, now: () => number = 
   let started = 0;
   const inStage = new Map<number, string>();
   let lastDraw = 0;
-  let firstDocumentAt = 0;
+  let firstDocumentAt: number | undefined;
   const draw = (force = false) => {
     const t = now();
     if (!force && t - lastDraw < 100) return;
@@ -57,7 +57,7 @@ export function ttyProgressSink(stream: NodeJS.WriteStream, now: () => number = 
     const width = 24;
     const ratio = queue > 0 ? finished / queue : 0;
     const bar = '#'.repeat(Math.round(ratio * width)).padEnd(width, '.');
-    const elapsed = firstDocumentAt ? t - firstDocumentAt : 0;
+    const elapsed = firstDocumentAt === undefined ? 0 : t - firstDocumentAt;
     const rate = elapsed > 0 ? (finished / elapsed) * 60_000 : 0;
     const eta = rate > 0 ? ((queue - finished) / rate) * 60_000 : NaN;
     const stages = new Map<string, number>();
@@ -79,7 +79,7 @@ export function ttyProgressSink(stream: NodeJS.WriteStream, now: () => number = 
           break;
         case 'document-started':
           started++;
-          if (!firstDocumentAt) firstDocumentAt = now();
+          firstDocumentAt ??= now();
           inStage.set(event.documentId, 'preprocess');
           break;
         case 'stage':

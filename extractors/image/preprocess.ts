@@ -56,6 +56,10 @@ export interface PreprocessOptions {
   maxScale?: number;
   /** Largest output frame in pixels; the scale is reduced to stay under it. Default 40 000 000 (the OCR pool's limit). */
   maxOutputPixels?: number;
+  /** Divide out uneven lighting (phone shadows) before OCR. Default true. */
+  flattenIllumination?: boolean;
+  /** Erase thin ruled lines (table grids, boxes) that make tesseract skip the text inside. Default true. */
+  removeRuledLines?: boolean;
 }
 
 export interface PreprocessedImage {
@@ -96,6 +100,8 @@ const DEFAULTS = {
   minScale: 0.25,
   maxScale: 3,
   maxOutputPixels: 40_000_000,
+  flattenIllumination: true,
+  removeRuledLines: true,
 } as const;
 
 type SharpFactory = (typeof import('sharp'))['default'];
@@ -201,12 +207,26 @@ async function preprocessFrame(
   const scale = chooseScale(grey.width, grey.height, lineHeight, options);
   const width = Math.max(1, Math.round(grey.width * scale));
   const height = Math.max(1, Math.round(grey.height * scale));
-  const stretch = contrastStretch(histogram, grey.data.length);
   let pipeline = sharp(grey.data, { raw: { width: grey.width, height: grey.height, channels: 1 } });
-  if (stretch !== null) pipeline = pipeline.linear(stretch.multiply, stretch.add);
   if (scale !== 1) pipeline = pipeline.resize(width, height, { kernel: scale < 1 ? 'lanczos3' : 'cubic', fit: 'fill' });
-  // b-w: raw single-channel input is otherwise written as 3-channel sRGB. Compression level 1: tesseract
-  // decodes the PNG again at once, so a bigger, faster-to-write file is the better trade.
+  const flatten = options.flattenIllumination ?? DEFAULTS.flattenIllumination;
+  const removeLines = options.removeRuledLines ?? DEFAULTS.removeRuledLines;
+  let pixels = grey.data;
+  let pixelHistogram = histogram;
+  if (flatten || removeLines) {
+    // b-w: raw single-channel input is otherwise written out as 3-channel sRGB.
+    pixels = await pipeline.toColourspace('b-w').raw().toBuffer();
+    const outputLineHeight = lineHeight === null ? null : lineHeight * scale;
+    if (flatten) pixels = await flattenIllumination({ data: pixels, width, height }, outputLineHeight, sharp);
+    pixelHistogram = greyHistogram(pixels);
+    if (removeLines) {
+      eraseRuledLines({ data: pixels, width, height }, inkThreshold(pixelHistogram, pixels.length), outputLineHeight ?? DEFAULTS.targetLineHeight);
+    }
+    pipeline = sharp(pixels, { raw: { width, height, channels: 1 } });
+  }
+  const stretch = contrastStretch(pixelHistogram, pixels.length);
+  if (stretch !== null) pipeline = pipeline.linear(stretch.multiply, stretch.add);
+  // Compression level 1: tesseract decodes the PNG again at once, so a bigger, faster-to-write file wins.
   const png = await pipeline.toColourspace('b-w').png({ compressionLevel: 1 }).toBuffer();
   return {
     png,
@@ -219,6 +239,133 @@ async function preprocessFrame(
     frame,
     lineHeight,
   };
+}
+
+/** Downscale factor of the background estimate: lighting changes slowly, text does not survive it. */
+const BACKGROUND_FACTOR = 8;
+
+/**
+ * Evens out lighting: estimates the paper brightness everywhere (a max filter wider than any text,
+ * on an 1/8 size copy, blurred and scaled back) and divides each pixel by it, so paper becomes white
+ * in the shadow of a phone as well as in the light. Without it tesseract's global Otsu threshold
+ * turns a shadowed region black (tw-dev 1_business_invoice: the whole item table was lost).
+ * `lineHeight` is in pixels of `image`; the filter spans 3 line heights so black header bars with
+ * white text survive (a bar narrower than the window is seen as text, not as background).
+ */
+async function flattenIllumination(
+  image: { data: Buffer; width: number; height: number },
+  lineHeight: number | null,
+  sharp: SharpFactory,
+): Promise<Buffer> {
+  const { data, width, height } = image;
+  const smallWidth = Math.max(1, Math.round(width / BACKGROUND_FACTOR));
+  const smallHeight = Math.max(1, Math.round(height / BACKGROUND_FACTOR));
+  const small = await sharp(data, { raw: { width, height, channels: 1 } })
+    .resize(smallWidth, smallHeight, { fit: 'fill', kernel: 'linear' })
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer();
+  const span = lineHeight ?? Math.max(width, height) / 40;
+  const radius = Math.max(2, Math.round((span * 3) / BACKGROUND_FACTOR));
+  const paper = maxFilter(small, smallWidth, smallHeight, radius);
+  const background = await sharp(paper, { raw: { width: smallWidth, height: smallHeight, channels: 1 } })
+    .blur(Math.max(0.5, radius / 2))
+    .resize(width, height, { fit: 'fill', kernel: 'linear' })
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer();
+  const out = Buffer.allocUnsafe(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const level = ((data[i] ?? 255) * 255) / Math.max(1, background[i] ?? 255);
+    out[i] = level > 255 ? 255 : level;
+  }
+  return out;
+}
+
+/** Separable square max filter (radius in pixels) on an 8-bit single-channel image. */
+function maxFilter(data: Uint8Array, width: number, height: number, radius: number): Buffer {
+  const rows = Buffer.alloc(data.length);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      let max = 0;
+      const from = Math.max(0, x - radius);
+      const to = Math.min(width - 1, x + radius);
+      for (let k = from; k <= to; k++) max = Math.max(max, data[row + k] ?? 0);
+      rows[row + x] = max;
+    }
+  }
+  const out = Buffer.alloc(data.length);
+  for (let x = 0; x < width; x++) {
+    for (let y = 0; y < height; y++) {
+      let max = 0;
+      const from = Math.max(0, y - radius);
+      const to = Math.min(height - 1, y + radius);
+      for (let k = from; k <= to; k++) max = Math.max(max, rows[k * width + x] ?? 0);
+      out[y * width + x] = max;
+    }
+  }
+  return out;
+}
+
+/**
+ * Whitens ruled lines in place: ink runs longer than 5 line heights (no glyph stroke is that long)
+ * that are at most a third of a line height thick. Tesseract's page layout analysis treats text in a
+ * ruled table as part of a graphic and drops it: on tw-dev 1_business_invoice the whole item table
+ * (names, quantities, prices, amounts) was missing until the grid was erased. Thick runs are kept,
+ * so a black header bar with white text stays a bar (tesseract reads it inverted).
+ */
+function eraseRuledLines(image: { data: Buffer; width: number; height: number }, threshold: number, lineHeight: number): void {
+  const { data, width, height } = image;
+  const minLength = Math.max(40, Math.round(lineHeight * 5));
+  const maxThickness = Math.max(2, Math.round(lineHeight / 3));
+  const horizontal = longRuns(data, width, height, threshold, minLength, true);
+  const vertical = longRuns(data, width, height, threshold, minLength, false);
+  // A run belongs to a line only where the stack of long runs across it is thin.
+  eraseThin(data, horizontal, width, height, maxThickness, false);
+  eraseThin(data, vertical, width, height, maxThickness, true);
+}
+
+/** Mask (1 = ink pixel in a run of at least `minLength`) along rows (`alongRows`) or columns. */
+function longRuns(data: Uint8Array, width: number, height: number, threshold: number, minLength: number, alongRows: boolean): Uint8Array {
+  const mask = new Uint8Array(data.length);
+  const lines = alongRows ? height : width;
+  const length = alongRows ? width : height;
+  for (let line = 0; line < lines; line++) {
+    let start = -1;
+    for (let i = 0; i <= length; i++) {
+      const index = alongRows ? line * width + i : i * width + line;
+      const ink = i < length && (data[index] ?? 255) <= threshold;
+      if (ink && start < 0) start = i;
+      if (!ink && start >= 0) {
+        if (i - start >= minLength) {
+          for (let k = start; k < i; k++) mask[alongRows ? line * width + k : k * width + line] = 1;
+        }
+        start = -1;
+      }
+    }
+  }
+  return mask;
+}
+
+/** Whitens masked pixels whose masked stack across the run direction is at most `maxThickness`. */
+function eraseThin(data: Buffer, mask: Uint8Array, width: number, height: number, maxThickness: number, stackAlongRows: boolean): void {
+  const lines = stackAlongRows ? height : width;
+  const length = stackAlongRows ? width : height;
+  for (let line = 0; line < lines; line++) {
+    let start = -1;
+    for (let i = 0; i <= length; i++) {
+      const index = stackAlongRows ? line * width + i : i * width + line;
+      const on = i < length && mask[index] === 1;
+      if (on && start < 0) start = i;
+      if (!on && start >= 0) {
+        if (i - start <= maxThickness) {
+          for (let k = start; k < i; k++) data[stackAlongRows ? line * width + k : k * width + line] = 255;
+        }
+        start = -1;
+      }
+    }
+  }
 }
 
 /** Histogram of an 8-bit grey buffer. */

@@ -382,7 +382,9 @@ export function toPageText(page: Tesseract.Page, pageNo: number, width: number, 
   for (const block of page.blocks ?? []) {
     for (const paragraph of block.paragraphs) {
       for (const line of paragraph.lines) {
-        const rawText = line.text.replace(/\r?\n$/u, '');
+        // A line's text ends with one or more newlines (two at a paragraph end); none may stay inside
+        // it, or the page text would have more lines than `lines`.
+        const rawText = line.text.replace(/[\r\n]+$/u, '').replace(/[\r\n]+/gu, ' ');
         if (rawText.trim() === '') continue;
         const words: TextWord[] = line.words
           .filter((word) => word.text.trim() !== '')

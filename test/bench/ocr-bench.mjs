@@ -213,7 +213,9 @@ function groundTruth(file) {
     .join('\n');
 }
 
-const normalise = (text) => text.normalize('NFKC').replace(/\s+/gu, '').toUpperCase();
+function normalise(text) {
+  return text.normalize('NFKC').replace(/\s+/gu, '').toUpperCase();
+}
 
 function levenshtein(a, b) {
   let previous = new Int32Array(b.length + 1).map((_, j) => j);

@@ -80,6 +80,8 @@ async function loadOcr(opts) {
   const preprocessPath = join(dist, 'extractors', 'image', 'preprocess.js');
   const hasPreprocess = existsSync(preprocessPath);
   const { createOcrPool } = await import(pathToFileURL(join(dist, 'extractors', 'ocr', 'tesseract-pool.js')).href);
+  // Score what `docintel run` does: the page segmentation mode the pipeline uses unless --psm says otherwise.
+  opts.psm ??= (await import(pathToFileURL(join(dist, 'pipeline', 'services.js')).href)).RECEIPT_PAGE_SEG_MODE;
   const preprocessImage = hasPreprocess ? (await import(pathToFileURL(preprocessPath).href)).preprocessImage : null;
   const languages = opts.languages.split('+');
   // The cache is keyed by what changes OCR output: languages and the code of preprocess + OCR pool, so

@@ -22,6 +22,9 @@ async function textPage(lines: number, fontSize: number, width = 900): Promise<B
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
+/** Solid test shapes would be taken for lighting or rules: only orient, flatten alpha, grey. */
+const GEOMETRY_ONLY = { targetLineHeight: null, flattenIllumination: false, removeRuledLines: false } as const;
+
 async function expectCode(promise: Promise<unknown>, code: string): Promise<DocintelError> {
   const error = await promise.then(
     () => undefined,
@@ -77,7 +80,7 @@ describe('preprocessImage', () => {
       .toBuffer();
     expect(await readImageMetadata(stored)).toMatchObject({ format: 'jpeg', width: 300, height: 100, pages: 1, orientation: 6 });
 
-    const [frame] = await preprocessImage(stored, { targetLineHeight: null });
+    const [frame] = await preprocessImage(stored, GEOMETRY_ONLY);
     expect(frame).toMatchObject({ width: 100, height: 300, originalWidth: 100, originalHeight: 300, scale: 1, orientationApplied: 6 });
     expect(await pixel(frame!.png, 50, 20)).toBeLessThan(60);
     expect(await pixel(frame!.png, 50, 280)).toBeGreaterThan(200);
@@ -91,7 +94,7 @@ describe('preprocessImage', () => {
       .composite([{ input: { create: { width: 50, height: 50, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 1 } } }, left: 75, top: 75 }])
       .png()
       .toBuffer();
-    const [frame] = await preprocessImage(png, { targetLineHeight: null });
+    const [frame] = await preprocessImage(png, GEOMETRY_ONLY);
     const meta = await sharp(frame!.png).metadata();
     expect(meta.channels).toBe(1);
     expect(meta.hasAlpha).toBe(false);
@@ -112,6 +115,36 @@ describe('preprocessImage', () => {
     const [up] = await preprocessImage(small);
     expect(up!.scale).toBeGreaterThan(1.5);
     expect(up!.scale).toBeLessThanOrEqual(3);
+  });
+
+  it('evens out a shadow: paper is white on both sides, text stays dark', async () => {
+    const rows = Array.from({ length: 8 }, (_, i) => `<text x="20" y="${50 + i * 40}" font-family="DejaVu Sans, sans-serif" font-size="22">TOTAL RM 12.50 ITEM ${i}</text><text x="420" y="${50 + i * 40}" font-family="DejaVu Sans, sans-serif" font-size="22">CASH 20.00 CHANGE ${i}</text>`).join('');
+    // Left half in shadow (paper 110), right half lit (paper 245); text black on both.
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="380"><rect width="400" height="380" fill="rgb(110,110,110)"/><rect x="400" width="400" height="380" fill="rgb(245,245,245)"/>${rows}</svg>`;
+    const input = await sharp(Buffer.from(svg)).png().toBuffer();
+    const [flat] = await preprocessImage(input, { targetLineHeight: null, removeRuledLines: false });
+    const [raw] = await preprocessImage(input, { targetLineHeight: null, removeRuledLines: false, flattenIllumination: false });
+    // A gap between lines on the shadow side: grey before, white after.
+    expect(await pixel(raw!.png, 200, 62)).toBeLessThan(150);
+    expect(await pixel(flat!.png, 200, 62)).toBeGreaterThan(220);
+    expect(await pixel(flat!.png, 600, 62)).toBeGreaterThan(220);
+  });
+
+  it('erases thin ruled lines and keeps text and thick bars', async () => {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="400"><rect width="100%" height="100%" fill="#fff"/>
+      <g stroke="#000" stroke-width="2"><line x1="20" y1="40" x2="880" y2="40"/><line x1="20" y1="120" x2="880" y2="120"/><line x1="20" y1="200" x2="880" y2="200"/>
+      <line x1="20" y1="40" x2="20" y2="200"/><line x1="450" y1="40" x2="450" y2="200"/><line x1="880" y1="40" x2="880" y2="200"/></g>
+      <text x="40" y="95" font-family="DejaVu Sans, sans-serif" font-size="24">ITEM NAME</text><text x="470" y="95" font-family="DejaVu Sans, sans-serif" font-size="24">AMOUNT</text>
+      <text x="40" y="175" font-family="DejaVu Sans, sans-serif" font-size="24">RICE</text><text x="470" y="175" font-family="DejaVu Sans, sans-serif" font-size="24">12.50</text>
+      <rect x="20" y="260" width="860" height="60" fill="#000"/><text x="40" y="300" fill="#fff" font-family="DejaVu Sans, sans-serif" font-size="24">TAX INVOICE</text></svg>`;
+    const [frame] = await preprocessImage(await sharp(Buffer.from(svg)).png().toBuffer(), { targetLineHeight: null, flattenIllumination: false });
+    expect(await pixel(frame!.png, 300, 40)).toBeGreaterThan(200); // horizontal rule gone
+    expect(await pixel(frame!.png, 450, 150)).toBeGreaterThan(200); // vertical rule gone
+    expect(await pixel(frame!.png, 700, 290)).toBeLessThan(50); // the bar is not a rule
+    const { data, info } = await sharp(frame!.png).raw().toBuffer({ resolveWithObject: true });
+    let ink = 0;
+    for (let y = 70; y < 100; y++) for (let x = 40; x < 200; x++) if ((data[(y * info.width + x) * info.channels] ?? 255) < 100) ink++;
+    expect(ink).toBeGreaterThan(300); // "ITEM NAME" is still there
   });
 
   it('does not modify the input buffer', async () => {
@@ -155,7 +188,7 @@ describe('preprocessImage', () => {
       .tiff()
       .toBuffer();
     expect(await readImageMetadata(tiff)).toMatchObject({ format: 'tiff', pages: 3 });
-    const frames = await preprocessImage(tiff, { targetLineHeight: null });
+    const frames = await preprocessImage(tiff, GEOMETRY_ONLY);
     expect(frames.map((f) => [f.frame, f.width, f.height])).toEqual([
       [0, 120, 80],
       [1, 120, 80],

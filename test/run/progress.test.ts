@@ -1,0 +1,84 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLimiter } from '../../pipeline/limit.js';
+import { jsonLinesSink, ttyProgressSink } from '../../pipeline/progress.js';
+import { formatSummary } from '../../pipeline/summary.js';
+import type { RunSummary } from '../../pipeline/runner.js';
+
+function capture(): { stream: NodeJS.WriteStream; text: () => string } {
+  let out = '';
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      out += chunk.toString();
+      callback();
+    },
+  }) as unknown as NodeJS.WriteStream;
+  Object.assign(stream, { columns: 200, isTTY: true });
+  return { stream, text: () => out };
+}
+
+describe('progress output', () => {
+  it('draws a bar with done/total, stages, rate and ETA on a terminal', () => {
+    let now = 0;
+    const out = capture();
+    const sink = ttyProgressSink(out.stream, () => now);
+    sink.emit({ type: 'queue', total: 4 });
+    sink.emit({ type: 'document-started', documentId: 1, path: '/a', attempt: 1 });
+    sink.emit({ type: 'stage', documentId: 1, stage: 'read' });
+    now = 30_000;
+    sink.emit({ type: 'document-done', documentId: 1, path: '/a', pages: 1, ms: 30_000 });
+    sink.emit({ type: 'document-failed', documentId: 2, path: '/b.jpg', stage: 'preprocess', code: 'IMAGE_CORRUPT', message: 'truncated', final: false });
+    sink.close();
+    const text = out.text();
+    expect(text).toContain('failed [IMAGE_CORRUPT] /b.jpg: truncated\n');
+    expect(text).toMatch(/\[#{12}\.{12}\] 2\/4 done 1 failed 1 \| 4\.0\/min ETA 0:30/);
+  });
+
+  it('writes one JSON object per line, without the unchanged-file noise', () => {
+    const out = capture();
+    const sink = jsonLinesSink(out.stream);
+    sink.emit({ type: 'skipped', path: '/a', reason: 'unchanged' });
+    sink.emit({ type: 'document-done', documentId: 3, path: '/c', pages: 2, ms: 5 });
+    const lines = out.text().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ type: 'document-done', documentId: 3, pages: 2 });
+    expect(typeof lines[0]!.time).toBe('string');
+  });
+
+  it('summarises a run with failures by code and the hint to retry', () => {
+    const summary: RunSummary = {
+      runId: 7, folder: '/inbox', status: 'finished', startedAt: '', finishedAt: '', wallMs: 1500,
+      files: { seen: 3, new: 2, unchanged: 1, duplicate: 0, rehashed: 0, skipped: { hidden: 1 } },
+      documents: { queued: 2, done: 1, failed: 1, failedByCode: { PDF_CORRUPT: 1 }, leftFailed: 0 },
+      stageMs: { read: 1200 },
+      failures: [{ documentId: 9, path: '/inbox/x.pdf', stage: 'preprocess', code: 'PDF_CORRUPT', message: 'broken xref', attempts: 3, final: true }],
+    };
+    const text = formatSummary(summary);
+    expect(text).toContain('docintel run 7 finished in 1.5s over /inbox');
+    expect(text).toMatch(/PDF_CORRUPT\s+1/);
+    expect(text).toContain('#9 [PDF_CORRUPT] at preprocess: /inbox/x.pdf');
+    expect(text).toContain('`docintel retry`');
+  });
+});
+
+describe('createLimiter', () => {
+  it('never runs more than its concurrency at once and runs everything', async () => {
+    const limit = createLimiter(2);
+    let running = 0;
+    let peak = 0;
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        limit.run(async () => {
+          running++;
+          peak = Math.max(peak, running);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          running--;
+          return i;
+        }),
+      ),
+    );
+    expect(peak).toBe(2);
+    expect(results).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(() => createLimiter(0)).toThrow(/concurrency must be a whole number >= 1, received 0/);
+  });
+});
