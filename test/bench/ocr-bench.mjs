@@ -3,7 +3,7 @@
 // `tesseract` CLI on the same receipt images, same languages, same number of cores.
 //
 //   npm run bench:ocr -- [--dir DIR] [--box-dir DIR] [--limit N] [--workers N] [--languages eng+chi_tra]
-//                        [--native-tessdata DIR] [--no-native] [--json FILE] [--verbose]
+//                        [--native-tessdata DIR] [--no-native] [--no-rerun] [--json FILE] [--verbose]
 //
 // Runs on the compiled code in dist/ (`npm run bench:ocr` builds first). Defaults: the SROIE dev
 // receipts (../shared/data/sroie-dev/img, ground truth in ../box), 20 images spread evenly over the
@@ -46,6 +46,42 @@ console.log(`ocr-bench: ${images.length} images from ${dir}, ${workers} workers/
 const docintel = await benchDocintel(images);
 const native = args['no-native'] === true ? null : await benchNative(images);
 report(docintel, native);
+if (args['no-rerun'] !== true) await benchRerun(images);
+
+// --- re-run over an already processed folder ------------------------------------------------------
+
+/**
+ * The nightly promise: a second `docintel run` over a folder it already processed reads nothing again.
+ * Copies the images into a temporary inbox, runs the real CLI twice on a temporary embedded database
+ * and prints the wall time of each run.
+ */
+async function benchRerun(files) {
+  const { mkdtempSync, copyFileSync, rmSync, utimesSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { spawnSync } = await import('node:child_process');
+  const work = mkdtempSync(join(tmpdir(), 'docintel-bench-rerun-'));
+  const inbox = join(work, 'inbox');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(inbox);
+  const old = new Date(Date.now() - 3600_000);
+  for (const file of files) {
+    const target = join(inbox, file.split('/').pop());
+    copyFileSync(file, target);
+    utimesSync(target, old, old);
+  }
+  const cli = join(root, 'dist', 'pipeline', 'cli.js');
+  const env = { ...process.env, DOCINTEL_DATA_DIR: join(work, 'db'), DOCINTEL_LOG_FORMAT: 'json', DOCINTEL_OCR_LANGUAGES: languages.join('+'), DOCINTEL_OCR_WORKERS: String(workers) };
+  const timed = () => {
+    const started = performance.now();
+    const result = spawnSync(process.execPath, [cli, 'run', inbox], { env, encoding: 'utf8' });
+    if (result.status !== 0) fail(`docintel run exited ${result.status}: ${result.stderr.slice(-500)}`);
+    return (performance.now() - started) / 1000;
+  };
+  const first = timed();
+  const second = timed();
+  console.log(`docintel run over ${files.length} new files: ${first.toFixed(1)} s; re-run over the processed folder: ${second.toFixed(2)} s`);
+  rmSync(work, { recursive: true, force: true });
+}
 
 // --- docintel -------------------------------------------------------------------------------------
 
