@@ -5,18 +5,20 @@
  * Each package ships two builds of `<lang>.traineddata.gz`:
  * - `4.0.0`: legacy engine + LSTM (tessdata repo). The legacy part is dead weight for OEM LSTM_ONLY.
  * - `4.0.0_best_int`: LSTM only (integerised "best" networks).
- * We use `4.0.0_best_int`. Measured on this machine (tesseract.js 7, eng+chi_tra, one worker):
+ * We use `4.0.0_best_int`. Measured on this machine (tesseract.js 7, eng+chi_tra, one worker, the
+ * builds interleaved page by page on 12 SROIE receipts, preprocessed as in preprocess.ts):
  *
- * | build          | gz size eng+chi_tra | worker start | RSS after start | ms/receipt | CER (20 SROIE) |
- * |----------------|---------------------|--------------|-----------------|------------|----------------|
- * | 4.0.0_best_int | 2.9 + 1.6 MB        | 1.1 s        | 179 MB          | see bench  | see below      |
- * | 4.0.0          | 11 + 26 MB          | 3.2 s        | 494 MB          | same       | see below      |
+ * | build          | gz size eng + chi_tra | worker RSS | start + first page | CPU ms/page | mean CER |
+ * |----------------|-----------------------|------------|--------------------|-------------|----------|
+ * | 4.0.0_best_int | 2.9 + 1.6 MB          | ~150 MB    | 3.9 s              | 1728        | 0.163    |
+ * | 4.0.0          | 11 + 26 MB            | ~530 MB    | 4.4 s              | 1604        | 0.168    |
  *
- * The eng LSTM network is byte-for-byte the same size in both builds (combine_tessdata -d: 1,487,5xx
- * bytes, same net spec), so English accuracy cannot differ; on 3 SROIE receipts CER was 0.095 vs
- * 0.110. chi_tra's best_int network is the one Debian ships as tessdata_fast (identical net spec); the
- * 4.0.0 build carries a 54 MB legacy template set that LSTM never reads. With one worker per core,
- * 4.0.0 would cost ~300 MB more per worker and 2 s more per start for no measured gain.
+ * Speed is the same within this machine's noise (±10%): the eng LSTM network is the same in both
+ * (combine_tessdata -d: 1,487,5xx bytes, same net spec), and the 54 MB legacy part of 4.0.0 chi_tra is
+ * never used by OEM LSTM_ONLY. chi_tra differs: best_int (the network Debian ships as tessdata_fast)
+ * read tw-dev 7_triple_invoice's printed Chinese correctly (統一編號, 應稅、零稅率、免稅之銷售額應分別
+ * 開立統一發票) where 4.0.0 produced look-alike nonsense (活應貌、零猁率、克狼之鉗管續應). With one worker
+ * per core, 4.0.0 would also cost ~380 MB more per worker.
  */
 import { constants as fsConstants } from 'node:fs';
 import { access, copyFile, mkdtemp, readFile, rm, stat, symlink } from 'node:fs/promises';

@@ -29,7 +29,14 @@ export interface OcrPoolOptions {
   size?: number;
   /** Where the traineddata comes from; default build `4.0.0_best_int` of `@tesseract.js-data/*` (see lang-data.ts). */
   languageData?: LanguageDataOptions;
-  /** Tesseract page segmentation mode. Default `'3'` (fully automatic: receipts, A4 invoices and forms). */
+  /**
+   * Tesseract page segmentation mode. Default `'3'` (automatic layout, as the tesseract CLI). tesseract.js
+   * otherwise uses the library default 6 (one uniform block). Measured on 24 SROIE receipts, interleaved:
+   * PSM 3 1763 ms/page, CER 0.156; PSM 6 2178 ms, CER 0.142. PSM 6 keeps each printed row on one line
+   * (a slightly better CER in reading order) but merges columns of forms and A4 invoices into one block;
+   * the receipt rules rebuild rows from the boxes anyway (extractors/receipt/layout.ts), so the 19%
+   * faster PSM 3 is the default. (PSM 4: 0.183; `tessedit_do_invert=0`: no measurable gain.)
+   */
   pageSegMode?: string;
   /** Extra tesseract parameters set once on every worker. Default none. */
   parameters?: Record<string, string>;

@@ -23,7 +23,7 @@ async function textPage(lines: number, fontSize: number, width = 900): Promise<B
 }
 
 /** Solid test shapes would be taken for lighting or rules: only orient, flatten alpha, grey. */
-const GEOMETRY_ONLY = { targetLineHeight: null, flattenIllumination: false, removeRuledLines: false } as const;
+const GEOMETRY_ONLY = { targetLineHeight: null, flattenIllumination: false, removeRuledLines: false, cropToContent: false } as const;
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<DocintelError> {
   const error = await promise.then(
@@ -103,13 +103,13 @@ describe('preprocessImage', () => {
   });
 
   it('scales large text down and small text up towards the target line height', async () => {
-    const large = await textPage(12, 60);
+    const large = await textPage(24, 60, 2400);
     const [down] = await preprocessImage(large);
     expect(down!.lineHeight).not.toBeNull();
     expect(down!.scale).toBeLessThan(0.6);
     expect(down!.lineHeight! * down!.scale).toBeGreaterThan(14);
     expect(down!.lineHeight! * down!.scale).toBeLessThan(23);
-    expect(down!.width).toBe(Math.round(900 * down!.scale));
+    expect(down!.width).toBe(Math.round(down!.crop.width * down!.scale));
 
     const small = await textPage(12, 9, 300);
     const [up] = await preprocessImage(small);
@@ -145,6 +145,34 @@ describe('preprocessImage', () => {
     let ink = 0;
     for (let y = 70; y < 100; y++) for (let x = 40; x < 200; x++) if ((data[(y * info.width + x) * info.channels] ?? 255) < 100) ink++;
     expect(ink).toBeGreaterThan(300); // "ITEM NAME" is still there
+  });
+
+  it('crops empty margins and reports the crop for mapping boxes back', async () => {
+    // A "till roll" of text in the middle of a large white page.
+    const rows = Array.from({ length: 10 }, (_, i) => `<text x="500" y="${400 + i * 30}" font-family="DejaVu Sans, sans-serif" font-size="18">ITEM ${i} 12.50</text>`).join('');
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1240" height="1754"><rect width="100%" height="100%" fill="#fff"/>${rows}</svg>`;
+    const [frame] = await preprocessImage(await sharp(Buffer.from(svg)).png().toBuffer());
+    const { crop, scale } = frame!;
+    expect(crop.left).toBeGreaterThan(400);
+    expect(crop.left).toBeLessThan(500);
+    expect(crop.top).toBeGreaterThan(300);
+    expect(crop.top).toBeLessThan(390);
+    expect(crop.left + crop.width).toBeLessThan(800);
+    expect(crop.top + crop.height).toBeLessThan(800);
+    expect(frame!.width).toBe(Math.round(crop.width * scale));
+    expect(frame!.originalWidth).toBe(1240);
+    const [uncropped] = await preprocessImage(await sharp(Buffer.from(svg)).png().toBuffer(), { cropToContent: false });
+    expect(uncropped!.crop).toEqual({ left: 0, top: 0, width: 1240, height: 1754 });
+  });
+
+  it('reads a 16-bit greyscale scan as 8-bit', async () => {
+    const sixteen = await sharp(await textPage(10, 24)).grayscale().toColourspace('grey16').png().toBuffer();
+    expect((await sharp(sixteen).metadata()).depth).toBe('ushort');
+    const [frame] = await preprocessImage(sixteen);
+    expect(frame!.lineHeight).not.toBeNull();
+    const meta = await sharp(frame!.png).metadata();
+    expect(meta.depth).toBe('uchar');
+    expect(meta.width).toBe(frame!.width);
   });
 
   it('does not modify the input buffer', async () => {
@@ -202,10 +230,10 @@ describe('preprocessImage', () => {
 
 describe('chooseScale', () => {
   it('brings the line height to the target within the clamps', () => {
-    expect(chooseScale(1000, 1000, 36)).toBeCloseTo(0.5);
+    expect(chooseScale(4000, 4000, 36)).toBeCloseTo(0.5);
     expect(chooseScale(1000, 1000, 2)).toBe(3);
-    expect(chooseScale(1000, 1000, 500)).toBe(0.25);
-    expect(chooseScale(1000, 1000, 36, { targetLineHeight: 24 })).toBeCloseTo(2 / 3);
+    expect(chooseScale(4000, 4000, 500)).toBe(0.25);
+    expect(chooseScale(4000, 4000, 36, { targetLineHeight: 24 })).toBeCloseTo(2 / 3);
   });
 
   it('keeps the size when there is no estimate, or the change would be under 5%', () => {
@@ -214,8 +242,14 @@ describe('chooseScale', () => {
     expect(chooseScale(1000, 1000, 10, { targetLineHeight: null })).toBe(1);
   });
 
+  it('never shrinks a small image below a long side of 800 px', () => {
+    expect(chooseScale(177, 410, 40)).toBe(1);
+    expect(chooseScale(600, 1000, 36)).toBeCloseTo(0.8);
+  });
+
   it('stays under the output pixel cap', () => {
     const scale = chooseScale(4000, 4000, 6, { maxOutputPixels: 40_000_000 });
+    expect(scale).toBeGreaterThan(1);
     expect(4000 * scale * 4000 * scale).toBeLessThanOrEqual(40_000_000 * 1.0001);
   });
 });

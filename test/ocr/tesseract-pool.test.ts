@@ -111,9 +111,9 @@ describe('OCR pool (tesseract.js, eng+chi_tra)', () => {
 
     const word = page.lines.flatMap((line) => line.words).find((w) => w.text === 'PASARAYA');
     expect(word).toBeDefined();
-    // Box file: "126,185,826,185,826,233,126,233,PASARAYA BORONG PINTAR"; OCR boxes / scale = original px.
-    const centreX = (word!.bbox.x0 + word!.bbox.x1) / 2 / frame!.scale;
-    const centreY = (word!.bbox.y0 + word!.bbox.y1) / 2 / frame!.scale;
+    // Box file: "126,185,826,185,826,233,126,233,PASARAYA BORONG PINTAR"; OCR box / scale + crop = original px.
+    const centreX = (word!.bbox.x0 + word!.bbox.x1) / 2 / frame!.scale + frame!.crop.left;
+    const centreY = (word!.bbox.y0 + word!.bbox.y1) / 2 / frame!.scale + frame!.crop.top;
     expect(centreX).toBeGreaterThan(126);
     expect(centreX).toBeLessThan(826);
     expect(centreY).toBeGreaterThan(185);
