@@ -11,15 +11,8 @@ import { SETTINGS, type SettingSpec } from './settings.js';
 import { DocintelError, isDocintelError } from './errors.js';
 import { commandHelp, generalHelp } from './commands/help.js';
 import { COMMANDS, findCommand, type CommandSpec } from './commands/registry.js';
-import { packageRoot } from './paths.js';
+import { packageVersion as version } from './paths.js';
 
-function version(): string {
-  try {
-    return (JSON.parse(readFileSync(resolve(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 type ParseOptions = NonNullable<ParseArgsConfig['options']>;
 

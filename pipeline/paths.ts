@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,3 +19,12 @@ function findPackageRoot(): string {
 export const packageRoot = findPackageRoot();
 export const sqlDir = join(packageRoot, 'sql');
 export const regulationsDir = join(packageRoot, 'schemas', 'regulations');
+
+/** docintel's version from package.json ('unknown' if it cannot be read). */
+export function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}

@@ -41,7 +41,7 @@ import {
   savePages,
   setDocumentFacts,
   storedPages,
-  touchPath,
+  touchIfUnchanged,
   type DocumentRow,
   type Stage,
 } from './store/documents.js';
@@ -193,14 +193,12 @@ async function registerFolder(folder: string, options: RunOptions, deps: RunDeps
   for await (const file of files) {
     if (options.signal?.aborted) return;
     summary.files.seen++;
-    const known = await findPath(db, file.path);
-    if (known && known.size_bytes === file.size && known.mtime_ms === file.mtimeMs) {
+    if (await touchIfUnchanged(db, file.path, file.size, file.mtimeMs)) {
       summary.files.unchanged++;
-      await touchPath(db, file.path);
       progress.emit({ type: 'skipped', path: file.path, reason: 'unchanged' });
       continue;
     }
-    if (known) summary.files.rehashed++;
+    if (await findPath(db, file.path)) summary.files.rehashed++;
     await registerFile(file, deps, runId, summary);
   }
   progress.emit({ type: 'discovered', total: summary.files.seen });

@@ -7,8 +7,9 @@
  * versions give the same bytes. The committed files need no fonts; regenerating does (see fonts.ts).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { packageRoot } from '../pipeline/paths.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildEInvoiceQrPayloads } from '../extractors/qr/einvoice-payload.js';
 import { EINVOICE, einvoiceBarcodeText, einvoiceFigures, einvoiceTruth, renderEInvoicePng } from './einvoice-tw.js';
@@ -29,20 +30,9 @@ import { renderSitePhoto, SITE_PHOTO_TAKEN, SITE_PHOTO_TRUTH } from './site-phot
 // Hidden (dot) file: docintel skips hidden files, so running over samples/documents sees only documents.
 export const MANIFEST_FILE = '.manifest.json';
 
-/** The folder holding package.json, found by walking up from `start` (works from samples/ and dist/samples/). */
-export function packageRoot(start: string = dirname(fileURLToPath(import.meta.url))): string {
-  let dir = resolve(start);
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`[samples] No package.json above ${start}; run the generator from inside the docintel checkout.`);
-    dir = parent;
-  }
-}
-
 /** `<packageRoot>/samples/documents`: next to the generator's source, not its compiled copy in dist/. */
 export function defaultOutDir(): string {
-  return join(packageRoot(), 'samples', 'documents');
+  return join(packageRoot, 'samples', 'documents');
 }
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

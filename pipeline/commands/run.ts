@@ -1,9 +1,9 @@
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { renameSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from '../config.js';
 import { openDatabase } from '../db/open.js';
 import { DocintelError } from '../errors.js';
-import { packageRoot } from '../paths.js';
+import { packageVersion } from '../paths.js';
 import { jsonLinesSink, ttyProgressSink, type ProgressSink } from '../progress.js';
 import { resetFailed } from '../store/documents.js';
 import { formatSummary } from '../summary.js';
@@ -23,10 +23,6 @@ function writeReport(file: string, summary: RunSummary): void {
   const temp = `${target}.${process.pid}.tmp`;
   writeFileSync(temp, `${JSON.stringify(summary, null, 2)}\n`);
   renameSync(temp, target);
-}
-
-function version(): string {
-  return (JSON.parse(readFileSync(resolve(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** Shared by `run` and `retry`: signals, progress, summary, report and exit code. */
@@ -56,7 +52,7 @@ async function execute(ctx: CommandContext, folder: string | undefined, retryFai
         db,
         config: ctx.config,
         progress,
-        version: version(),
+        version: packageVersion(),
         ...services,
       },
     ).catch((error: unknown) => {

@@ -36,10 +36,6 @@ export async function preprocess(bytes: Buffer, path: string, config: Preprocess
     maxPages: config.maxPages,
     source: path,
   });
-  if (frames.length > config.maxPages) {
-    throw new DocintelError('TOO_MANY_PAGES', `${path} has ${frames.length} pages, above the limit of ${config.maxPages}`, {
-      hint: 'Split the file, or raise --max-pages.',
-    });
-  }
+  // preprocessImage enforces maxPages (TOO_MANY_PAGES) before decoding any frame.
   return { type, mime, frames };
 }

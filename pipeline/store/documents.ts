@@ -43,8 +43,16 @@ export async function findPath(q: Queryable, path: string): Promise<KnownPath | 
   return result.rows[0];
 }
 
-export async function touchPath(q: Queryable, path: string): Promise<void> {
-  await q.query('UPDATE document_paths SET last_seen_at = now() WHERE path = $1', [path]);
+/**
+ * The nightly re-run's hot path, one statement per file: when the path is known with the same size and
+ * mtime, marks it seen and returns true (the file is not read again).
+ */
+export async function touchIfUnchanged(q: Queryable, path: string, size: number, mtimeMs: number): Promise<boolean> {
+  const result = await q.query(
+    'UPDATE document_paths SET last_seen_at = now() WHERE path = $1 AND size_bytes = $2 AND mtime_ms = $3',
+    [path, size, mtimeMs],
+  );
+  return result.rowCount > 0;
 }
 
 export interface RegisterInput {

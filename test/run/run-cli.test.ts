@@ -127,6 +127,17 @@ describe.each(databaseTargets)('docintel run CLI on $name', (target) => {
     expect(await countRows()).toMatchObject({ documents: DOCS + 4, pages: DOCS + 3, done: DOCS + 3, processing: 0 });
   });
 
+  it('retry queues the failed documents again with fresh attempts and processes them', async () => {
+    const retried = await runCli(['retry'], { env });
+    expect(retried.stderr).toMatch(/^1 failed document\(s\) queued again$/m);
+    expect(retried.code).toBe(1);
+    expect(retried.stdout).toMatch(/#\d+ \[UNSUPPORTED_TYPE\] at preprocess: .*broken\.jpg/);
+    expect(retried.stdout).not.toContain('no attempts left');
+    const bad = await runCli(['retry', 'abc'], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('error [CLI_BAD_ARGUMENT]: Document id "abc" is not a number');
+  });
+
   it.runIf(target.name === 'pglite')('a second run on the same embedded database exits 2 naming the running one', async () => {
     const slow = join(work, 'slow');
     const { mkdirSync } = await import('node:fs');
