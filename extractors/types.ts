@@ -43,4 +43,9 @@ export interface PageText {
   width: number;
   height: number;
   lines: TextLine[];
+  /**
+   * What read this page when the reader knows more than the document's engine, e.g.
+   * `tesseract.js eng` or `tesseract.js eng+chi_tra` (adaptive-ocr.ts chooses languages per page).
+   */
+  engine?: string;
 }

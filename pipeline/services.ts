@@ -17,8 +17,8 @@ export interface RunServices {
 }
 
 export async function createRunServices(config: Config): Promise<RunServices> {
-  const [{ createOcrPool }, { createOllamaClient }] = await Promise.all([
-    import('../extractors/ocr/tesseract-pool.js'),
+  const [{ createAdaptiveOcr }, { createOllamaClient }] = await Promise.all([
+    import('../extractors/ocr/adaptive-ocr.js'),
     import('../extractors/ollama/client.js'),
   ]);
   let client: OllamaClient | undefined;
@@ -26,7 +26,10 @@ export async function createRunServices(config: Config): Promise<RunServices> {
     // Page segmentation 6 (one uniform block) instead of tesseract's automatic layout: on receipts the
     // automatic mode drops right-aligned amount columns as non-text (the sample receipts lose every
     // amount; on 30 SROIE receipts total exact went 0.63 -> 0.80, date 0.87 -> 0.90, vendor 0.40 -> 0.30).
-    createOcr: () => createOcrPool({ languages: config.ocrLanguages, size: config.ocrWorkers, pageSegMode: RECEIPT_PAGE_SEG_MODE }),
+    // Languages per page (adaptive-ocr.ts): English receipts are read with eng alone, Chinese pages and
+    // lines with eng+chi_tra, unless ocrLanguageMode is `all`.
+    createOcr: () =>
+      createAdaptiveOcr({ languages: config.ocrLanguages, languageMode: config.ocrLanguageMode, size: config.ocrWorkers, pageSegMode: RECEIPT_PAGE_SEG_MODE }),
     ollama: () => (client ??= createOllamaClient({ host: config.ollamaHost, timeoutMs: config.ollamaTimeoutMs, retries: config.ollamaRetries })),
     llmLimit: createLimiter(config.llmConcurrency),
   };

@@ -140,8 +140,8 @@ export async function pathsOf(q: Queryable, documentId: number): Promise<{ path:
 }
 
 export async function storedPages(q: Queryable, documentId: number): Promise<PageText[]> {
-  const result = await q.query<{ page_no: number; source: PageText['source']; text: string; raw_text: string; confidence: number | null; width: number | null; height: number | null; lines: PageText['lines'] }>(
-    'SELECT page_no, source, text, raw_text, confidence, width, height, lines FROM pages WHERE document_id = $1 ORDER BY page_no',
+  const result = await q.query<{ page_no: number; source: PageText['source']; text: string; raw_text: string; confidence: number | null; width: number | null; height: number | null; lines: PageText['lines']; engine: string }>(
+    'SELECT page_no, source, text, raw_text, confidence, width, height, lines, engine FROM pages WHERE document_id = $1 ORDER BY page_no',
     [documentId],
   );
   return result.rows.map((row) => ({
@@ -153,6 +153,7 @@ export async function storedPages(q: Queryable, documentId: number): Promise<Pag
     width: row.width ?? 0,
     height: row.height ?? 0,
     lines: row.lines,
+    engine: row.engine,
   }));
 }
 
@@ -163,7 +164,7 @@ export async function savePages(q: Queryable, documentId: number, pages: PageTex
     await q.query(
       `INSERT INTO pages (document_id, page_no, source, text, raw_text, confidence, width, height, lines, engine)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)`,
-      [documentId, page.pageNo, page.source, page.text, page.rawText, clamp01(page.confidence), Math.round(page.width), Math.round(page.height), JSON.stringify(page.lines), engine],
+      [documentId, page.pageNo, page.source, page.text, page.rawText, clamp01(page.confidence), Math.round(page.width), Math.round(page.height), JSON.stringify(page.lines), page.engine ?? engine],
     );
   }
 }

@@ -3,11 +3,18 @@
 // `tesseract` CLI on the same receipt images, same languages, same number of cores.
 //
 //   npm run bench:ocr -- [--dir DIR] [--box-dir DIR] [--limit N] [--workers N] [--languages eng+chi_tra]
-//                        [--native-tessdata DIR] [--no-native] [--no-rerun] [--json FILE] [--verbose]
+//                        [--language-modes auto,all] [--native-tessdata DIR] [--no-native] [--no-rerun]
+//                        [--json FILE] [--verbose]
 //
 // Runs on the compiled code in dist/ (`npm run bench:ocr` builds first). Defaults: the SROIE dev
 // receipts (../shared/data/sroie-dev/img, ground truth in ../box), 20 images spread evenly over the
 // folder, one worker / native process per core, eng+chi_tra, the system tessdata for native.
+//
+// docintel is measured as `docintel run` reads images: the same preprocessing, page segmentation and
+// language handling (pipeline/services.ts). Both language modes are measured by default: `auto` (the
+// default: eng first, chi_tra only on pages and lines that need it, extractors/ocr/language-strategy.ts)
+// and `all` (eng+chi_tra on every page, what native tesseract does with `-l eng+chi_tra`). Native
+// tesseract is configured the same languages and no other option but `preserve_interword_spaces`.
 //
 // Measured per engine: documents per minute (wall clock, including worker start-up: a nightly run
 // pays it too, and native tesseract pays it for every image), CPU ms per document (less sensitive to
@@ -21,14 +28,7 @@
 // sometimes lower-cases). Ground truth is the box file's lines in file order (top to bottom). Reported
 // as the mean over images and as the pooled rate (total edits / total characters).
 //
-// Last measured (2 cores shared with other jobs, so wall figures move ±25% between runs; CPU ms/doc is
-// the steadier comparison), 20 SROIE receipts, eng+chi_tra, 2 workers vs 2 processes:
-// | engine                                   | docs/min | CPU ms/doc | peak RSS | mean CER |
-// | docintel (best_int, PSM 3, preprocessed) |     28.8 |       2098 |   357 MB |    0.151 |
-// | native 5.3.0, Debian tessdata (fast)     |     36.8 |       1526 |   311 MB |    0.160 |
-// | docintel, second run                     |     37.7 |       2192 |   369 MB |    0.151 |
-// | native 5.3.0, same best_int data         |     37.4 |       1650 |   316 MB |    0.160 |
-// i.e. docintel reaches ~0.75x native throughput per CPU second with a lower CER.
+// Figures measured are in the README ("Speed and accuracy").
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -44,17 +44,20 @@ const limit = Number(args.limit ?? 20);
 const workers = Number(args.workers ?? availableParallelism());
 const languages = String(args.languages ?? 'eng+chi_tra').split('+');
 const verbose = args.verbose === true;
+const languageModes = String(args['language-modes'] ?? 'auto,all').split(',').filter(Boolean);
 
 if (!existsSync(dir)) fail(`image folder ${dir} does not exist (use --dir)`);
 if (!Number.isInteger(limit) || limit < 1) fail(`--limit must be a positive integer, got ${args.limit}`);
 if (!Number.isInteger(workers) || workers < 1) fail(`--workers must be a positive integer, got ${args.workers}`);
+for (const mode of languageModes) if (!['auto', 'all'].includes(mode)) fail(`--language-modes takes auto and/or all, got ${mode}`);
 
 const images = pickImages(dir, limit);
 console.log(`ocr-bench: ${images.length} images from ${dir}, ${workers} workers/processes, languages ${languages.join('+')}`);
 
-const docintel = await benchDocintel(images);
+const ours = [];
+for (const mode of languageModes) ours.push(await benchDocintel(images, mode));
 const native = args['no-native'] === true ? null : await benchNative(images);
-report(docintel, native);
+report(ours, native);
 if (args['no-rerun'] !== true) await benchRerun(images);
 
 // --- re-run over an already processed folder ------------------------------------------------------
@@ -94,18 +97,20 @@ async function benchRerun(files) {
 
 // --- docintel -------------------------------------------------------------------------------------
 
-async function benchDocintel(files) {
-  const dist = join(root, 'dist', 'extractors');
-  const preprocessJs = join(dist, 'image', 'preprocess.js');
+async function benchDocintel(files, languageMode) {
+  const dist = join(root, 'dist');
+  const preprocessJs = join(dist, 'extractors', 'image', 'preprocess.js');
   if (!existsSync(preprocessJs)) fail(`${preprocessJs} is missing: run \`npm run build\` (npm run bench:ocr does)`);
   const { preprocessImage } = await import(pathToFileURL(preprocessJs).href);
-  const { createOcrPool } = await import(pathToFileURL(join(dist, 'ocr', 'tesseract-pool.js')).href);
+  const { createAdaptiveOcr } = await import(pathToFileURL(join(dist, 'extractors', 'ocr', 'adaptive-ocr.js')).href);
+  const { RECEIPT_PAGE_SEG_MODE } = await import(pathToFileURL(join(dist, 'pipeline', 'services.js')).href);
 
   const memory = sampleMemory(() => process.memoryUsage().rss);
   const cpuStart = process.cpuUsage();
   const started = performance.now();
-  const pool = await createOcrPool({ languages, size: workers });
+  const pool = await createAdaptiveOcr({ languages, languageMode, size: workers, pageSegMode: RECEIPT_PAGE_SEG_MODE });
   const results = [];
+  let languageUse;
   try {
     await runAll(files, workers, async (file) => {
       const t0 = performance.now();
@@ -116,13 +121,16 @@ async function benchDocintel(files) {
       const t2 = performance.now();
       results.push({ file, text: pages.map((page) => page.text).join('\n'), preprocessMs: t1 - t0, ocrMs: t2 - t1, scale: frames[0]?.scale });
     });
+    languageUse = pool.stats().languageUse;
   } finally {
     await pool.terminate();
   }
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuStart);
   const peakRss = memory.stop();
-  return summarise('docintel (sharp + tesseract.js)', files, results, wallMs, (cpu.user + cpu.system) / 1000, peakRss, {
+  return summarise(`docintel, languages ${languageMode} (sharp + tesseract.js, psm ${RECEIPT_PAGE_SEG_MODE})`, files, results, wallMs, (cpu.user + cpu.system) / 1000, peakRss, {
+    languageMode,
+    languageUse,
     preprocessMs: mean(results.map((r) => r.preprocessMs)),
     ocrMs: mean(results.map((r) => r.ocrMs)),
   });
@@ -306,7 +314,7 @@ function summarise(name, files, results, wallMs, cpuMs, peakRss, extra) {
 }
 
 function report(ours, theirs) {
-  const rows = [ours, theirs].filter(Boolean);
+  const rows = [...ours, theirs].filter(Boolean);
   const fmt = (value, digits = 1) => (value === null || value === undefined ? 'n/a' : value.toFixed(digits));
   console.log('');
   console.log('| engine | docs/min | CPU ms/doc | peak RSS MB | mean CER | pooled CER |');
@@ -314,11 +322,17 @@ function report(ours, theirs) {
   for (const row of rows) {
     console.log(`| ${row.name} | ${fmt(row.docsPerMinute)} | ${fmt(row.cpuMsPerDoc, 0)} | ${fmt(row.peakRssMb, 0)} | ${fmt(row.meanCer, 4)} | ${fmt(row.pooledCer, 4)} |`);
   }
-  console.log(`\ndocintel per document: preprocess ${fmt(ours.preprocessMs, 0)} ms, OCR ${fmt(ours.ocrMs, 0)} ms (wall, ${workers} in parallel)`);
-  if (theirs) {
-    console.log(`throughput ratio docintel/native: ${(ours.docsPerMinute / theirs.docsPerMinute).toFixed(2)}x (wall)` +
-      (ours.cpuMsPerDoc && theirs.cpuMsPerDoc ? `, ${(theirs.cpuMsPerDoc / ours.cpuMsPerDoc).toFixed(2)}x (CPU)` : ''));
-    console.log(`CER docintel ${fmt(ours.meanCer, 4)} vs native ${fmt(theirs.meanCer, 4)} (mean over ${ours.scored} images)`);
+  for (const row of ours) {
+    console.log(`\ndocintel (languages ${row.languageMode}) per document: preprocess ${fmt(row.preprocessMs, 0)} ms, OCR ${fmt(row.ocrMs, 0)} ms (wall, ${workers} in parallel)`);
+    const use = row.languageUse;
+    if (row.languageMode === 'auto' && use) {
+      console.log(`  pages kept with ${languages[0]} alone: ${use.firstLanguageOnly}, read again with all languages: ${use.escalated}, read with all straight away: ${use.direct}; lines re-read: ${use.linesRetried}, replaced: ${use.linesReplaced}`);
+    }
+    if (theirs) {
+      console.log(`  throughput ratio docintel/native: ${(row.docsPerMinute / theirs.docsPerMinute).toFixed(2)}x (wall)` +
+        (row.cpuMsPerDoc && theirs.cpuMsPerDoc ? `, ${(theirs.cpuMsPerDoc / row.cpuMsPerDoc).toFixed(2)}x (CPU)` : ''));
+      console.log(`  CER docintel ${fmt(row.meanCer, 4)} vs native ${fmt(theirs.meanCer, 4)} (mean over ${row.scored} images)`);
+    }
   }
   if (verbose) {
     for (const row of rows) {

@@ -51,6 +51,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ flags: { 'pdf-password': ['x', 'y'] } }).config.pdfPasswords).toEqual(['x', 'y']);
   });
 
+  it('chooses OCR languages per page by default, or every language on every page when asked', () => {
+    expect(loadConfig({}).config.ocrLanguageMode).toBe('auto');
+    expect(loadConfig({ flags: { 'ocr-language-mode': 'all' } }).config.ocrLanguageMode).toBe('all');
+    expect(loadConfig({ env: { DOCINTEL_OCR_LANGUAGE_MODE: 'all' } }).config.ocrLanguageMode).toBe('all');
+  });
+
   it('normalises OLLAMA_HOST the way Ollama does', () => {
     expect(loadConfig({ env: { OLLAMA_HOST: '10.0.0.5:11500' } }).config.ollamaHost).toBe('http://10.0.0.5:11500');
     expect(normaliseOllamaHost('gpu-box')).toBe('http://gpu-box:11434');
@@ -67,6 +73,7 @@ describe('loadConfig', () => {
     [{ env: { DATABASE_URL: 'mysql://x@y/z' } }, 'databaseUrl', /not a postgres:\/\/ or postgresql:\/\/ URL/],
     [{ env: { DATABASE_URL: 'not a url' } }, 'databaseUrl', /is not a URL/],
     [{ env: { DOCINTEL_LOG_FORMAT: 'xml' } }, 'logFormat', /not one of auto, pretty, json/],
+    [{ env: { DOCINTEL_OCR_LANGUAGE_MODE: 'some' } }, 'ocrLanguageMode', /not one of auto, all/],
     [{ env: { DOCINTEL_SETTLE_SECONDS: '-1' } }, 'settleSeconds', /below the minimum 0/],
   ])('rejects an invalid value naming the setting (%#)', (input, key, pattern) => {
     const error = configError(() => loadConfig(input));

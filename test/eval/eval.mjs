@@ -4,8 +4,10 @@
 //
 //   node test/eval/eval.mjs [--dir DIR] [--limit N] [--ids first-half|second-half|all|ID,ID]
 //                           [--source ocr|box] [--misses] [--workers N] [--languages eng+chi_tra]
+//                           [--language-mode auto|all] [--psm N] [--json]
 //
-// --source ocr (default) runs docintel's own preprocess + tesseract.js pool, caching each page's
+// --source ocr (default) runs docintel's own preprocess + OCR as `docintel run` does (page segmentation
+// and per-page language choice from pipeline/services.ts), `--workers` images at a time, caching each page's
 // PageText as JSON under .docintel/eval-cache/<ocr-config>/<sha256>.json so re-runs only re-extract.
 // --source box scores on the ground-truth lines, i.e. extraction quality independent of OCR.
 // Metric: exact match per field after whitespace normalisation (dates compared as dates, totals as
@@ -22,7 +24,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dist = join(root, 'dist');
 
 function parseArgs(argv) {
-  const opts = { dir: resolve(root, '..', 'shared', 'data', 'sroie-dev'), limit: Infinity, ids: 'all', source: 'ocr', misses: false, workers: 1, languages: 'eng+chi_tra', json: false, fallbackScale: 1, psm: undefined };
+  const opts = { dir: resolve(root, '..', 'shared', 'data', 'sroie-dev'), limit: Infinity, ids: 'all', source: 'ocr', misses: false, workers: 2, languages: 'eng+chi_tra', json: false, fallbackScale: 1, psm: undefined, languageMode: 'auto' };
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i];
     const next = () => {
@@ -39,13 +41,15 @@ function parseArgs(argv) {
     else if (a === '--languages') opts.languages = next();
     else if (a === '--json') opts.json = true;
     else if (a === '--psm') opts.psm = next();
+    else if (a === '--language-mode') opts.languageMode = next();
     // Only while extractors/image/preprocess.ts does not exist: upscale factor of the stand-in preprocessing.
     else if (a === '--fallback-scale') opts.fallbackScale = Number(next());
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run eval -- [--dir DIR] [--limit N] [--ids first-half|second-half|all|ID,ID] [--source ocr|box] [--misses] [--workers N] [--languages eng+chi_tra] [--json]');
+      console.log('usage: npm run eval -- [--dir DIR] [--limit N] [--ids first-half|second-half|all|ID,ID] [--source ocr|box] [--misses] [--workers N] [--languages eng+chi_tra] [--language-mode auto|all] [--psm N] [--json]');
       process.exit(0);
     } else throw new Error(`[eval] unknown option ${a} (see --help)`);
   }
+  if (!['auto', 'all'].includes(opts.languageMode)) throw new Error(`[eval] --language-mode must be auto or all, got ${opts.languageMode}`);
   if (!['ocr', 'box'].includes(opts.source)) throw new Error(`[eval] --source must be ocr or box, got ${opts.source}`);
   if (!(opts.limit > 0)) throw new Error(`[eval] --limit must be a positive number, got ${opts.limit}`);
   if (!(Number.isInteger(opts.workers) && opts.workers > 0)) throw new Error(`[eval] --workers must be an integer >= 1, got ${opts.workers}`);
@@ -79,7 +83,7 @@ function tokenF1(expected, got) {
 async function loadOcr(opts) {
   const preprocessPath = join(dist, 'extractors', 'image', 'preprocess.js');
   const hasPreprocess = existsSync(preprocessPath);
-  const { createOcrPool } = await import(pathToFileURL(join(dist, 'extractors', 'ocr', 'tesseract-pool.js')).href);
+  const { createAdaptiveOcr } = await import(pathToFileURL(join(dist, 'extractors', 'ocr', 'adaptive-ocr.js')).href);
   // Score what `docintel run` does: the page segmentation mode the pipeline uses unless --psm says otherwise.
   opts.psm ??= (await import(pathToFileURL(join(dist, 'pipeline', 'services.js')).href)).RECEIPT_PAGE_SEG_MODE;
   const preprocessImage = hasPreprocess ? (await import(pathToFileURL(preprocessPath).href)).preprocessImage : null;
@@ -87,8 +91,12 @@ async function loadOcr(opts) {
   // The cache is keyed by what changes OCR output: languages and the code of preprocess + OCR pool, so
   // a change to either re-reads the images instead of scoring stale text.
   const codeHash = createHash('sha256');
-  for (const f of [preprocessPath, join(dist, 'extractors', 'ocr', 'tesseract-pool.js')]) if (existsSync(f)) codeHash.update(await readFile(f));
-  const tag = `${languages.join('+')}-${hasPreprocess ? `preprocess-${codeHash.digest('hex').slice(0, 10)}` : `grey${opts.fallbackScale === 1 ? '' : `-x${opts.fallbackScale}`}`}`;
+  const ocrCode = [preprocessPath, join(dist, 'extractors', 'ocr', 'tesseract-pool.js')];
+  // With one language, or `all`, the adaptive reader is the plain pool: its code does not change the text.
+  const adaptive = languages.length > 1 && opts.languageMode === 'auto';
+  if (adaptive) ocrCode.push(join(dist, 'extractors', 'ocr', 'adaptive-ocr.js'), join(dist, 'extractors', 'ocr', 'language-strategy.js'));
+  for (const f of ocrCode) if (existsSync(f)) codeHash.update(await readFile(f));
+  const tag = `${languages.join('+')}${languages.length > 1 ? `-${opts.languageMode}` : ''}-${hasPreprocess ? `preprocess-${codeHash.digest('hex').slice(0, 10)}` : `grey${opts.fallbackScale === 1 ? '' : `-x${opts.fallbackScale}`}`}`;
   const cacheDir = join(root, '.docintel', 'eval-cache', opts.psm ? `${tag}-psm${opts.psm}` : tag);
   await mkdir(cacheDir, { recursive: true });
   let pool = null;
@@ -98,7 +106,9 @@ async function loadOcr(opts) {
       const sha = createHash('sha256').update(bytes).digest('hex');
       const file = join(cacheDir, `${sha}.json`);
       if (existsSync(file)) return { pages: JSON.parse(await readFile(file, 'utf8')), cached: true };
-      pool ??= await createOcrPool({ languages, size: opts.workers, ...(opts.psm ? { pageSegMode: opts.psm } : {}) });
+      // One pool shared by the concurrent readers: keep the promise so two first calls don't make two.
+      pool ??= createAdaptiveOcr({ languages, languageMode: opts.languageMode, size: opts.workers, ...(opts.psm ? { pageSegMode: opts.psm } : {}) });
+      const ocrPool = await pool;
       let images;
       if (preprocessImage) {
         const frames = await preprocessImage(bytes, { maxInputPixels: 40_000_000, maxPages: 1, source });
@@ -113,13 +123,13 @@ async function loadOcr(opts) {
         images = [await img.png().toBuffer()];
       }
       const pages = [];
-      for (const [i, png] of images.entries()) pages.push(await pool.recognize(png, i + 1));
+      for (const [i, png] of images.entries()) pages.push(await ocrPool.recognize(png, i + 1));
       await writeFile(`${file}.tmp`, JSON.stringify(pages));
       await rename(`${file}.tmp`, file);
       return { pages, cached: false };
     },
     async close() {
-      if (pool) await pool.terminate();
+      if (pool) await (await pool).terminate();
     },
   };
 }
@@ -145,12 +155,16 @@ async function main() {
   let ocrCount = 0;
   let extractMs = 0;
   const started = Date.now();
-  try {
-    for (const id of ids) {
-      const key = JSON.parse(await readFile(join(opts.dir, 'key', `${id}.json`), 'utf8'));
-      let pages;
-      if (ocr) {
-        const imgName = (await readdir(join(opts.dir, 'img'))).find((f) => f.startsWith(`${id}.`));
+  // OCR runs first, `--workers` images at a time (the pool has that many workers), so the eval keeps
+  // every core busy the way `docintel run` does; extraction then runs over the pages in id order.
+  const ocrPages = new Map();
+  if (ocr) {
+    const imgNames = await readdir(join(opts.dir, 'img'));
+    let next = 0;
+    const worker = async () => {
+      while (next < ids.length) {
+        const id = ids[next++];
+        const imgName = imgNames.find((f) => f.startsWith(`${id}.`));
         const bytes = await readFile(join(opts.dir, 'img', imgName));
         const t0 = Date.now();
         const r = await ocr.read(bytes, imgName);
@@ -158,10 +172,19 @@ async function main() {
           ocrMs += Date.now() - t0;
           ocrCount += 1;
         }
-        pages = r.pages;
-      } else {
-        pages = [boxToPageText(await readFile(join(opts.dir, 'box', `${id}.txt`), 'utf8'))];
+        ocrPages.set(id, r.pages);
       }
+    };
+    try {
+      await Promise.all(Array.from({ length: opts.workers }, worker));
+    } finally {
+      await ocr.close();
+    }
+  }
+  {
+    for (const id of ids) {
+      const key = JSON.parse(await readFile(join(opts.dir, 'key', `${id}.json`), 'utf8'));
+      const pages = ocr ? ocrPages.get(id) : [boxToPageText(await readFile(join(opts.dir, 'box', `${id}.txt`), 'utf8'))];
       const t1 = performance.now();
       const record = extractReceiptOffline(pages, { locale: 'MY' });
       extractMs += performance.now() - t1;
@@ -185,8 +208,6 @@ async function main() {
         if (!ok) misses.push({ id, field: f, expected, got: got[f] });
       }
     }
-  } finally {
-    if (ocr) await ocr.close();
   }
   const rows = fields.map((f) => ({ field: f, n: stats[f].n, exact: stats[f].exact / stats[f].n, f1: stats[f].f1 / stats[f].n }));
   const mean = rows.reduce((s, r) => s + r.exact, 0) / rows.length;
