@@ -24,7 +24,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dist = join(root, 'dist');
 
 function parseArgs(argv) {
-  const opts = { dir: resolve(root, '..', 'shared', 'data', 'sroie-dev'), limit: Infinity, ids: 'all', source: 'ocr', misses: false, workers: 2, languages: 'eng+chi_tra', json: false, fallbackScale: 1, psm: undefined, languageMode: 'auto' };
+  const opts = { dir: resolve(root, '..', 'shared', 'data', 'sroie-dev'), limit: Infinity, ids: 'all', source: 'ocr', misses: false, workers: 2, languages: 'eng+chi_tra', json: false, fallbackScale: 1, psm: undefined, languageMode: 'auto', lineHeight: undefined, extractor: undefined, ollamaHost: undefined, visionModel: undefined };
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i];
     const next = () => {
@@ -42,10 +42,16 @@ function parseArgs(argv) {
     else if (a === '--json') opts.json = true;
     else if (a === '--psm') opts.psm = next();
     else if (a === '--language-mode') opts.languageMode = next();
+    // Preprocessing experiment: the text-line height images are scaled to (extractors/image/preprocess.ts).
+    else if (a === '--line-height') opts.lineHeight = Number(next());
+    // The extraction path, as `docintel run` takes them (defaults from the environment, like the CLI).
+    else if (a === '--extractor') opts.extractor = next();
+    else if (a === '--ollama-host') opts.ollamaHost = next();
+    else if (a === '--vision-model') opts.visionModel = next();
     // Only while extractors/image/preprocess.ts does not exist: upscale factor of the stand-in preprocessing.
     else if (a === '--fallback-scale') opts.fallbackScale = Number(next());
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run eval -- [--dir DIR] [--limit N] [--ids first-half|second-half|all|ID,ID] [--source ocr|box] [--misses] [--workers N] [--languages eng+chi_tra] [--language-mode auto|all] [--psm N] [--json]');
+      console.log('usage: npm run eval -- [--dir DIR] [--limit N] [--ids first-half|second-half|all|ID,ID] [--source ocr|box] [--misses] [--workers N] [--languages eng+chi_tra] [--language-mode auto|all] [--psm N] [--extractor offline|ollama] [--ollama-host URL] [--vision-model NAME] [--json]');
       process.exit(0);
     } else throw new Error(`[eval] unknown option ${a} (see --help)`);
   }
@@ -97,7 +103,7 @@ async function loadOcr(opts) {
   if (adaptive) ocrCode.push(join(dist, 'extractors', 'ocr', 'adaptive-ocr.js'), join(dist, 'extractors', 'ocr', 'language-strategy.js'));
   for (const f of ocrCode) if (existsSync(f)) codeHash.update(await readFile(f));
   const tag = `${languages.join('+')}${languages.length > 1 ? `-${opts.languageMode}` : ''}-${hasPreprocess ? `preprocess-${codeHash.digest('hex').slice(0, 10)}` : `grey${opts.fallbackScale === 1 ? '' : `-x${opts.fallbackScale}`}`}`;
-  const cacheDir = join(root, '.docintel', 'eval-cache', opts.psm ? `${tag}-psm${opts.psm}` : tag);
+  const cacheDir = join(root, '.docintel', 'eval-cache', `${tag}${opts.psm ? `-psm${opts.psm}` : ''}${opts.lineHeight ? `-lh${opts.lineHeight}` : ''}`);
   await mkdir(cacheDir, { recursive: true });
   let pool = null;
   return {
@@ -111,7 +117,7 @@ async function loadOcr(opts) {
       const ocrPool = await pool;
       let images;
       if (preprocessImage) {
-        const frames = await preprocessImage(bytes, { maxInputPixels: 40_000_000, maxPages: 1, source });
+        const frames = await preprocessImage(bytes, { maxInputPixels: 40_000_000, maxPages: 1, source, ...(opts.lineHeight ? { targetLineHeight: opts.lineHeight } : {}) });
         images = frames.map((f) => f.png);
       } else {
         const sharp = (await import('sharp')).default;
@@ -134,9 +140,44 @@ async function loadOcr(opts) {
   };
 }
 
+/**
+ * The extract stage exactly as `docintel run` calls it: classification (kind and locale), the offline
+ * rules, e-invoice QR codes where the locale has them, the Ollama vision model with `--extractor ollama`,
+ * then merge and validation. Settings come from flags and the environment through the CLI's own loader.
+ */
+async function loadExtraction(opts) {
+  const load = (path) => import(pathToFileURL(join(dist, ...path.split('/'))).href);
+  const [{ loadConfig }, { classifyDocument }, { extractReceipt }, { createLimiter }, { createOllamaClient }] = await Promise.all([
+    load('pipeline/config.js'),
+    load('pipeline/stages/classify.js'),
+    load('pipeline/stages/extract.js'),
+    load('pipeline/limit.js'),
+    load('extractors/ollama/client.js'),
+  ]);
+  const flags = { extractor: opts.extractor, 'ollama-host': opts.ollamaHost, 'vision-model': opts.visionModel };
+  const { config } = loadConfig({ flags, env: process.env });
+  let client;
+  const ollama = () => (client ??= createOllamaClient({ host: config.ollamaHost, timeoutMs: config.ollamaTimeoutMs, retries: config.ollamaRetries }));
+  const llmLimit = createLimiter(config.llmConcurrency);
+  return {
+    label: config.extractor === 'ollama' ? `extractor ollama (${config.visionModel} at ${config.ollamaHost})` : 'extractor offline',
+    /** The receipt record, or `{ skipped }` when the pipeline would not extract one. */
+    async extract(pages, pageImages) {
+      const classification = classifyDocument(pages, 'jpeg');
+      if (classification.kind !== 'receipt' && classification.kind !== 'invoice') return { skipped: `classified as ${classification.kind}` };
+      try {
+        return { record: await extractReceipt(pages, classification, { config, pageImages, ollama, llmLimit }) };
+      } catch (error) {
+        return { skipped: `extraction failed: ${error?.code ?? ''} ${error?.message ?? error}`.trim() };
+      }
+    },
+  };
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const { extractReceiptOffline, parseDate } = await import(pathToFileURL(join(dist, 'extractors', 'receipt', 'index.js')).href);
+  const { parseDate } = await import(pathToFileURL(join(dist, 'extractors', 'receipt', 'index.js')).href);
+  const extraction = await loadExtraction(opts);
   const { parseMoney, sameMoney } = await import(pathToFileURL(join(dist, 'extractors', 'receipt', 'money.js')).href);
   let ids = (await readdir(join(opts.dir, 'key'))).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
   const half = Math.ceil(ids.length / 2);
@@ -151,6 +192,7 @@ async function main() {
   const fields = ['company', 'date', 'address', 'total'];
   const stats = Object.fromEntries(fields.map((f) => [f, { n: 0, exact: 0, f1: 0 }]));
   const misses = [];
+  const skippedReceipts = [];
   let ocrMs = 0;
   let ocrCount = 0;
   let extractMs = 0;
@@ -185,14 +227,22 @@ async function main() {
     for (const id of ids) {
       const key = JSON.parse(await readFile(join(opts.dir, 'key', `${id}.json`), 'utf8'));
       const pages = ocr ? ocrPages.get(id) : [boxToPageText(await readFile(join(opts.dir, 'box', `${id}.txt`), 'utf8'))];
+      // The vision model and QR decoding get the image as the pipeline gives it: preprocessed.
+      const pageImages = async () => {
+        const imgName = (await readdir(join(opts.dir, 'img'))).find((f) => f.startsWith(`${id}.`));
+        const { preprocessImage } = await import(pathToFileURL(join(dist, 'extractors', 'image', 'preprocess.js')).href);
+        const frames = await preprocessImage(await readFile(join(opts.dir, 'img', imgName)), { maxPages: 1, source: imgName });
+        return frames.map((frame) => frame.png);
+      };
       const t1 = performance.now();
-      const record = extractReceiptOffline(pages, { locale: 'MY' });
+      const { record, skipped } = await extraction.extract(pages, pageImages);
       extractMs += performance.now() - t1;
+      if (skipped) skippedReceipts.push({ id, why: skipped });
       const got = {
-        company: record.fields.vendorName.value ?? '',
-        date: record.fields.date.value ?? '',
-        address: record.fields.vendorAddress.value ?? '',
-        total: record.fields.total.value ?? '',
+        company: record?.fields.vendorName.value ?? '',
+        date: record?.fields.date.value ?? '',
+        address: record?.fields.vendorAddress.value ?? '',
+        total: record?.fields.total.value ?? '',
       };
       for (const f of fields) {
         const expected = squash(key[f]);
@@ -215,14 +265,15 @@ async function main() {
   if (opts.misses) {
     for (const m of misses) console.log(`miss ${m.id} ${m.field.padEnd(8)} expected ${JSON.stringify(m.expected)}\n${' '.repeat(27)}got      ${JSON.stringify(m.got)}`);
   }
-  const label = `${opts.source === 'ocr' ? `ocr ${ocr?.tag}` : 'box lines'}, ids ${opts.ids}, ${ids.length} receipts, ${opts.dir}`;
+  for (const skip of skippedReceipts) console.log(`no receipt for ${skip.id}: ${skip.why}`);
+  const label = `${opts.source === 'ocr' ? `ocr ${ocr?.tag}` : 'box lines'}, ${extraction.label}, ids ${opts.ids}, ${ids.length} receipts, ${opts.dir}`;
   console.log(`\n[eval] ${label}`);
   console.log('field      n    exact   token-F1');
   for (const r of rows) console.log(`${r.field.padEnd(9)} ${String(r.n).padStart(3)}   ${r.exact.toFixed(3)}   ${r.f1.toFixed(3)}`);
   console.log(`mean           ${mean.toFixed(3)}   ${meanF1.toFixed(3)}`);
   const perReceipt = extractMs / Math.max(1, ids.length);
   console.log(`time: extraction ${perReceipt.toFixed(1)} ms/receipt` + (ocrCount ? `, OCR ${(ocrMs / ocrCount / 1000).toFixed(2)} s/receipt (${ocrCount} not cached)` : ocr ? ', OCR all cached' : '') + `, wall ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  if (opts.json) console.log(JSON.stringify({ rows, mean, meanF1, misses }));
+  if (opts.json) console.log(JSON.stringify({ rows, mean, meanF1, misses, skipped: skippedReceipts }));
 }
 
 main().catch((error) => {
