@@ -36,6 +36,31 @@ function runAndKill(args: string[], env: Record<string, string>, signal: NodeJS.
   });
 }
 
+/**
+ * Starts `docintel run`, sends SIGINT once `afterDone` documents are committed, and a second SIGINT as
+ * soon as the run reports the first one (an impatient operator pressing Ctrl-C twice).
+ */
+function runAndInterruptTwice(args: string[], env: Record<string, string>, afterDone: number): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let sent = 0;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (sent === 0 && (stderr.match(/"type":"document-done"/g) ?? []).length >= afterDone) {
+        sent = 1;
+        child.kill('SIGINT');
+      } else if (sent === 1 && stderr.includes('"type":"interrupted"')) {
+        sent = 2;
+        child.kill('SIGINT');
+      }
+    });
+    child.stdout.resume();
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
 describe.each(databaseTargets)('docintel run CLI on $name', (target) => {
   let folder: string;
   let work: string;
@@ -125,6 +150,22 @@ describe.each(databaseTargets)('docintel run CLI on $name', (target) => {
     expect(resumed.code).toBe(/\nfailures\n/.test(resumed.stdout) ? 1 : 0);
     expect(resumed.stdout).not.toMatch(/\[(?!UNSUPPORTED_TYPE\])[A-Z_]+\] at /);
     expect(await countRows()).toMatchObject({ documents: DOCS + 4, pages: DOCS + 3, done: DOCS + 3, processing: 0 });
+  });
+
+  it('a second Ctrl-C stops at once (exit 130) without committing half a document; the next run completes', async () => {
+    for (let i = 0; i < 3; i++) {
+      const path = join(folder, `impatient-${i}.png`);
+      writeFileSync(path, await textImage([`IMPATIENT ${i}`, `TOTAL ${i}.50`]));
+      utimesSync(path, old, old);
+    }
+    const stopped = await runAndInterruptTwice(['run', folder], env, 1);
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toContain('"type":"interrupted"');
+    expect(stopped.stderr).not.toContain('"type":"run-finished"');
+    const resumed = await runCli(['run', folder], { env });
+    expect(resumed.stdout).not.toMatch(/\[(?!UNSUPPORTED_TYPE\])[A-Z_]+\] at /);
+    // Every document exactly once, every page exactly once, nothing left claimed by the stopped run.
+    expect(await countRows()).toMatchObject({ documents: DOCS + 7, pages: DOCS + 6, distinct_pages: DOCS + 6, done: DOCS + 6, processing: 0 });
   });
 
   it('retry queues the failed documents again with fresh attempts and processes them', async () => {
