@@ -5,8 +5,12 @@
  */
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { normaliseOllamaHost } from '../extractors/ollama/host.js';
 import { DocintelError } from './errors.js';
 import { SETTINGS, type SettingKey, type SettingSpec } from './settings.js';
+
+// Ollama's own reading of OLLAMA_HOST, shared with the client.
+export { normaliseOllamaHost };
 
 export { SETTINGS, type SettingKey, type SettingSpec } from './settings.js';
 
@@ -80,14 +84,6 @@ export interface LoadedConfig {
   config: Config;
   /** Where each setting's value came from (for doctor and debugging). */
   sources: Record<SettingKey, ConfigSource>;
-}
-
-/** Accepts `host:port`, `host` or a full URL, as Ollama itself does for OLLAMA_HOST. */
-export function normaliseOllamaHost(value: string): string {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
-  const url = new URL(withScheme);
-  if (!url.port && url.protocol === 'http:' && !/:\d+$/.test(value.replace(/\/+$/, ''))) url.port = '11434';
-  return url.toString().replace(/\/+$/, '');
 }
 
 function invalid(spec: SettingSpec, origin: string, value: unknown, why: string): DocintelError {

@@ -7,8 +7,10 @@
 import { z } from 'zod';
 import type { Message, Ollama, Tool, ToolCall } from 'ollama';
 import { DocintelError } from '../../pipeline/errors.js';
+import { normaliseOllamaHost } from './host.js';
 
-export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
+// Where Ollama's address is read and normalised (shared with the config loader, which must stay light).
+export { DEFAULT_OLLAMA_HOST, normaliseOllamaHost, resolveOllamaHost } from './host.js';
 
 export interface OllamaClientOptions {
   /** Ollama base URL, e.g. from `resolveOllamaHost(process.env)`. Also accepts `host:port`. */
@@ -105,41 +107,6 @@ function loadOllama(): Promise<typeof import('ollama')> {
   return ollamaModule.promise;
 }
 
-/**
- * The Ollama address from the environment, normalised the way Ollama reads OLLAMA_HOST: a missing scheme
- * means http, a missing port means 11434 (80/443 only with an explicit http/https scheme).
- */
-export function resolveOllamaHost(env: Readonly<Record<string, string | undefined>>): string {
-  // Ollama trims spaces and quotes; people write OLLAMA_HOST="host:port" in env files.
-  const value = (env.OLLAMA_HOST ?? '').trim().replace(/^["']|["']$/g, '').trim();
-  return normaliseHost(value);
-}
-
-function normaliseHost(value: string): string {
-  if (value === '') return DEFAULT_OLLAMA_HOST;
-  const schemeMatch = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
-  const scheme = schemeMatch?.[1]?.toLowerCase() ?? 'http';
-  const rest = schemeMatch ? value.slice(schemeMatch[0].length) : value;
-  const defaultPort = !schemeMatch ? '11434' : scheme === 'https' ? '443' : scheme === 'http' ? '80' : '11434';
-  const slash = rest.indexOf('/');
-  // ':8080' means this machine on that port, as in Ollama.
-  const hostPort = (slash === -1 ? rest : rest.slice(0, slash)).replace(/^(?=:)/, '127.0.0.1');
-  const path = slash === -1 ? '' : rest.slice(slash).replace(/\/+$/, '');
-  let url: URL;
-  try {
-    url = new URL(`${scheme}://${hostPort || '127.0.0.1'}`);
-  } catch (cause) {
-    throw new DocintelError('CONFIG_INVALID', `[ollama] OLLAMA_HOST is not a host, host:port or URL: ${JSON.stringify(value)}`, {
-      cause,
-      hint: 'Set OLLAMA_HOST like 127.0.0.1:11434 or http://gpu-box:11434.',
-    });
-  }
-  // 0.0.0.0 is what people set for the server to listen everywhere; as a destination it means this machine.
-  const hostname = url.hostname === '0.0.0.0' || url.hostname === '[::]' || url.hostname === '' ? '127.0.0.1' : url.hostname;
-  const port = url.port || (/:\d+$/.test(hostPort) ? '' : defaultPort);
-  return `${scheme}://${hostname}${port ? `:${port}` : ''}${path}`;
-}
-
 function checkOptions(options: OllamaClientOptions): Required<Omit<OllamaClientOptions, 'fetch'>> {
   const bad = (name: string, value: unknown, expected: string): DocintelError =>
     new DocintelError('CONFIG_INVALID', `[ollama] Option ${name} must be ${expected}, received ${JSON.stringify(value)}`);
@@ -150,7 +117,7 @@ function checkOptions(options: OllamaClientOptions): Required<Omit<OllamaClientO
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw bad('timeoutMs', timeoutMs, 'a positive number');
   if (!Number.isInteger(retries) || retries < 0) throw bad('retries', retries, 'a whole number >= 0');
   if (!Number.isFinite(backoffMs) || backoffMs < 0) throw bad('backoffMs', backoffMs, 'a number >= 0');
-  return { host: normaliseHost(options.host.trim()), timeoutMs, retries, backoffMs };
+  return { host: normaliseOllamaHost(options.host.trim()), timeoutMs, retries, backoffMs };
 }
 
 const UNREACHABLE_HINT = 'Start it with `ollama serve`, set OLLAMA_HOST, or run with --extractor offline.';

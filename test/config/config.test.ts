@@ -60,7 +60,9 @@ describe('loadConfig', () => {
   it('normalises OLLAMA_HOST the way Ollama does', () => {
     expect(loadConfig({ env: { OLLAMA_HOST: '10.0.0.5:11500' } }).config.ollamaHost).toBe('http://10.0.0.5:11500');
     expect(normaliseOllamaHost('gpu-box')).toBe('http://gpu-box:11434');
-    expect(normaliseOllamaHost('https://ollama.example.com/')).toBe('https://ollama.example.com');
+    expect(normaliseOllamaHost('https://ollama.example.com/')).toBe('https://ollama.example.com:443');
+    // An explicit http:// without a port is port 80 for Ollama too (only a bare host gets 11434).
+    expect(loadConfig({ env: { OLLAMA_HOST: 'http://gpu-box' } }).config.ollamaHost).toBe('http://gpu-box:80');
   });
 
   it.each([
