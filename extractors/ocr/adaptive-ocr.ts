@@ -10,8 +10,9 @@
  *    this way, 129 ms with `eng+chi_tra` and page segmentation 6. (`chi_tra+eng` would be as fast, but
  *    tesseract 5 then tries to load a sub-language with a garbage name from chi_tra's data and prints
  *    "Failed loading language"; chi_tra's own model reads Latin letters and digits well enough here.);
- * 4. after a page that turned out to hold the other script, the next page starts with all languages,
- *    so a folder of Chinese invoices is not read twice per page; a page without it switches back.
+ * 4. when enough of the recent pages needed the other script (RecentPages), the next page starts with
+ *    all languages, so a folder of Chinese invoices is not read twice per page; a run of pages without it
+ *    switches back.
  *
  * `mode: 'all'` (or a single language) is the plain pool: every language on every page. Both modes give
  * the same `OcrPool` interface, so the read stage does not know which one it has.
@@ -24,7 +25,8 @@ import {
   MAX_SUSPECT_LINES,
   meanWordConfidence,
   pageNeedsAllLanguages,
-  STICKY_FOREIGN_CHARACTERS,
+  NEEDED_FOREIGN_LETTERS,
+  RecentPages,
   suspectLines,
   type OcrLanguageMode,
 } from './language-strategy.js';
@@ -87,18 +89,18 @@ export async function createAdaptiveOcr(options: AdaptiveOcrOptions = {}): Promi
   const lineLanguages = languages.slice(1);
   const lineReader = await createOcrPool({ ...options, languages: lineLanguages, size: Math.max(1, Math.floor(all.size / 2)), pageSegMode: LINE_PAGE_SEG_MODE });
   const firstEngine = `tesseract.js ${primaryLanguage}`;
-  let startWithAll = false;
+  const recent = new RecentPages();
   let recognized = 0;
   let failed = 0;
 
   async function readWithAll(image: Buffer, pageNo: number): Promise<PageText> {
     const page = await all.recognize(image, pageNo);
-    startWithAll = foreignLetterCount(page.text, primaryLanguage) >= STICKY_FOREIGN_CHARACTERS;
+    recent.record(foreignLetterCount(page.text, primaryLanguage) >= NEEDED_FOREIGN_LETTERS);
     return { ...page, engine: allEngine };
   }
 
   async function read(image: Buffer, pageNo: number): Promise<PageText> {
-    if (startWithAll) {
+    if (recent.startWithAll()) {
       languageUse.direct += 1;
       return readWithAll(image, pageNo);
     }
@@ -119,6 +121,9 @@ export async function createAdaptiveOcr(options: AdaptiveOcrOptions = {}): Promi
       const allRead = await readWithAll(image, pageNo);
       return foreignLetterCount(allRead.text, primaryLanguage) > 0 ? allRead : { ...firstRead, engine: firstEngine };
     }
+    // A page English read well did not need the other languages as a whole, even if a few of its lines
+    // are re-read below: those are cheap, and must not make the next page start with a full read.
+    recent.record(false);
     if (suspects.length === 0) return { ...firstRead, engine: firstEngine };
     return rereadLines(image, firstRead, suspects);
   }

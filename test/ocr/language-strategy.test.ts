@@ -5,6 +5,8 @@ import {
   MAX_SUSPECT_LINES,
   meanWordConfidence,
   pageNeedsAllLanguages,
+  RecentPages,
+  RECENT_PAGES,
   suspectLines,
 } from '../../extractors/ocr/language-strategy.js';
 import type { PageText, TextLine } from '../../extractors/types.js';
@@ -97,5 +99,31 @@ describe('meanWordConfidence', () => {
   it('averages over words, not lines', () => {
     expect(meanWordConfidence([line('a b c', 0.5, [0.2, 0.4, 0.6]), line('d', 1, [1])])).toBeCloseTo(0.55, 5);
     expect(meanWordConfidence([])).toBe(0);
+  });
+});
+
+describe('RecentPages', () => {
+  it('starts with the first language until 40% of the recent pages needed the others', () => {
+    const recent = new RecentPages();
+    expect(recent.startWithAll()).toBe(false);
+    recent.record(false);
+    recent.record(false);
+    recent.record(true);
+    expect(recent.startWithAll()).toBe(false); // 1 of 3
+    recent.record(true);
+    expect(recent.startWithAll()).toBe(true); // 2 of 4
+  });
+
+  it('forgets pages older than the window, so a run of English pages switches back', () => {
+    const recent = new RecentPages();
+    for (let i = 0; i < RECENT_PAGES; i++) recent.record(true);
+    expect(recent.startWithAll()).toBe(true);
+    let pages = 0;
+    while (recent.startWithAll()) {
+      recent.record(false);
+      pages += 1;
+    }
+    // 8 remembered: back to the first language once 3 of 8 (under 40%) needed the others.
+    expect(pages).toBe(RECENT_PAGES - 3);
   });
 });
