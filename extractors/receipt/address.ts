@@ -66,6 +66,21 @@ export function findAddress(rows: Row[], after: Row | null): AddressResult | nul
     if (picked.length >= 6) break;
   }
   if (picked.length === 0) return null;
-  const address = picked.map((r) => r.text).join(' ').replace(/\s+/g, ' ').trim();
+  const address = cleanAddress(picked.map((r) => r.text).join(' '));
   return { address, rows: picked };
+}
+
+/**
+ * OCR specks in an address: tokens with no letter or digit (`+`, `|`, `:`; `&` is a real word there),
+ * quote marks and bars stuck to a word's edge (`“40170`), and the space OCR puts before a comma
+ * (`NO.50 , JALAN`), which printed addresses never have.
+ */
+export function cleanAddress(text: string): string {
+  return text
+    .replace(/\s+(?=,(?:\s|$))/g, '')
+    .split(/\s+/)
+    .map((t) => t.replace(/^[“”"‘’|{}~^`_]+|[“”"‘’|{}~^`_]+$/g, ''))
+    .filter((t) => t === '&' || /[\p{L}\p{N}]/u.test(t))
+    .join(' ')
+    .trim();
 }

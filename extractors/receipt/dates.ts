@@ -107,6 +107,8 @@ interface RawDate {
   text: string;
   index: number;
   roc?: boolean;
+  /** Day and month ran together (`2109/2017`): a weaker reading. */
+  glued?: boolean;
 }
 
 // Letters OCR confuses with digits, allowed inside the numeric parts of a date.
@@ -124,8 +126,28 @@ function num(s: string): number {
   return Number(digitsFromLookalikes(s));
 }
 
+// A four-digit year after a day/month (or a month name) with one digit OCR turned into a mark: `2¢18`, `20§8`.
+const GLYPH_YEAR = /(?<=(?:\d[/.-]|[A-Za-z]\.?\s))(2[\d¢£§$%&@#?!*~°]{3})(?![\d¢£§$%&@#?!*~°])/g;
+
+/**
+ * Restores a year with one glyph in place of a digit when exactly one digit gives a year in
+ * 2000..nowYear+1 (`2¢18` can only be 2018); an ambiguous one (`201¢`) is left unread.
+ */
+export function repairGlyphYears(text: string, nowYear: number): string {
+  return text.replace(GLYPH_YEAR, (year) => {
+    const glyphs = year.replace(/\d/g, '');
+    if (glyphs.length !== 1) return year;
+    const options = [...'0123456789'].map((d) => Number(year.replace(/[^\d]/, d))).filter((y) => y >= 2000 && y <= nowYear + 1);
+    return options.length === 1 ? String(options[0]) : year;
+  });
+}
+
+// `2109/2017`: day and month printed (or read) without their separator, before a four-digit year.
+const GLUED_DAY_MONTH = /(?<![0-9A-Za-z/.-])([0-3]\d)([01]\d)[/.-](20\d{2})(?![0-9])/g;
+
 /** Every date-shaped span in a line of text, before plausibility scoring. */
-export function findRawDates(text: string, locale: DateLocale, nowYear: number): RawDate[] {
+export function findRawDates(rawText: string, locale: DateLocale, nowYear: number): RawDate[] {
+  const text = repairGlyphYears(rawText, nowYear);
   const found: RawDate[] = [];
   const taken: [number, number][] = [];
   const add = (d: RawDate, end: number) => {
@@ -180,6 +202,9 @@ export function findRawDates(text: string, locale: DateLocale, nowYear: number):
     const month = MONTHS[m[1]!.toUpperCase()];
     if (!month) continue;
     add({ year: Number(m[3]), yearDigits: 4, month, day: Number(m[2]), text: m[0], index: m.index }, m.index + m[0].length);
+  }
+  for (const m of text.matchAll(GLUED_DAY_MONTH)) {
+    add({ year: Number(m[3]), yearDigits: 4, month: Number(m[2]), day: Number(m[1]), text: m[0], index: m.index, glued: true }, m.index + m[0].length);
   }
   for (const m of text.matchAll(COMPACT)) {
     add({ year: Number(m[1]), yearDigits: 4, month: Number(m[2]), day: Number(m[3]), text: m[0], index: m.index }, m.index + m[0].length);
@@ -260,6 +285,7 @@ export function findDates(rows: Row[], options: DateOptions = {}): DateCandidate
     if (WRONG_LABEL.test(before.slice(-25))) score -= 3;
     if (TIME.test(after) || TIME.test(before.slice(-12))) score += 1;
     if (raw.yearDigits === 4 || raw.roc) score += 0.3;
+    if (raw.glued) score -= 1;
     if (/[A-Za-z]/.test(raw.text.replace(/[A-Za-z]{3,}/g, ''))) score -= 0.3;
     // A date printed inside an identifier (`CS1801/26821`, `OR18031002160274`) is not a date.
     if (/[A-Za-z0-9]$/.test(before) || /^[A-Za-z0-9/]/.test(after)) score -= 1.5;

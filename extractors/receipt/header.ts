@@ -4,13 +4,13 @@
  * Shared by the vendor and address rules so both read the header the same way.
  */
 import type { Row } from './layout.js';
-import { digitCount, letterCount } from './text.js';
+import { digitCount, fuzzySubstringDistance, letterCount } from './text.js';
 
 /** Legal forms: the strongest sign that a line is the seller's name. */
 export const LEGAL_FORM = /\bSDN\.?\s*BH[DO0]\b|\bBHD\b|\bBERHAD\b|\bS\/B\b|\bLTD\b|\bLIMITED\b|\bINC\b|\bLLC\b|\bPLC\b|\bPTE\b|\bCORP(?:ORATION)?\b|\bGMBH\b|股份有限公司|有限公司/i;
 /** Words businesses put in their names. */
 export const BUSINESS_WORD = /\b(?:ENTERPRISES?|TRADING|TRADERS?|RESTAURANTS?|RESTORAN|CAFE|CAF[EÉ]|MART|MARKET|MINIMARKET|SUPERMARKET|HYPERMARKET|HARDWARE|STATIONERY|BOOKS?|BOOKSTORE|COMPANY|CO\.|PERNIAGAAN|SYARIKAT|KEDAI|STORES?|PASARAYA|HOLDINGS|INDUSTRIES|GROUP|BISTRO|BAKERY|PHARMACY|FARMASI|CENTRE|CENTER|SHOP|BORONG|ELECTRICAL|MOTOR|GALLERY|DELI|KITCHEN|KITCHENETTE|HOUSE|MACHINERY|MARKETING|SERVICES?|AGENCY|FOOD|FOODS|DELIGHTS?|PETRO|STATION|HOTEL|PUB|HANDEL|PRINTING|TAILORING|TRADE|LAUNDRY|SALON|CLINIC|KLINIK)\b|商行|企業社|商店|公司|餐廳|超市|便利商店|藥局/i;
-const TITLE_NOISE = /^[\W_]*(?:\W*(?:SIMPLIFIED\s+)?(?:FULL\s+)?TAX\s*INVOICE|\W*INVOICE\W*|\W*(?:OFFICIAL\s+|CASH\s+|SALES\s+)?RECEIPT\W*|\W*CASH\s*(?:BILL|SALES?)\W*|\W*BILL\W*|\W*CREDIT\s*NOTE|\W*WELCOME\b.*|\W*THANK\s*YOU.*|\W*COPY\W*|\W*REPRINT\W*|\W*DUPLICATE\W*|\W*ORDER\W*|\W*CHECK\W*|\W*QUOTATION\W*|\W*DELIVERY\s*ORDER\W*|\W*統一發票.*|\W*電子發票.*|\W*收據\W*)$/i;
+const TITLE_NOISE = /^[\W_]*(?:\W*(?:SIMPLIFIED\s+)?(?:FULL\s+)?TAX\s*INVOICE|\W*INVOICE\W*|\W*(?:OFFICIAL\s+|CASH\s+|SALES\s+)?RECEIPT\W*|\W*CASH\s*(?:BILL|SALES?)?\W*|\W*BILL\W*|\W*CREDIT\s*NOTE|\W*WELCOME\b.*|\W*THANK\s*YOU.*|\W*COPY\W*|\W*REPRINT\W*|\W*DUPLICATE\W*|\W*ORDER\W*|\W*CHECK\W*|\W*QUOTATION\W*|\W*DELIVERY\s*ORDER\W*|\W*統一發票.*|\W*電子發票.*|\W*收據\W*)$/i;
 const ID_LINE = /\b(?:GST|SST|VAT|TAX|TIN|BRN|ROC|CO\.?\s*REG|COMPANY\s*(?:REG|NO)|CO\s*NO|REG(?:ISTRATION)?\.?\s*NO|BR\s*NO|CO\.?\s*NO|BUSINESS\s*(?:REG|NO)|ID\s*NO|MBPJ|LICEN[CS]E)\b|統一編號|統編|營業人/i;
 const CONTACT = /\b(?:TEL|TELEPHONE|PHONE|FAX|H\/?P|HP|MOBILE|EMAIL|E-MAIL|WEBSITE|WHATSAPP|WA)\b|@|WWW\.|HTTPS?:|\.COM\b|\.MY\b|電話|傳真/i;
 const PHONE = /(?:^|\s)\+?\(?0\d{1,3}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}\b(?!\s*-?\s*[A-Z]\b)/;
@@ -20,7 +20,12 @@ export const ADDRESS_WORD = /\b(?:NO\.?|LOT|JALAN|JLN|JL|TAMAN|TMN|LORONG|LRG|BA
 const POSTCODE = /(?<![\d-])\d{5}(?![\d-])/;
 
 export function isTitleNoise(text: string): boolean {
-  return TITLE_NOISE.test(text.replace(/[^\p{L}\p{N}]+$/u, '').trim());
+  if (TITLE_NOISE.test(text.replace(/[^\p{L}\p{N}]+$/u, '').trim())) return true;
+  // `= SIM PLIFIED TAX INVOICE`, `BE INVMPLIPIED TAX INVOCT_|`: the title with OCR damage and specks.
+  // Letters only, so split words and stray marks do not matter; little else may be on the row.
+  const letters = text.toUpperCase().replace(/[^A-Z]/g, '');
+  if (letters.length < 8 || letters.length > 26) return false;
+  return fuzzySubstringDistance(letters, 'TAXINVOICE') <= 2 && (letters.length <= 14 || fuzzySubstringDistance(letters, 'SIMPLIFIED') <= 3);
 }
 
 /** Registration/tax-number lines: `(789417-W)`, `CO.REG : 933109-X`, `GST ID: 000849813504`. */

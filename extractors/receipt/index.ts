@@ -12,7 +12,7 @@ import { detectCurrencyCode, findBuyerTaxId, findInvoiceNumber, findPaymentMetho
 import { buildRows, type Row } from './layout.js';
 import { findLineItems } from './line-items.js';
 import { addMoney, isPositive, sameMoney } from './money.js';
-import { repairHeaderText } from './ocr-repair.js';
+import { repairAddressText, repairHeaderText } from './ocr-repair.js';
 import { caseLike, upperShare } from './text.js';
 import { findTotals } from './totals.js';
 import { findVendor } from './vendor.js';
@@ -106,7 +106,7 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
 
   const fields: ReceiptFields = {
     vendorName: vendor ? text(fixHeader(vendor.name), sigmoid(vendor.score - 1), vendor.rows) : empty(),
-    vendorAddress: address ? text(fixHeader(address.address), vendor ? 0.7 : 0.4, address.rows) : empty(),
+    vendorAddress: address ? text(locale === 'TW' ? fixHeader(address.address) : repairAddressText(fixHeader(address.address)), vendor ? 0.7 : 0.4, address.rows) : empty(),
     vendorTaxId: vendorTax ? text(vendorTax.value, vendorTax.confidence, [vendorTax.row]) : empty(),
     buyerTaxId: buyerTax ? text(buyerTax.value, buyerTax.confidence, [buyerTax.row]) : empty(),
     invoiceNumber: invoice ? text(invoice.value, invoice.confidence, [invoice.row]) : empty(),

@@ -20,7 +20,9 @@ export interface AmountMatch {
  * `RM 1,234.50`, `$8.20`, `-0.02`, `9.00-`, `12,50` (decimal comma only when no dot). OCR look-alikes
  * inside the digits (`9.O0`, `l2.50`) are repaired; a space inside (`9. 00`) is tolerated.
  */
-const AMOUNT = /(?<![0-9A-Za-z.,/:-])(-\s?)?(?:(RM|MYR|NT\$|NTD|USD|SGD|S\$|US\$|\$|€|£|¥)\s?)?(-\s?)?([0-9OolIS]{1,3}(?:,[0-9]{3})+|[0-9OolIS]{1,7})\s?([.,])\s?([0-9Oo]{2})(?![0-9]|[.,/:-]?[0-9])(-)?/g;
+// A `/` right before the number is a stray tick OCR put there (`TOTAL /18.00`) unless it joins two
+// tokens (`12/18.00`), hence the second look-behind.
+const AMOUNT = /(?<![0-9A-Za-z.,:-])(?<!\S\/)(-\s?)?(?:(RM|MYR|NT\$|NTD|USD|SGD|S\$|US\$|\$|€|£|¥)\s?)?(-\s?)?([0-9OolIS]{1,3}(?:,[0-9]{3})+|[0-9OolIS]{1,7})\s?([.,])\s?([0-9Oo]{2})(?![0-9]|[.,/:-]?[0-9])(-)?/g;
 
 function cleanDigits(s: string): string {
   return digitsFromLookalikes(s).replace(/,/g, '');
@@ -31,14 +33,43 @@ export function findAmounts(text: string): AmountMatch[] {
   const out: AmountMatch[] = [];
   for (const m of text.matchAll(AMOUNT)) {
     const intPart = m[4]!;
-    // A lone letter is a word, not a number.
-    if (!/\d/.test(intPart)) continue;
+    // A lone letter is a word, not a number, except `O.00`: a zero OCR read as a letter before real decimals.
+    if (!/\d/.test(intPart) && !(/^[Oo]$/.test(intPart) && /^\d\d$/.test(m[6]!))) continue;
     if (m[5] === ',' && intPart.includes(',')) continue;
     const negative = Boolean(m[1] || m[3] || m[7]);
     const value = `${negative ? '-' : ''}${BigInt(cleanDigits(intPart))}.${digitsFromLookalikes(m[6]!)}`;
     out.push({ value: normalizeDecimal(value), text: m[0], index: m.index });
   }
   return out;
+}
+
+/** Currency marks as OCR reads them on receipts: `RM` also comes out as `RN`, `RH`, `RY`, `Ri`, `RW`. */
+export const CURRENCY_MARK = /^(?:R[MNHYWIil1]|MYR|NT\$|S\$|\$)$/i;
+
+const LOOSE_ONE_DECIMAL = /(?<![0-9A-Za-z.,])(-\s?)?(?:(?:R[MNHYWIil1]|MYR)\.?\s?)?([0-9OoQD]{1,6})\s?[.,]\s?([0-9Oo])[^0-9A-Za-z]*$/;
+const LOOSE_SPACE_DECIMAL = /(?<![0-9A-Za-z.,])(-\s?)?(?:R[MNHYWIil1]|MYR)\.?\s?([0-9OoQD]{1,6}) ([0-9OoQ]{2})[^0-9A-Za-z]*$/;
+const LOOSE_NO_POINT = /(?<![0-9A-Za-z.,/:-])(-\s?)?(?:(?:R[MNHYWIil1]|MYR)\.?\s?)?(\d{1,4})(\d{2})[^0-9A-Za-z]*$/;
+
+/**
+ * The amount at the end of a summary row (TOTAL, GST, ROUNDING, CASH) that `findAmounts` could not
+ * read because OCR damaged its decimal point: `174.9` (last digit lost), `RM 64 13` (point read as a
+ * space, only after a currency mark so two numbers are not glued), `5142` / `308` (point lost; summary
+ * rows print money with two decimals, so the last two digits are cents). Only for rows whose label says
+ * they carry money; the caller marks the value as repaired.
+ */
+export function findLooseAmount(text: string): AmountMatch | null {
+  const spaced = LOOSE_SPACE_DECIMAL.exec(text);
+  if (spaced) return loose(spaced, spaced[2]!, spaced[3]!);
+  const one = LOOSE_ONE_DECIMAL.exec(text);
+  if (one && /\d/.test(one[2]!)) return loose(one, one[2]!, `${one[3]!}0`);
+  const bare = LOOSE_NO_POINT.exec(text);
+  if (bare && `${bare[2]}${bare[3]}`.length >= 3) return loose(bare, bare[2]!, bare[3]!);
+  return null;
+}
+
+function loose(m: RegExpExecArray, int: string, frac: string): AmountMatch {
+  const value = `${m[1] ? '-' : ''}${BigInt(digitsFromLookalikes(int))}.${digitsFromLookalikes(frac)}`;
+  return { value: normalizeDecimal(value), text: m[0], index: m.index };
 }
 
 /** Parses one amount in free text (`RM 3.90`, `$8.20`, `1,234.5`); null when there is none. */

@@ -6,6 +6,15 @@
  */
 import { digitsFromLookalikes } from './text.js';
 
+/** States, cities and districts: the words an address ends with. */
+const PLACE_NAMES = [
+  'SELANGOR', 'JOHOR', 'KEDAH', 'KELANTAN', 'MELAKA', 'MALACCA', 'NEGERI', 'SEMBILAN', 'PAHANG', 'PENANG', 'PINANG',
+  'PERAK', 'PERLIS', 'SABAH', 'SARAWAK', 'TERENGGANU', 'PUTRAJAYA', 'LABUAN', 'MALAYSIA', 'SINGAPORE', 'DARUL',
+  'EHSAN', 'TAKZIM', 'KUALA', 'LUMPUR', 'BAHRU', 'PETALING', 'KLANG', 'SHAH', 'ALAM', 'SUBANG', 'PUCHONG', 'CHERAS',
+  'AMPANG', 'KAJANG', 'SERDANG', 'KEMBANGAN', 'DAMANSARA', 'GENTING', 'HIGHLANDS', 'SETAPAK', 'KEPONG', 'RAWANG',
+  'SEMENYIH', 'BANGI', 'CYBERJAYA', 'SEREMBAN', 'NILAI', 'IPOH', 'MASAI', 'PASIR', 'GUDANG', 'SKUDAI', 'KULAI',
+  'TEBRAU', 'PERMAS', 'SENAI', 'BALAKONG',
+];
 /**
  * Generic address and company vocabulary (street types, area words, states, the largest cities, legal
  * forms). Only words of 5+ letters are corrected, and only when exactly one entry is one edit away.
@@ -15,12 +24,7 @@ const GAZETTEER = [
   'MEDAN', 'PUSAT', 'BANGUNAN', 'WISMA', 'MENARA', 'KOMPLEKS', 'PLAZA', 'BLOCK', 'LEVEL', 'FLOOR', 'GROUND', 'SECOND',
   'AVENUE', 'BOULEVARD', 'STREET', 'ROAD', 'CENTRE', 'CENTER', 'BATU', 'UTARA', 'SELATAN', 'TIMUR', 'BARAT', 'BARU',
   'INDAH', 'JAYA', 'UTAMA', 'PERMAI', 'SENTOSA', 'DAMAI', 'MUTIARA', 'SETIA', 'DESA', 'BUKIT', 'SUNGAI', 'TASIK',
-  'SELANGOR', 'JOHOR', 'KEDAH', 'KELANTAN', 'MELAKA', 'MALACCA', 'NEGERI', 'SEMBILAN', 'PAHANG', 'PENANG', 'PINANG',
-  'PERAK', 'PERLIS', 'SABAH', 'SARAWAK', 'TERENGGANU', 'PUTRAJAYA', 'LABUAN', 'MALAYSIA', 'SINGAPORE', 'DARUL',
-  'EHSAN', 'TAKZIM', 'KUALA', 'LUMPUR', 'BAHRU', 'PETALING', 'KLANG', 'SHAH', 'ALAM', 'SUBANG', 'PUCHONG', 'CHERAS',
-  'AMPANG', 'KAJANG', 'SERDANG', 'KEMBANGAN', 'DAMANSARA', 'GENTING', 'HIGHLANDS', 'SETAPAK', 'KEPONG', 'RAWANG',
-  'SEMENYIH', 'BANGI', 'CYBERJAYA', 'SEREMBAN', 'NILAI', 'IPOH', 'MASAI', 'PASIR', 'GUDANG', 'SKUDAI', 'KULAI',
-  'TEBRAU', 'PERMAS', 'SENAI', 'BALAKONG', 'SRI', 'SERI', 'SDN', 'BHD', 'BERHAD', 'ENTERPRISE', 'TRADING',
+  ...PLACE_NAMES, 'SRI', 'SERI', 'SDN', 'BHD', 'BERHAD', 'ENTERPRISE', 'TRADING',
   'RESTAURANT', 'RESTORAN', 'HARDWARE', 'STATIONERY', 'MARKET', 'SUPERMARKET', 'PASARAYA', 'PERNIAGAAN',
   'SYARIKAT', 'INTERNATIONAL', 'MARKETING', 'SERVICES', 'INDUSTRIES', 'HOLDINGS', 'ELECTRICAL', 'MACHINERY',
   'TRADERS', 'COMPANY', 'CORPORATION', 'KEDAI', 'GALLERY', 'BOOKS', 'BAKERY', 'PHARMACY', 'FARMASI', 'KITCHEN',
@@ -29,7 +33,7 @@ const LEXICON = new Set(GAZETTEER);
 
 // Glyph pairs tesseract confuses; a substitution outside these is more likely a different real word
 // (BORONG is not a misread LORONG, PASAR not a misread PASIR).
-const CONFUSABLE = ['IL', 'IT', 'LT', 'IJ', 'OD', 'OQ', 'DQ', 'OU', 'UV', 'HN', 'HM', 'HW', 'MN', 'NW', 'MW', 'EF', 'CG', 'CE', 'RP', 'RK', 'BE', 'BR', 'KX', 'YV', 'AR'];
+const CONFUSABLE = ['IL', 'IT', 'LT', 'IJ', 'OD', 'OQ', 'DQ', 'OU', 'UV', 'HN', 'HM', 'HW', 'MN', 'NW', 'MW', 'EF', 'CG', 'CE', 'RP', 'RK', 'BE', 'BR', 'KX', 'YV', 'AR', 'GO'];
 const confusable = (a: string, b: string) => CONFUSABLE.includes(a + b) || CONFUSABLE.includes(b + a);
 
 /** One OCR-typical edit: a confusable substitution, or (in long words) one dropped/extra inner letter. */
@@ -53,6 +57,52 @@ export function correctWord(word: string): string {
   return hits.length === 1 ? hits[0]! : word;
 }
 
+/**
+ * Address abbreviations and short place words, which the 5-letter gazetteer rule cannot reach. Only used
+ * on addresses: as names these letters are ordinary words (`JUN` is a given name, not a misread JLN).
+ */
+const ADDRESS_SHORT = ['JLN', 'TMN', 'LRG', 'SRI', 'SERI', 'JAYA', 'BARU', 'BATU', 'BLOK', 'INDAH', 'KG'];
+// OCR's usual confusions for these short words: the L of JLN read as U or I, the M of TMN as H or N.
+const SHORT_CONFUSABLE = ['LU', 'LI', 'MH', 'MN', 'IT', 'IL', 'OU'];
+
+/** `JUN` → JLN, `THN` → TMN, `SERT` → SERI: one confusable letter off a short address word, when unambiguous. */
+export function correctAddressWord(word: string): string {
+  if (word.length < 3 || word.length > 4 || ADDRESS_SHORT.includes(word) || !/^[A-Z]+$/.test(word)) return word;
+  const hits = ADDRESS_SHORT.filter((w) => {
+    if (w.length !== word.length) return false;
+    const diffs = [...w].map((c, i) => [c, word[i]!]).filter(([a, b]) => a !== b);
+    return diffs.length === 1 && SHORT_CONFUSABLE.some((p) => p === diffs[0]![0]! + diffs[0]![1]! || p === diffs[0]![1]! + diffs[0]![0]!);
+  });
+  return hits.length === 1 ? hits[0]! : word;
+}
+
+const bare = (t: string) => t.replace(/[^A-Z]/g, '');
+
+/**
+ * Address-only repairs on top of `repairHeaderText`: a gazetteer word OCR split in two (`K AWASAN`,
+ * `PERINDUSTRI AN`), short address words, and a lone letter after the last place name (`JOHOR BAHRU E`,
+ * a speck read as a letter; a block letter comes before the street, not after the state).
+ */
+export function repairAddressText(text: string): string {
+  const tokens = text.split(' ');
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i += 1) {
+    const a = tokens[i]!;
+    const b = tokens[i + 1];
+    if (b && /^[A-Z]+$/.test(a) && /^[A-Z]+[,.]?$/.test(b) && LEXICON.has(a + bare(b)) && !LEXICON.has(a) && !LEXICON.has(bare(b))) {
+      out.push(a + b);
+      i += 1;
+      continue;
+    }
+    out.push(a.replace(/^[A-Z]{3,4}$/, correctAddressWord));
+  }
+  const last = out[out.length - 1];
+  const before = out[out.length - 2];
+  if (out.length > 2 && last && /^[A-Z]$/.test(last) && before && /^[A-Z]{4,}[,.]?$/.test(before) && PLACE_NAMES.includes(bare(before))) out.pop();
+  return out.join(' ');
+}
+
+
 const LETTER_LOOKALIKE: Record<string, string> = { '0': 'O', '1': 'I', '5': 'S', '8': 'B', $: 'S', '§': 'S', '|': 'I' };
 
 /** Word-level repairs of header text; `upper` when the text is upper-case (look-alikes only matter there). */
@@ -61,8 +111,13 @@ export function repairHeaderText(text: string, options: { stripHan?: boolean } =
   // Han glyphs scattered in a Latin line come from the Chinese model reading noise.
   if (options.stripHan && /[A-Za-z]{3}/.test(out)) out = out.replace(/[\p{Script=Han}\u3000-\u303f\uff00-\uffef]+/gu, ' ');
   out = out
-    // `4D400`, `81l00`: a five-character postcode with one look-alike.
-    .replace(/(?<![A-Za-z0-9])[0-9OoDIlSB]{5}(?![A-Za-z0-9])/g, (t) => ((t.match(/\d/g) ?? []).length >= 4 ? digitsFromLookalikes(t) : t))
+    // `4D400`, `81l00`, `£1100`, `§1200`: a five-character postcode with one look-alike (an 8 read as a
+    // currency or section sign, whose loops it shares).
+    .replace(/(?<![A-Za-z0-9])[0-9OoDIlSB£§]{5}(?![A-Za-z0-9])/g, (t) => ((t.match(/\d/g) ?? []).length >= 4 ? digitsFromLookalikes(t.replace(/[£§]/g, '8')) : t))
+    // `JALAN 55 22/19`: the SS section prefix read as digits, spaced from its number.
+    .replace(/\b(JALAN|JLN|JL)\s+[5$]{2}(?=\s\d{1,2}\/\d)/g, '$1 SS')
+    // `JALAN 8823/11`: the same prefix read as 8s, glued to its number (street numbers never run to four digits before the slash).
+    .replace(/\b(JALAN|JLN|JL)\s+[5$8]{2}(?=\d{1,2}\/\d)/g, '$1 SS')
     // `$S21/39`, `§521/62` → `SS21/39`, `SS21/62`: a section code (SS, USJ, PJU) read with a digit or sign.
     .replace(/(?<![A-Za-z0-9])[$§5S]{1}[$§5S](?=\d{1,2}\/)/g, 'SS')
     // Letters inside a word: `SET1A` → `SETIA`, `8ANDAR` → `BANDAR` (at most one look-alike per word).

@@ -58,3 +58,19 @@ export function digitsFromLookalikes(token: string): string {
   };
   return token.replace(/[OoDQUIl|!iLJZzSsBGbgqT]/g, (c) => map[c] ?? c);
 }
+
+/**
+ * Fewest edits (substitutions, insertions, deletions) that turn some substring of `text` into `word`:
+ * approximate search (Sellers), so `TAXINVOCT` inside `BEINVMPLIPIEDTAXINVOCT` is 2 edits from TAXINVOICE.
+ */
+export function fuzzySubstringDistance(text: string, word: string): number {
+  let prev = new Array<number>(text.length + 1).fill(0);
+  for (let i = 1; i <= word.length; i += 1) {
+    const cur = [i];
+    for (let j = 1; j <= text.length; j += 1) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (word[i - 1] === text[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return Math.min(...prev);
+}

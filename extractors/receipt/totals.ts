@@ -5,7 +5,7 @@
  * else agrees.
  */
 import type { Row } from './layout.js';
-import { addMoney, compareMoney, findAmounts, isPositive, isZero, sameMoney, subMoney, type AmountMatch } from './money.js';
+import { addMoney, compareMoney, CURRENCY_MARK, findAmounts, findLooseAmount, isPositive, isZero, normalizeDecimal, sameMoney, subMoney, type AmountMatch } from './money.js';
 
 export type AmountKind = 'total' | 'subtotal' | 'tax' | 'rounding' | 'tendered' | 'change' | 'other';
 
@@ -20,6 +20,8 @@ export interface LabelledAmount {
   /** The row the value is on (the label row, or the one below when the value wraps). */
   valueRow: Row;
   amountsOnRow: number;
+  /** True when the value was read past OCR damage to its decimal point (`5142`, `174.9`, `RM 64 13`). */
+  repaired?: boolean;
 }
 
 export interface TotalsResult {
@@ -32,7 +34,7 @@ export interface TotalsResult {
   amounts: LabelledAmount[];
 }
 
-const CHANGE = /\bCHANGE\b|\bCHG\b|\bBAKI\b|找零|找續|找回/;
+const CHANGE = /\bCHANGE\b|\bC[HU][AE]NGE\b|\bCHG\b|\bBAKI\b|找零|找續|找回/;
 const ROUNDED_TOTAL = /ROUND(?:ED|ING)?\s*(?:D\s*)?(?:TOTAL|AMOUNT|AMT)|TOTAL\s*(?:AMT\s*|AMOUNT\s*)?(?:ROUNDED|ROUND)|(?:TOTAL|AMOUNT)\s*AFTER\s*(?:ADJ|ROUND)|NET+\s*TOTAL\s*ROUNDED/;
 const ROUNDING = /ROUND|\bADJ|\bRND\b|捨入/;
 const SUBTOTAL = /SUB\s*-?\s*TOTAL|\bEXCL|EXCLUDING|EXCLUDED|BEFORE\s*(?:GST|TAX)|W\/O\s*GST|小計|未稅|銷售額/;
@@ -40,14 +42,20 @@ const TAX_INCLUDED = /INCLUDES|INCLUDED\s*IN/;
 const TAX = /\bGST\b|\bSST\b|\bVAT\b|\bTAX\b|SERVICE\s*(?:CHARGE|TAX)|\bSVC\b|營業稅|稅額|税额/;
 const INCLUSIVE = /INCL|INCLUSIVE/;
 const OTHER = /TOTAL\s*(?:QTY|QUANTITY|ITEM|ITEMS|PCS|UNIT|UNITS|DISC|DISCOUNT|SAVING|SAVINGS|POINT|POINTS|WEIGHT|NO)|\bQTY\b|DISCOUNT|\bDISC\b|POINTS?\b|ITEM\(S\)|NO\.?\s*OF|\bPTS\b|VOUCHER|DEPOSIT/;
-const TENDERED = /CASH|TENDER|\bPAID\b|PAYMENT|VISA|MASTER|\bCARD\b|CREDIT|DEBIT|AMEX|WALLET|BOOST|GRAB|\bTNG\b|TOUCH|RECEIVED|\bPAY\b|現金|信用卡|付款|收現/;
-const TOTAL_STRONG = /GRAND\s*TOTAL|NET+\s*(?:TOTAL|AMOUNT|AMT|SALES)|AMOUNT\s*DUE|TOTAL\s*DUE|BALANCE\s*DUE|(?:TOTAL|AMOUNT|AMT)\s*PAYABLE|TOTAL\s*(?:SALES|AMOUNT|AMT|INCL|\(INCL|INCLUSIVE|\(RM\)|\(MYR\)|RM|MYR)|總計|合計|總額|應付|总计|合计|应付/;
+const TENDERED = /CASH|\bCA[S5B$]H\b|TENDER|\bPAID\b|PAYMENT|VISA|MASTER|\bCARD\b|CREDIT|DEBIT|AMEX|WALLET|BOOST|GRAB|\bTNG\b|TOUCH|RECEIVED|\bPAY\b|現金|信用卡|付款|收現/;
+const TOTAL_STRONG = /GRAND\s*TOTAL|NET+\s*(?:TOTAL|AMOUNT|AMT|SALES)|(?:AMOUNT|AMT)\s*DUE|TOTAL\s*DUE|BALANCE\s*DUE|(?:TOTAL|AMOUNT|AMT)\s*PAYABLE|TOTAL\s*(?:SALES|AMOUNT|AMT|INCL|\(INCL|INCLUSIVE|\(RM\)|\(MYR\)|RM|MYR)|總計|合計|總額|應付|总计|合计|应付/;
 const TOTAL_PLAIN = /TOTAL|TOTA1|T0TAL|J[UO]MLAH|\bAMOUNT\b|\bAMT\b|計/;
 
 /** Classifies a label (the text left of an amount). */
 export function classifyLabel(label: string): { kind: AmountKind; strength: number } | null {
   // Text layers and OCR space out CJK labels (`總 計`): join Han characters before matching.
-  const l = label.toUpperCase().replace(/[.]/g, ' ').replace(/\s+/g, ' ').replace(/(?<=\p{Script=Han}) (?=\p{Script=Han})/gu, '');
+  const l = label
+    .toUpperCase()
+    .replace(/[.]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .replace(/(?<=\p{Script=Han}) (?=\p{Script=Han})/gu, '')
+    // TOTAL as OCR misreads it (`OTAL`, `IOTEL`, `TOTAI`, `T0TAL`): one damaged or lost letter.
+    .replace(/\b(?:[TIJL1]?[O0]T[AE][LI1]|T[O0]TA[LI1]?)\b/g, 'TOTAL');
   if (CHANGE.test(l)) return { kind: 'change', strength: 0 };
   if (ROUNDED_TOTAL.test(l)) return { kind: 'total', strength: 4 };
   if (ROUNDING.test(l)) return { kind: 'rounding', strength: 0 };
@@ -80,26 +88,45 @@ export function findWholeAmounts(text: string): AmountMatch[] {
 
 const hasWords = (s: string) => /[A-Za-z\p{Script=Han}]{2,}/u.test(s);
 
+/** A label that is only a currency mark (`RM`, or `RY`/`RN` as OCR reads it): the value has no label of its own. */
+const currencyOnly = (label: string) => {
+  const t = label.replace(/^[^\p{L}$]+|[^\p{L}$]+$/gu, '');
+  return t === '' || CURRENCY_MARK.test(t);
+};
+
 /** Every labelled amount on the page, in reading order. */
 export function labelledAmounts(rows: Row[]): LabelledAmount[] {
   const out: LabelledAmount[] = [];
+  // The kind of the last labelled row even when its amount was unreadable (`ROUNDING ADJ -0.0t`).
+  let lastLabel: { kind: AmountKind; index: number } | null = null;
   for (let i = 0; i < rows.length; i += 1) {
     const row = rows[i]!;
     let amounts = findAmounts(row.text);
     // Taiwan prints whole dollars (`總計 13,965`, `營業稅 665`): on a row with Chinese text and no
     // decimal amount, whole numbers count as amounts.
     if (amounts.length === 0 && /\p{Script=Han}/u.test(row.text)) amounts = findWholeAmounts(row.text);
+    let repaired = false;
+    if (amounts.length === 0 && !/\p{Script=Han}/u.test(row.text)) {
+      const loose = findLooseAmount(row.text);
+      const kind = loose ? classifyLabel(row.text.slice(0, loose.index))?.kind : undefined;
+      if (loose && kind && kind !== 'other') {
+        amounts = [loose];
+        repaired = true;
+      }
+    }
     const label = labelOf(row, amounts);
-    if (!hasWords(label)) {
+    if (!hasWords(label) || currencyOnly(label)) {
       // `RM 60.30` right under the rounding line: the rounded total printed without its label.
       const prev = out[out.length - 1];
-      if (amounts.length === 1 && /^\W*(?:RM|MYR|\$|NT\$)?\W*$/i.test(label) && prev && prev.valueRow.index === i - 1 && (prev.kind === 'rounding' || prev.kind === 'total')) {
+      const afterRounding = (prev && prev.valueRow.index === i - 1 && (prev.kind === 'rounding' || prev.kind === 'total')) || (lastLabel?.index === i - 1 && lastLabel.kind === 'rounding');
+      if (amounts.length === 1 && currencyOnly(label) && afterRounding) {
         out.push({ kind: 'total', strength: 1.5, value: amounts[0]!.value, label, row, valueRow: row, amountsOnRow: 1 });
       }
       continue;
     }
     const cls = classifyLabel(label);
     if (!cls) continue;
+    lastLabel = { kind: cls.kind, index: i };
     let valueRow = row;
     let valueAmounts = amounts;
     if (amounts.length === 0 && cls.kind === 'rounding') {
@@ -119,14 +146,42 @@ export function labelledAmounts(rows: Row[]): LabelledAmount[] {
       valueRow = next;
       valueAmounts = nextAmounts;
     }
-    const value = valueAmounts[valueAmounts.length - 1]!.value;
-    out.push({ ...cls, value, label, row, valueRow, amountsOnRow: valueAmounts.length });
+    let value = valueAmounts[valueAmounts.length - 1]!.value;
+    // `CASH - 200.00`: a dash between label and value is a separator; money handed over is never negative.
+    if (cls.kind === 'tendered' || cls.kind === 'change') value = value.replace(/^-/, '');
+    out.push({ ...cls, value, label, row, valueRow, amountsOnRow: valueAmounts.length, ...(repaired ? { repaired } : {}) });
   }
   return out;
 }
 
 function firstOf(amounts: LabelledAmount[], kind: AmountKind, after = -1): LabelledAmount | null {
   return amounts.find((a) => a.kind === kind && a.row.index > after) ?? null;
+}
+
+/**
+ * Two readings of the same printed amount that differ in one digit (`16.90` / `15.90`): the usual OCR
+ * misread, as opposed to two different figures (a tip, a discount) that differ in several places.
+ */
+export function oneDigitApart(a: string, b: string): boolean {
+  if (a.length !== b.length || a === b) return false;
+  let diffs = 0;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) diffs += 1;
+  return diffs === 1 && !a.includes('-') && !b.includes('-');
+}
+
+/**
+ * Taxes and charges added to the subtotal: the ones printed after it and before the total or the payment
+ * lines (`SERVICE CHARGE 10%`, then `GST 6%`), each value once. A tax printed above the subtotal is already
+ * in it (`TOTAL GST 2.40` / `SUB TOTAL 42.40`).
+ */
+function chargesAfter(amounts: LabelledAmount[], subtotal: LabelledAmount): LabelledAmount[] {
+  const out: LabelledAmount[] = [];
+  for (const a of amounts) {
+    if (a.row.index <= subtotal.row.index) continue;
+    if (a.kind === 'total' || a.kind === 'tendered' || a.kind === 'change') break;
+    if (a.kind === 'tax' && a.amountsOnRow === 1 && isPositive(a.value) && !TAX_INCLUDED.test(a.label.toUpperCase()) && !out.some((o) => sameMoney(o.value, a.value))) out.push(a);
+  }
+  return out;
 }
 
 /** Picks the total and the amounts around it. */
@@ -138,12 +193,34 @@ export function findTotals(rows: Row[]): TotalsResult {
   const change = tendered ? firstOf(amounts, 'change', tendered.row.index - 1) : firstOf(amounts, 'change');
   const subtotal = firstOf(amounts, 'subtotal');
   const tax = amounts.find((a) => a.kind === 'tax' && isPositive(a.value) && (!tendered || a.row.index < tendered.row.index)) ?? null;
-  const rounding = firstOf(amounts, 'rounding');
+  // Cash rounding moves a total by a few sen; a bigger `ADJ` figure is something else misread as rounding.
+  const rounding = amounts.find((a) => a.kind === 'rounding' && compareMoney(a.value.replace(/^-/, ''), '0.10') < 0) ?? null;
   const paidRow = tendered?.row.index ?? change?.row.index ?? Infinity;
+  const charges = subtotal ? chargesAfter(amounts, subtotal) : [];
+  // subtotal + every charge after it: the figure the total must equal when the receipt adds up.
+  const added = subtotal && charges.length > 0 ? addMoney(subtotal.value, ...charges.map((c) => c.value)) : null;
 
   // Everything that is not money paid or a count, to compare a candidate with.
   const spent = amounts.filter((a) => a.kind !== 'tendered' && a.kind !== 'change' && a.kind !== 'other');
   const maxSpent = spent.reduce<string | null>((max, a) => (max === null || compareMoney(a.value, max) > 0 ? a.value : max), null);
+  // Rows each amount is printed on (items, summaries), outside the payment lines, for corroboration.
+  const printedOn = new Map<string, Set<number>>();
+  const paymentRows = new Set([tendered?.valueRow.index, change?.valueRow.index]);
+  for (const row of rows) {
+    if (paymentRows.has(row.index)) continue;
+    for (const a of findAmounts(row.text)) {
+      const key = normalizeDecimal(a.value);
+      if (!printedOn.has(key)) printedOn.set(key, new Set());
+      printedOn.get(key)!.add(row.index);
+    }
+  }
+  for (const a of amounts) {
+    if (paymentRows.has(a.valueRow.index)) continue;
+    const key = normalizeDecimal(a.value);
+    if (!printedOn.has(key)) printedOn.set(key, new Set());
+    printedOn.get(key)!.add(a.valueRow.index);
+  }
+  const printedElsewhere = (value: string, row: number) => [...(printedOn.get(normalizeDecimal(value)) ?? [])].filter((r) => r !== row).length;
 
   type Origin = 'label' | 'rounded' | 'sum' | 'paid';
   interface Candidate {
@@ -154,21 +231,34 @@ export function findTotals(rows: Row[]): TotalsResult {
     label: string;
     amountsOnRow: number;
   }
-  const candidates: Candidate[] = totals.map((t) => ({ value: t.value, strength: t.strength, origin: 'label', row: t.valueRow, label: t.label, amountsOnRow: t.amountsOnRow }));
+  const candidates: Candidate[] = totals.map((t) => ({ value: t.value, strength: t.strength - (t.repaired ? 0.5 : 0), origin: 'label', row: t.valueRow, label: t.label, amountsOnRow: t.amountsOnRow }));
   // Figures the printed ones imply, so a total OCR dropped or misread can still be recovered.
   if (rounding && !isZero(rounding.value)) {
     for (const t of totals.filter((x) => x.row.index < rounding.row.index && x.strength >= 2)) {
       candidates.push({ value: addMoney(t.value, rounding.value), strength: t.strength + 0.25, origin: 'rounded', row: rounding.valueRow, label: `${t.label} + rounding`, amountsOnRow: 1 });
     }
   }
-  if (subtotal && tax) {
-    const sum = rounding ? addMoney(subtotal.value, tax.value, rounding.value) : addMoney(subtotal.value, tax.value);
+  if (subtotal && added) {
+    const sum = rounding ? addMoney(added, rounding.value) : added;
     candidates.push({ value: sum, strength: 1.5, origin: 'sum', row: subtotal.valueRow, label: 'subtotal + tax', amountsOnRow: 1 });
+  }
+  if (subtotal && !added && isPositive(subtotal.value)) {
+    // Nothing added after the subtotal (the tax was printed above it, or not at all): it may be the total.
+    candidates.push({ value: subtotal.value, strength: 0.75, origin: 'sum', row: subtotal.valueRow, label: subtotal.label, amountsOnRow: 1 });
   }
   if (tendered && change && isPositive(change.value)) {
     const paid = subMoney(tendered.value, change.value);
     if (isPositive(paid)) candidates.push({ value: paid, strength: 1, origin: 'paid', row: tendered.valueRow, label: 'cash - change', amountsOnRow: 1 });
+  } else if (tendered && (!change || isZero(change.value)) && isPositive(tendered.value)) {
+    // Exact money and no change: what was paid is the total, worth a candidate when the TOTAL line is unreadable.
+    candidates.push({ value: tendered.value, strength: 0.75, origin: 'paid', row: tendered.valueRow, label: tendered.label, amountsOnRow: 1 });
   }
+  const paidValue = tendered && change && isPositive(change.value) ? subMoney(tendered.value, change.value) : null;
+  // Independent sources that agree with a value: the same amount printed on other rows, cash - change, the sum.
+  const support = (c: Candidate) =>
+    printedElsewhere(c.value, c.row.index) + (c.origin !== 'paid' && paidValue && sameMoney(paidValue, c.value) ? 1 : 0) + (c.origin !== 'sum' && added && sameMoney(added, c.value) ? 1 : 0);
+  // A printed total below the rounding line is the rounded figure: the one the rounding was applied for.
+  const printedAfterRounding = rounding ? totals.some((t) => t.row.index > rounding.row.index && t.row.index < paidRow && t.strength >= 2) : false;
 
   const scored = candidates.map((t) => {
     let score = t.strength;
@@ -176,19 +266,27 @@ export function findTotals(rows: Row[]): TotalsResult {
     if (t.origin !== 'paid') {
       if (tendered && change && sameMoney(subMoney(tendered.value, change.value), v)) score += 2.5;
       else if (tendered && (!change || isZero(change.value)) && sameMoney(tendered.value, v)) score += 1;
+    } else if (printedElsewhere(v, -1) > 0) {
+      // Cash - change equal to an amount printed on the receipt (the subtotal, the only item) is what was paid.
+      score += 1.5;
     }
-    if (t.origin !== 'sum' && subtotal && tax) {
-      if (sameMoney(addMoney(subtotal.value, tax.value), v)) score += 1;
-      else if (rounding && sameMoney(addMoney(subtotal.value, tax.value, rounding.value), v)) score += 1.5;
+    if (t.origin !== 'sum' && added) {
+      if (sameMoney(added, v)) score += 1;
+      else if (rounding && sameMoney(addMoney(added, rounding.value), v)) score += 1.5;
     }
     if (t.origin === 'label' && rounding && !isZero(rounding.value) && totals.some((o) => o.valueRow !== t.row && sameMoney(addMoney(o.value, rounding.value), v))) score += 1.5;
+    if (t.origin === 'label' && rounding && t.row.index > rounding.row.index && t.row.index < paidRow) score += 0.75;
+    if (t.origin === 'rounded' && printedAfterRounding) score -= 1;
     if (candidates.some((o) => o !== t && o.origin === 'label' && sameMoney(o.value, v))) score += 0.5;
     if (maxSpent && sameMoney(maxSpent, v)) score += 0.5;
     // A total below the subtotal is a tax or discount line read as the total.
-    if (subtotal && t.origin !== 'sum' && compareMoney(v, subtotal.value) < 0) score -= 2;
+    // (Rounding may take it a few sen below.)
+    if (subtotal && t.origin !== 'sum' && compareMoney(addMoney(v, '0.05'), subtotal.value) < 0) score -= 2;
     // Summary tables after the payment lines (GST summary `TOTAL 76.32 4.58`) restate other figures.
     if (t.origin === 'label' && t.row.index > paidRow) score -= 1.5;
     if (t.amountsOnRow >= 2) score -= 0.75;
+    // A lone reading one digit away from a figure two other sources agree on is that figure misread.
+    if (t.origin === 'label' && support(t) === 0 && candidates.some((o) => o !== t && oneDigitApart(normalizeDecimal(o.value), normalizeDecimal(v)) && support(o) + (o.origin === 'label' ? 1 : 0) >= 2)) score -= 2.5;
     // Among equals, the later line is the final figure.
     score += t.row.index * 0.001;
     return { value: v, row: t.row, score, label: t.label };

@@ -38,11 +38,59 @@ function unbalanced(text: string): number {
 const CONTINUES = /(?:&|\band|-|,|\(|\bOF|\bTHE)\s*$/i;
 const CONTINUATION = /^\s*(?:\)|&|SDN\b|BHD\b|\(M\)|S\/B\b|LTD\b|CO\b\.?|COMPANY\b|ENTERPRISES?\b|TRADING\b|[a-z])/;
 
-/** Repairs OCR misreads of the legal form (`SDN BND`, `SDN 8HD`, `SON BHD`). */
+/**
+ * Repairs OCR misreads of the legal form and of punctuation around it: `SDN BND`, `SDN 8HD`, `SON, BHD.`
+ * (a comma for the point), `SD BHD` / `SIN BHD` / `5DN BHD` (a word one edit from SDN right before BHD),
+ * `5/B` for `S/B`, `( SETIA ALAM )` with the spaces OCR puts inside brackets, and dotted initials read
+ * with digits (`D.1.Y.` → `D.I.Y.`).
+ */
 export function repairLegalForm(name: string): string {
   return name
-    .replace(/\bS[DO0]N(\.?)\s*[B8][HN][DO0](\.?)(?=\W|$)/g, 'SDN$1 BHD$2')
-    .replace(/\b[B8]HD\b/g, 'BHD');
+    .replace(/\b[S5$][DO0]N([.,]?)\s*[B8][HN][DO0](\.?)(?=\W|$)/gi, (_m, p1: string, p2: string) => `SDN${p1 ? '.' : ''} BHD${p2}`)
+    .replace(/\b[B8]HD\b/g, 'BHD')
+    .replace(/(?<![A-Za-z0-9])([A-Za-z0-9$]{2,3})(?=\s+BHD\b)/gi, (w) => (w.toUpperCase() !== 'SDN' && nearSdn(w.toUpperCase()) ? 'SDN' : w))
+    .replace(/(?<![A-Za-z0-9])[5$]\/[B8](?![A-Za-z0-9])|(?<![A-Za-z0-9])S\/8(?![A-Za-z0-9])/g, 'S/B')
+    // `INTERNATIONAL. SDN BHD`: a speck read as a point before the legal form.
+    .replace(/(?<=[A-Za-z]{3})\.\s+(?=SDN\b)/g, ' ')
+    .replace(/\(\s+/g, '(')
+    .replace(/\s+\)/g, ')')
+    .replace(/(?<![A-Za-z0-9.])(?:[A-Z0-9]\.){2,}(?![A-Za-z0-9])/g, (t) => (/[A-Z]/.test(t) ? t.replace(/1/g, 'I').replace(/0/g, 'O') : t));
+}
+
+/** `SD`, `SON`, `SIN`, `5DN`: SDN with one letter dropped or one confusable substitution (S also read as 5/$). */
+function nearSdn(word: string): boolean {
+  const w = word.replace(/^[5$]/, 'S');
+  if (w.length === 2) return w === 'SD' || w === 'SN';
+  if (w[0] !== 'S') return false;
+  const sets = ['DO0IL', 'NMHR'];
+  return (w[1] === 'D' ? 1 : 0) + (w[2] === 'N' ? 1 : 0) === 1 && sets.every((set, i) => set.includes(w[i + 1]!));
+}
+
+/**
+ * OCR specks around a name: tokens with no letter or digit at either end (`| ASIA MART`, `BOOKS ~~`),
+ * a stray mark glued to the first word (`{JAN`), and a lone character stranded among trailing specks
+ * (`ZHENG HUI 3 :`). Closing brackets and the final point of `SDN. BHD.` stay.
+ */
+export function stripSpecks(name: string): string {
+  const word = /[\p{L}\p{N}]/u;
+  const tokens = name.split(/\s+/).filter(Boolean);
+  while (tokens.length > 0 && !word.test(tokens[0]!)) tokens.shift();
+  let specks = false;
+  while (tokens.length > 1) {
+    const last = tokens[tokens.length - 1]!;
+    if (!word.test(last)) {
+      tokens.pop();
+      specks = true;
+    } else if (specks && last.length === 1) {
+      tokens.pop();
+      specks = false;
+    } else break;
+  }
+  return tokens
+    .join(' ')
+    .replace(/^[^\p{L}\p{N}(]+/u, '')
+    .replace(/[^\p{L}\p{N}.)\]]+$/u, '')
+    .replace(/^\((?=[^)]*$)/, '');
 }
 
 function isNameTail(text: string): boolean {
@@ -54,7 +102,7 @@ function isNameTail(text: string): boolean {
 /** Trailing company numbers (`(519537-X)`, `CO-REG:860671-D`) and a leading `OWNED BY:`-style label. */
 export function cleanVendorName(name: string): string {
   let out = name
-    .replace(/\s*[(\[]?\s*(?:(?:CO(?:MPANY)?\.?\s*-?\s*(?:REG(?:ISTRATION)?|NO)\.?\s*(?:NO\.?)?|ROC\s*NO\.?|REG\.?\s*NO\.?)\s*[:.]?\s*)?[A-Z]{0,3}\d{4,}\s*-?\s*[A-Z]?\s*[)\]]?\s*$/i, '')
+    .replace(/\s*[(\[]?\s*(?:(?:CO(?:MPANY)?\.?\s*-?\s*(?:REG(?:ISTRATION)?|NO)\.?\s*(?:NO\.?)?|ROC\s*NO\.?|REG\.?\s*NO\.?)\s*[:.]?\s*)?[A-Z]{0,3}\d{4,}\s*-?\s*[A-Z%]?\s*[)\]]?\s*$/i, '')
     .trim();
   // A name ends at its legal form; what OCR glued after it (`AEON CO. (M) BHD (178 3RD FLR, ...`) goes.
   const legal = [...out.matchAll(new RegExp(LEGAL_FORM.source, 'gi'))].pop();
@@ -125,6 +173,6 @@ export function findVendor(rows: Row[]): VendorResult | null {
     if (!needs) break;
     picked.push(next);
   }
-  const name = cleanVendorName(repairLegalForm(picked.map((r) => r.text).join(' ').replace(/\s+/g, ' ').trim()));
+  const name = cleanVendorName(repairLegalForm(stripSpecks(picked.map((r) => r.text).join(' ').replace(/\s+/g, ' ').trim())));
   return { name, rows: picked, score: best.score };
 }

@@ -88,3 +88,18 @@ describe('a year that lost a digit', () => {
     expect(parseDate('14 Mar 218', { now })).toBe('2018-03-14');
   });
 });
+
+describe('dates: OCR damage to the year and separators', () => {
+  it('restores a year with one digit read as a mark when only one year fits', () => {
+    expect(parseDate('14 Mar 2¢18 18:40', { now })).toBe('2018-03-14');
+    expect(parseDate('DATE: 20/03/2§18', { now })).toBe('2018-03-20');
+  });
+  it('leaves an ambiguous damaged year unread', () => {
+    expect(parseDate('DATE: 20/03/201¢', { now })).toBeNull();
+  });
+  it('reads day and month run together before a four-digit year, below a clean date', () => {
+    expect(parseDate('CB#: 2109/2017 10:20:37 AM', { now })).toBe('2017-09-21');
+    const rows = buildRows([page(['INV 0112/2018', 'DATE: 05/03/2018'])]);
+    expect(findDates(rows, { now })[0]?.iso).toBe('2018-03-05');
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { correctWord, repairHeaderText } from '../../extractors/receipt/ocr-repair.js';
+import { correctAddressWord, correctWord, repairAddressText, repairHeaderText } from '../../extractors/receipt/ocr-repair.js';
 
 describe('header OCR repair', () => {
   it('fixes look-alikes inside a postcode', () => {
@@ -20,5 +20,32 @@ describe('header OCR repair', () => {
   });
   it('reads a section code written with a digit or a sign', () => {
     expect(repairHeaderText('JALAN $521/39')).toBe('JALAN SS21/39');
+  });
+});
+
+describe('address OCR repair', () => {
+  it('reads an 8 printed as £ or § inside a postcode', () => {
+    expect(repairHeaderText('TAMAN DESA HARMONI. £1100 JOHOR BAHRU')).toBe('TAMAN DESA HARMONI. 81100 JOHOR BAHRU');
+    expect(repairHeaderText('TAMPOI,§1200 JOHOR')).toBe('TAMPOI,81200 JOHOR');
+  });
+  it('restores the SS section prefix read as digits after JALAN', () => {
+    expect(repairHeaderText('75, JALAN 55 22/19, DAMANSARA JAYA')).toBe('75, JALAN SS 22/19, DAMANSARA JAYA');
+    expect(repairHeaderText('54, JALAN 8823/11 TAMAN SEA')).toBe('54, JALAN SS23/11 TAMAN SEA');
+    // A plain street number stays.
+    expect(repairHeaderText('JALAN 55, TAMAN SEA')).toBe('JALAN 55, TAMAN SEA');
+  });
+  it('corrects short address words by one confusable letter, only in addresses', () => {
+    expect(correctAddressWord('JUN')).toBe('JLN');
+    expect(correctAddressWord('THN')).toBe('TMN');
+    expect(correctAddressWord('SERT')).toBe('SERI');
+    expect(correctAddressWord('ULU')).toBe('ULU');
+    expect(repairAddressText('SC JUN JEJAKA, TAMAN MALURI')).toBe('SC JLN JEJAKA, TAMAN MALURI');
+  });
+  it('joins a gazetteer word OCR split in two', () => {
+    expect(repairAddressText('7/4 K AWASAN PERINDUSTRI AN BALAKONG')).toBe('7/4 KAWASAN PERINDUSTRIAN BALAKONG');
+  });
+  it('drops a lone letter after the final place name but keeps a block letter', () => {
+    expect(repairAddressText('81760 JOHOR BAHRU E')).toBe('81760 JOHOR BAHRU');
+    expect(repairAddressText('LOT 5, BLOCK E')).toBe('LOT 5, BLOCK E');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildRows } from '../../extractors/receipt/layout.js';
-import { addMoney, findAmounts, parseMoney, subMoney } from '../../extractors/receipt/money.js';
-import { classifyLabel, findTotals } from '../../extractors/receipt/totals.js';
+import { addMoney, findAmounts, findLooseAmount, parseMoney, subMoney } from '../../extractors/receipt/money.js';
+import { classifyLabel, findTotals, oneDigitApart } from '../../extractors/receipt/totals.js';
 import { page } from './helpers.js';
 
 const total = (lines: Parameters<typeof page>[0]) => findTotals(buildRows([page(lines)])).total?.value ?? null;
@@ -95,5 +95,78 @@ describe('findTotals: recovering a total OCR lost or misread', () => {
 
   it('treats a mangled TOTAL SALES (...OF GST) line as the total, not as tax', () => {
     expect(total(['Total Sales (Excluding GST)||50.00', 'Total SaJss-{aclusive of GST)||53.00'])).toBe('53.00');
+  });
+});
+
+describe('findTotals: OCR damage to amounts and labels', () => {
+  it('reads summary amounts whose decimal point OCR lost or misread', () => {
+    expect(findLooseAmount('NET TOTAL 174.9')?.value).toBe('174.90');
+    expect(findLooseAmount('Total Sales (Incl GST) RM 64 13')?.value).toBe('64.13');
+    expect(findLooseAmount('Rounding Adjustment RM OQ 02')?.value).toBe('0.02');
+    expect(findLooseAmount('Total GST 308')?.value).toBe('3.08');
+    // Two separate numbers without a currency mark are not one amount.
+    expect(findLooseAmount('Table 12 34')?.value).not.toBe('12.34');
+    expect(total(['SUB TOTAL||150.00', 'NET TOTAL||174.9', 'CASH||180.00', 'CHANGE||5.10'])).toBe('174.90');
+    expect(total(['Total Sales (Incl GST) RM 64 13', 'Rounding Adjustment RM OQ 02', 'CASH RM 100.00'])).toBe('64.15');
+  });
+
+  it('never reads a count row as money, even with the point repair', () => {
+    expect(total(['TOTAL QTY 308', 'TOTAL||9.00'])).toBe('9.00');
+  });
+
+  it('reads an amount behind a stray slash but not a date-like pair', () => {
+    expect(findAmounts('TOTAL , /18.00').map((a) => a.value)).toEqual(['18.00']);
+    expect(findAmounts('12/18.00')).toEqual([]);
+    expect(findAmounts('CHANGE O.00').map((a) => a.value)).toEqual(['0.00']);
+  });
+
+  it('takes the unlabelled value under the rounding line when its currency mark is misread (RY, RN)', () => {
+    expect(total(['TOTAL AMT||RN 40.21', 'ROUNDING ADJ -0.0t', 'RY 60.30', 'CABH||RY 70.30', 'CHANGE||RN 10.00'])).toBe('60.30');
+  });
+
+  it('recognises OCR variants of CASH, CHANGE and TOTAL', () => {
+    expect(classifyLabel('CABH')?.kind).toBe('tendered');
+    expect(classifyLabel('CUANGE')?.kind).toBe('change');
+    expect(classifyLabel('iotel After Rounding')?.kind).toBe('total');
+    expect(classifyLabel('Amt Due')).toEqual({ kind: 'total', strength: 3 });
+  });
+
+  it('prefers cash - change confirmed elsewhere over a lone total one digit off', () => {
+    // 16.90 is 15.90 misread: the subtotal and the item line both say 15.90, and so does cash - change.
+    expect(total(['1.00 X 15.90||15.90', 'Subtotal||15.90', 'Total Amt Rounded||16.90', 'Payment||50.00', 'Change Due||34.10'])).toBe('15.90');
+    // Two figures far apart are not a misread: the printed total stands.
+    expect(total(['1.00 X 15.90||15.90', 'Subtotal||15.90', 'Total Amt Rounded||26.90', 'Payment||50.00', 'Change Due||34.10'])).toBe('26.90');
+  });
+
+  it('takes cash - change when it matches an item and the total line is unreadable', () => {
+    expect(total(['2 X 95.00||190.00', 'Total (Excluding GST):||11.25', 'GST Payable:||10.75', 'Total (Inclusive of GST): fan.', 'CASH - 200.00', 'CHANGE||10.00'])).toBe('190.00');
+  });
+
+  it('adds every charge printed between subtotal and total', () => {
+    expect(total(['SUB TOTAL||295.00', 'SERVICE CHARGE 10%||29.50', 'GST 6%||19.47', 'ROUNDING ADJ||-0.02'])).toBe('343.95');
+  });
+
+  it('does not add a tax printed above the subtotal (the subtotal already includes it)', () => {
+    expect(total(['Gross Amount||40.00', 'Total GST Amt :||2.40', 'Sub Total :||42.40', 'Rounding Adj. : ual)', 'Total (RM) (eo'])).toBe('42.40');
+  });
+
+  it('prefers the total printed under the rounding line to the rounding applied to an earlier one', () => {
+    expect(total(['Total Amount :||50.60', 'Serv Charge 10%||5.06', 'GST 6%||3.34', 'Rounding Adj :||-0.03', 'TOTAL: RM||58.97'])).toBe('58.97');
+  });
+
+  it('ignores a large ADJ figure as rounding (cash rounding moves a few sen)', () => {
+    const r = findTotals(buildRows([page(['Total||85.10', 'Adjustment 20||6.00', 'Total After Rounding||85.10', 'CHANGE||15.00'])]));
+    expect(r.rounding).toBeNull();
+    expect(r.total?.value).toBe('85.10');
+  });
+
+  it('keeps a total a few sen below the subtotal (rounding) in the running', () => {
+    expect(total(['SUBTOTAL:||28.61', 'TL:RM 28.60', 'CASH||100.00', 'CHANGE||71.40'])).toBe('28.60');
+  });
+
+  it('oneDigitApart tells misreads from different figures', () => {
+    expect(oneDigitApart('16.90', '15.90')).toBe(true);
+    expect(oneDigitApart('26.95', '15.90')).toBe(false);
+    expect(oneDigitApart('100.80', '100.80')).toBe(false);
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { findAddress } from '../../extractors/receipt/address.js';
+import { cleanAddress, findAddress } from '../../extractors/receipt/address.js';
+import { isTitleNoise } from '../../extractors/receipt/header.js';
 import { extractReceiptOffline } from '../../extractors/receipt/index.js';
 import { buildRows } from '../../extractors/receipt/layout.js';
-import { findVendor } from '../../extractors/receipt/vendor.js';
+import { cleanVendorName, findVendor, repairLegalForm, stripSpecks } from '../../extractors/receipt/vendor.js';
 import { page } from './helpers.js';
 
 function header(lines: Parameters<typeof page>[0]) {
@@ -65,5 +66,47 @@ describe('extractReceiptOffline', () => {
       ['GLUE', '2', '3.50', '7.00'],
       ['TAPE', null, null, '7.10'],
     ]);
+  });
+});
+
+describe('vendor name: OCR specks and legal-form repair', () => {
+  it('drops specks around the name and a lone character stranded among them', () => {
+    expect(stripSpecks('| ’ 99 SPEED MART S/B')).toBe('99 SPEED MART S/B');
+    expect(stripSpecks(') {JAN HING STATIONERY SDN BHD')).toBe('JAN HING STATIONERY SDN BHD');
+    expect(stripSpecks('PERNIAGAAN ZHENG HUI 3 :')).toBe('PERNIAGAAN ZHENG HUI');
+    expect(stripSpecks('S.H.H. MOTOR SDN. BHD.')).toBe('S.H.H. MOTOR SDN. BHD.');
+    // A real trailing number is kept when no specks follow it.
+    expect(stripSpecks('TRIPLE SIX POINT ENTERPRISE 666')).toBe('TRIPLE SIX POINT ENTERPRISE 666');
+  });
+
+  it('repairs misread legal forms, brackets and dotted initials', () => {
+    expect(repairLegalForm('S.H.H. MOTOR ( SUNGAI RENGIT ) SON, BHD.')).toBe('S.H.H. MOTOR (SUNGAI RENGIT) SDN. BHD.');
+    expect(repairLegalForm('WAHIN HARDWARE SIN BHD')).toBe('WAHIN HARDWARE SDN BHD');
+    expect(repairLegalForm('AIK HUAT (SETIA ALAM) SD BHD')).toBe('AIK HUAT (SETIA ALAM) SDN BHD');
+    expect(repairLegalForm('99 SPEED MART 5/B')).toBe('99 SPEED MART S/B');
+    expect(repairLegalForm('MR D.1.Y. (M) SDN BHD')).toBe('MR D.I.Y. (M) SDN BHD');
+    expect(repairLegalForm('UNIHAKKA INTERNATIONAL. SDN BHD')).toBe('UNIHAKKA INTERNATIONAL SDN BHD');
+    // `CO BHD`, `(M) BHD` and the initials of `D.I.Y. SDN` are left alone.
+    expect(repairLegalForm('AEON CO. (M) BHD')).toBe('AEON CO. (M) BHD');
+    expect(repairLegalForm('MR. D.I.Y. SDN BHD')).toBe('MR. D.I.Y. SDN BHD');
+  });
+
+  it('drops a company number whose check letter OCR turned into a mark', () => {
+    expect(cleanVendorName('99 SPEED MART S/B (519537-%)')).toBe('99 SPEED MART S/B');
+  });
+
+  it('skips an OCR-damaged TAX INVOICE title and a CASH title when choosing the vendor', () => {
+    expect(isTitleNoise('= SIM PLIFIED TAX INVOICE')).toBe(true);
+    expect(isTitleNoise('BE INVMPLIPIED TAX INVOCT_|')).toBe(true);
+    expect(isTitleNoise('CASH')).toBe(true);
+    expect(isTitleNoise('TAX ADVISORY SERVICES')).toBe(false);
+    expect(header(['= SIM PLIFIED TAX INVOICE', 'CASH', 'TEO HENG STATIONERY & BOOKS', 'NO. 53, JALAN BESAR']).vendor).toBe('TEO HENG STATIONERY & BOOKS');
+  });
+});
+
+describe('address: OCR specks', () => {
+  it('drops mark-only tokens, quote marks at word edges and the space before a comma', () => {
+    expect(cleanAddress('NO: 28, JALAN ASTANA 1C, + BANDAR BUKIT RAJA, “41050 KLANG')).toBe('NO: 28, JALAN ASTANA 1C, BANDAR BUKIT RAJA, 41050 KLANG');
+    expect(cleanAddress('NO.50 , JALAN PBS 14/11 | NO 14 & 16')).toBe('NO.50, JALAN PBS 14/11 NO 14 & 16');
   });
 });
