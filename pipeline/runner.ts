@@ -21,13 +21,14 @@ import { hashFile } from './hash.js';
 import type { ProgressSink } from './progress.js';
 import { withRunLock } from './run-lock.js';
 import { classifyDocument } from './stages/classify.js';
-import { extractReceipt } from './stages/extract.js';
+import { extractReceipt, readEInvoiceQr } from './stages/extract.js';
 import { fileError, loadFile, type LoadedFile } from './stages/load-file.js';
 import { preprocess, type PreparedDocument } from './stages/preprocess.js';
 import { saveReceipt } from './store/receipts.js';
 import type { Limiter } from './limit.js';
 import type { OllamaClient } from '../extractors/ollama/client.js';
 import type { ReceiptRecord } from '../schemas/receipt.js';
+import type { QrReceipt } from '../extractors/qr/einvoice-fields.js';
 import { readPages } from './stages/read.js';
 import {
   claimDocuments,
@@ -367,27 +368,36 @@ async function processDocument(doc: DocumentRow, deps: RunDeps, summary: RunSumm
       );
     }
 
-    const classification = await timed('classify', async () => classifyDocument(pages, doc.file_type));
+    const pageImages = async (): Promise<Uint8Array[]> => {
+      const current = await prepare();
+      if (current.type !== 'pdf') return current.frames.map((frame) => frame.png);
+      // The PDF was closed after reading: open it again to render the first pages for QR and the model.
+      prepared = undefined;
+      const reopened = await prepare();
+      if (reopened.type !== 'pdf') return [];
+      try {
+        const images: Uint8Array[] = [];
+        for (let n = 1; n <= Math.min(2, reopened.pdf.pageCount); n++) images.push((await reopened.pdf.renderPage(n, { dpi: 200 })).png);
+        return images;
+      } finally {
+        await reopened.pdf.close();
+        prepared = undefined;
+      }
+    };
+    let classification = await timed('classify', async () => classifyDocument(pages, doc.file_type));
+    // An e-invoice photo whose text OCR could not read (small, blurred thermal print) still carries its
+    // QR codes: a camera image that does not read as a receipt is checked for them (20-100 ms) before
+    // it is filed as a photo, and one that has them is an invoice with exact values.
+    let qr: QrReceipt | null | undefined;
+    if (classification.kind !== 'receipt' && classification.kind !== 'invoice' && doc.file_type !== 'pdf') {
+      // A decoder failure only means no codes: it must not fail a document that was fine without them.
+      qr = (await timed('classify', async () => readEInvoiceQr(await pageImages()).catch(() => undefined))) ?? null;
+      if (qr) classification = { ...classification, kind: 'invoice', locale: 'TW' };
+    }
     let receipt: ReceiptRecord | undefined;
     if (classification.kind === 'receipt' || classification.kind === 'invoice') {
-      const pageImages = async (): Promise<Uint8Array[]> => {
-        const current = await prepare();
-        if (current.type !== 'pdf') return current.frames.map((frame) => frame.png);
-        // The PDF was closed after reading: open it again to render the first pages for QR and the model.
-        prepared = undefined;
-        const reopened = await prepare();
-        if (reopened.type !== 'pdf') return [];
-        try {
-          const images: Uint8Array[] = [];
-          for (let n = 1; n <= Math.min(2, reopened.pdf.pageCount); n++) images.push((await reopened.pdf.renderPage(n, { dpi: 200 })).png);
-          return images;
-        } finally {
-          await reopened.pdf.close();
-          prepared = undefined;
-        }
-      };
       receipt = await timed('extract', () =>
-        extractReceipt(pages, classification, { config, pageImages, ollama: deps.ollama, llmLimit: deps.llmLimit }),
+        extractReceipt(pages, classification, { config, pageImages, ollama: deps.ollama, llmLimit: deps.llmLimit, ...(qr !== undefined ? { qr } : {}) }),
       );
     }
     const finalStage: Stage = receipt ? 'validate' : 'classify';

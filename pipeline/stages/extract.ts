@@ -22,10 +22,12 @@ export interface ExtractDeps {
   /** Bounds the model calls in flight across documents. */
   llmLimit: Limiter;
   now?: Date;
+  /** E-invoice QR codes the caller already looked for: the result, or null for none (not read again). */
+  qr?: QrReceipt | null;
 }
 
 /** Decodes e-invoice QR codes on the page images; nothing found is not an error. */
-async function readQr(images: Uint8Array[]): Promise<QrReceipt | undefined> {
+export async function readEInvoiceQr(images: Uint8Array[]): Promise<QrReceipt | undefined> {
   const [{ decodeQrCodes }, { mergeEInvoiceCodes }, { fieldsFromEInvoice }] = await Promise.all([
     import('../../extractors/qr/decode.js'),
     import('../../extractors/qr/einvoice-payload.js'),
@@ -43,7 +45,7 @@ export async function extractReceipt(pages: PageText[], classification: Classifi
   const { extractReceiptOffline } = await import('../../extractors/receipt/index.js');
   const offline = extractReceiptOffline(pages, { locale: classification.locale, minYear: deps.config.minYear, ...(deps.now ? { now: deps.now } : {}) });
   // E-invoices exist only in Taiwan; decoding costs a few hundred ms, so look only where they can be.
-  const qr = classification.locale === 'TW' ? await readQr(await deps.pageImages()) : undefined;
+  const qr = deps.qr !== undefined ? (deps.qr ?? undefined) : classification.locale === 'TW' ? await readEInvoiceQr(await deps.pageImages()) : undefined;
   let llm: { value: import('../../extractors/ollama/receipt-extractor.js').LlmReceipt; model: string } | undefined;
   const reasons: string[] = [];
   if (deps.config.extractor === 'ollama') {

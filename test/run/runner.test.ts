@@ -2,7 +2,10 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import QRCode from 'qrcode';
+import sharp from 'sharp';
 import { createOcrPool } from '../../extractors/ocr/tesseract-pool.js';
+import { buildEInvoiceQrPayloads } from '../../extractors/qr/einvoice-payload.js';
 import { createOllamaClient } from '../../extractors/ollama/client.js';
 import { createLimiter } from '../../pipeline/limit.js';
 import { loadConfig, type Config } from '../../pipeline/config.js';
@@ -203,6 +206,36 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
     utimesSync(join(folder, 'locked.pdf'), old, old);
     const summary = await run(testConfig());
     expect(summary.documents.failedByCode).toEqual({ PASSWORD_REQUIRED: 1 });
+  });
+
+  it('files a photo of an e-invoice whose text cannot be read by its QR codes, with exact values', async () => {
+    // Only the two codes of a 證明聯, no readable text: OCR finds next to nothing, so by its text this
+    // is a photo; the QR codes make it an invoice.
+    const { left, right } = buildEInvoiceQrPayloads({
+      invoiceNumber: 'AB12345678',
+      date: '2024-03-15',
+      randomCode: '9021',
+      untaxedAmount: '300',
+      totalAmount: '315',
+      buyerTaxId: null,
+      sellerTaxId: '22099131',
+      items: [{ name: '鮮奶', quantity: '3', unitPrice: '105' }],
+    });
+    const code = (content: string) => QRCode.toBuffer(content, { type: 'png', width: 280, margin: 2, errorCorrectionLevel: 'M' });
+    const photo = await sharp({ create: { width: 660, height: 360, channels: 3, background: '#ffffff' } })
+      .composite([
+        { input: await code(left), left: 40, top: 40 },
+        { input: await code(right), left: 340, top: 40 },
+      ])
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    put(folder, 'einvoice-photo.jpg', photo);
+    const summary = await run(testConfig());
+    expect(summary.documents.done).toBe(1);
+    const row = await t.db.query<{ kind: string; invoice_number: string; total: string; vendor_tax_id: string; date: string }>(
+      'SELECT kind, invoice_number, total, vendor_tax_id, date FROM receipts_v',
+    );
+    expect(row.rows).toEqual([{ kind: 'invoice', invoice_number: 'AB-12345678', total: '315', vendor_tax_id: '22099131', date: '2024-03-15' }]);
   });
 
   it('caps pages per document', async () => {
