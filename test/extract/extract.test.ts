@@ -56,6 +56,11 @@ describe('classifyDocument', () => {
     expect(classifyDocument([page(receiptLines)], 'jpeg')).toMatchObject({ kind: 'receipt', locale: 'MY' });
     expect(classifyDocument([page(['電子發票證明聯', '發票號碼 AB-12345678', '總計 185', '賣方 53184626'])], 'png')).toMatchObject({ kind: 'invoice', locale: 'TW' });
     expect(classifyDocument([page(['', 'EXIT'])], 'jpeg').kind).toBe('site_photo');
+    // Labels garbled by OCR, but amounts and a currency mark in front of one: still a receipt.
+    const garbled = ['RESTAURANT SINT 5', 'K3-113, JL TRRAHIH SULTAN', '09/03/2018 21:28 0001', 'PLOS 149.00', 'PlLO4 RY 21.00', 'Cis .', 'RM 170. oo'];
+    expect(classifyDocument([page(garbled)], 'jpeg').kind).toBe('receipt');
+    // A room number is not a currency: 'RM' before a number needs amounts around it to make a receipt.
+    expect(classifyDocument([page(['Site meeting in RM 204', 'Bring the drawings and the rebar schedule for level 3.'])], 'pdf').kind).toBe('other');
     expect(classifyDocument([page(['Meeting notes', 'We agreed to pour the slab on Monday and inspect the rebar first.'])], 'pdf').kind).toBe('other');
   });
 });
