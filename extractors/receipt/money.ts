@@ -3,7 +3,7 @@
  * Parsing of a single amount and all arithmetic come from extractors/rules/amounts.ts (BigInt decimals);
  * this file only finds amount-shaped spans on OCR rows, repairing digit look-alikes.
  */
-import { addDecimal, compareDecimal, multiplyDecimal, normalizeDecimal as normalizeRuleDecimal, parseAmount, roundDecimal, sameAmount, subtractDecimal } from '../rules/amounts.js';
+import { addDecimal, compareDecimal, multiplyDecimal, normalizeDecimal, parseAmount, roundDecimal, sameAmount, subtractDecimal } from '../rules/amounts.js';
 import { digitsFromLookalikes } from './text.js';
 
 export interface AmountMatch {
@@ -38,7 +38,7 @@ export function findAmounts(text: string): AmountMatch[] {
     if (m[5] === ',' && intPart.includes(',')) continue;
     const negative = Boolean(m[1] || m[3] || m[7]);
     const value = `${negative ? '-' : ''}${BigInt(cleanDigits(intPart))}.${digitsFromLookalikes(m[6]!)}`;
-    out.push({ value: normalizeDecimal(value), text: m[0], index: m.index });
+    out.push({ value: toMoneyString(value), text: m[0], index: m.index });
   }
   return out;
 }
@@ -69,7 +69,7 @@ export function findLooseAmount(text: string): AmountMatch | null {
 
 function loose(m: RegExpExecArray, int: string, frac: string): AmountMatch {
   const value = `${m[1] ? '-' : ''}${BigInt(digitsFromLookalikes(int))}.${digitsFromLookalikes(frac)}`;
-  return { value: normalizeDecimal(value), text: m[0], index: m.index };
+  return { value: toMoneyString(value), text: m[0], index: m.index };
 }
 
 /** Parses one amount in free text (`RM 3.90`, `$8.20`, `1,234.5`); null when there is none. */
@@ -77,9 +77,9 @@ export function parseMoney(text: string): string | null {
   return parseAmount(text);
 }
 
-/** Strips leading zeros, keeps two decimals at least (`007.5` → `7.50`). */
-export function normalizeDecimal(value: string): string {
-  const n = normalizeRuleDecimal(value);
+/** A money string with at least two decimals and no leading zeros (`007.5` → `7.50`); rules/amounts.ts normalizeDecimal keeps the scale as written. */
+export function toMoneyString(value: string): string {
+  const n = normalizeDecimal(value);
   const [int, frac = ''] = n.split('.');
   return `${int}.${frac.padEnd(2, '0')}`;
 }

@@ -5,7 +5,7 @@
  * else agrees.
  */
 import type { Row } from './layout.js';
-import { addMoney, compareMoney, CURRENCY_MARK, findAmounts, findLooseAmount, isPositive, isZero, normalizeDecimal, sameMoney, subMoney, type AmountMatch } from './money.js';
+import { addMoney, compareMoney, CURRENCY_MARK, findAmounts, findLooseAmount, isPositive, isZero, toMoneyString, sameMoney, subMoney, type AmountMatch } from './money.js';
 
 export type AmountKind = 'total' | 'subtotal' | 'tax' | 'rounding' | 'tendered' | 'change' | 'other';
 
@@ -209,18 +209,18 @@ export function findTotals(rows: Row[]): TotalsResult {
   for (const row of rows) {
     if (paymentRows.has(row.index)) continue;
     for (const a of findAmounts(row.text)) {
-      const key = normalizeDecimal(a.value);
+      const key = toMoneyString(a.value);
       if (!printedOn.has(key)) printedOn.set(key, new Set());
       printedOn.get(key)!.add(row.index);
     }
   }
   for (const a of amounts) {
     if (paymentRows.has(a.valueRow.index)) continue;
-    const key = normalizeDecimal(a.value);
+    const key = toMoneyString(a.value);
     if (!printedOn.has(key)) printedOn.set(key, new Set());
     printedOn.get(key)!.add(a.valueRow.index);
   }
-  const printedElsewhere = (value: string, row: number) => [...(printedOn.get(normalizeDecimal(value)) ?? [])].filter((r) => r !== row).length;
+  const printedElsewhere = (value: string, row: number) => [...(printedOn.get(toMoneyString(value)) ?? [])].filter((r) => r !== row).length;
 
   type Origin = 'label' | 'rounded' | 'sum' | 'paid';
   interface Candidate {
@@ -286,7 +286,7 @@ export function findTotals(rows: Row[]): TotalsResult {
     if (t.origin === 'label' && t.row.index > paidRow) score -= 1.5;
     if (t.amountsOnRow >= 2) score -= 0.75;
     // A lone reading one digit away from a figure two other sources agree on is that figure misread.
-    if (t.origin === 'label' && support(t) === 0 && candidates.some((o) => o !== t && oneDigitApart(normalizeDecimal(o.value), normalizeDecimal(v)) && support(o) + (o.origin === 'label' ? 1 : 0) >= 2)) score -= 2.5;
+    if (t.origin === 'label' && support(t) === 0 && candidates.some((o) => o !== t && oneDigitApart(toMoneyString(o.value), toMoneyString(v)) && support(o) + (o.origin === 'label' ? 1 : 0) >= 2)) score -= 2.5;
     // Among equals, the later line is the final figure.
     score += t.row.index * 0.001;
     return { value: v, row: t.row, score, label: t.label };
