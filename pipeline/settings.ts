@@ -41,7 +41,7 @@ export const SETTINGS = [
   { key: 'llmConcurrency', flag: 'llm-concurrency', env: 'DOCINTEL_LLM_CONCURRENCY', kind: 'integer', min: 1, max: 64, defaultText: '1', description: 'Ollama calls in flight at once.' },
   { key: 'ocrLanguages', flag: 'ocr-languages', env: 'DOCINTEL_OCR_LANGUAGES', kind: 'list', values: ['eng', 'chi_tra'], defaultText: 'eng+chi_tra', description: 'OCR languages in order, joined with + (language data ships in npm packages).' },
   { key: 'ocrLanguageMode', flag: 'ocr-language-mode', env: 'DOCINTEL_OCR_LANGUAGE_MODE', kind: 'enum', values: ['auto', 'all'], defaultText: 'auto', description: 'auto: read with the first language, add the others only on pages or lines that need them; all: every language on every page.' },
-  { key: 'ocrWorkers', flag: 'ocr-workers', env: 'DOCINTEL_OCR_WORKERS', kind: 'integer', min: 1, max: 64, defaultText: `${cores} (cores)`, description: 'OCR worker threads.' },
+  { key: 'ocrWorkers', flag: 'ocr-workers', env: 'DOCINTEL_OCR_WORKERS', kind: 'integer', min: 1, max: 64, defaultText: `${cores} (cores)`, description: 'Pages OCRed at once (and documents in flight).' },
   { key: 'maxAttempts', flag: 'max-attempts', env: 'DOCINTEL_MAX_ATTEMPTS', kind: 'integer', min: 1, max: 100, defaultText: '3', description: 'Runs that may try a failing document before it is left failed until `docintel retry`.' },
   { key: 'maxPages', flag: 'max-pages', env: 'DOCINTEL_MAX_PAGES', kind: 'integer', min: 1, max: 10_000, defaultText: '50', description: 'Largest number of pages read from one PDF or TIFF.' },
   { key: 'maxFileMb', flag: 'max-file-mb', env: 'DOCINTEL_MAX_FILE_MB', kind: 'integer', min: 1, max: 10_000, defaultText: '200', description: 'Largest file accepted, in MiB.' },
