@@ -111,9 +111,34 @@ export function cleanVendorName(name: string): string {
     const tail = out.slice(end);
     if (/\d/.test(tail) || tail.length > 12) out = out.slice(0, end) + (tail.startsWith('.') ? '.' : '');
   }
+  out = cleanHanCompanyName(out);
   const labelled = /^[A-Z]+\s*:\s*(.+)$/i.exec(out);
   if (labelled && (LEGAL_FORM.test(labelled[1]!) || BUSINESS_WORD.test(labelled[1]!))) out = labelled[1]!;
   return out;
+}
+
+/** A Taiwan company's legal form, with the first character of 股份 as OCR often misreads it. */
+const HAN_LEGAL_FORM = /(?:\p{Script=Han}份)?有限公司|企業社|商行|工作室/u;
+
+/**
+ * A Taiwan company name read among marks and Latin letters (the chi_tra model reading a logo or a
+ * seal next to the name): `| *REAREREA 九達生活禮品妝份有限公司 |` → `九達生活禮品股份有限公司`. The name
+ * is the run of Han characters that ends with the legal form, when at least two characters come before
+ * the form; `X份有限公司` is 股份有限公司 (no other legal form ends in 份有限公司).
+ */
+export function cleanHanCompanyName(name: string): string {
+  for (const run of name.matchAll(/[\p{Script=Han}()（）]+/gu)) {
+    const form = HAN_LEGAL_FORM.exec(run[0]);
+    if (!form) continue;
+    const before = run[0].slice(0, form.index).replace(/^[()（）]+/u, '');
+    if ((before.match(/\p{Script=Han}/gu) ?? []).length < 2) return name;
+    const legal = form[0].replace(/^\p{Script=Han}份有限公司$/u, '股份有限公司');
+    // Keep what follows the legal form only if it is a branch in brackets (…有限公司(信義門市)).
+    const after = run[0].slice(form.index + form[0].length);
+    const branch = /^[(（][^)）]*[)）]/u.exec(after)?.[0] ?? '';
+    return `${before}${legal}${branch}`;
+  }
+  return name;
 }
 
 /** Scores every header row as a possible vendor name and joins multi-line names. */

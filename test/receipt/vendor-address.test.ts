@@ -3,7 +3,7 @@ import { cleanAddress, findAddress } from '../../extractors/receipt/address.js';
 import { isTitleNoise } from '../../extractors/receipt/header.js';
 import { extractReceiptOffline } from '../../extractors/receipt/index.js';
 import { buildRows } from '../../extractors/receipt/layout.js';
-import { cleanVendorName, findVendor, repairLegalForm, stripSpecks } from '../../extractors/receipt/vendor.js';
+import { cleanHanCompanyName, cleanVendorName, findVendor, repairLegalForm, stripSpecks } from '../../extractors/receipt/vendor.js';
 import { page } from './helpers.js';
 
 function header(lines: Parameters<typeof page>[0]) {
@@ -108,5 +108,24 @@ describe('address: OCR specks', () => {
   it('drops mark-only tokens, quote marks at word edges and the space before a comma', () => {
     expect(cleanAddress('NO: 28, JALAN ASTANA 1C, + BANDAR BUKIT RAJA, “41050 KLANG')).toBe('NO: 28, JALAN ASTANA 1C, BANDAR BUKIT RAJA, 41050 KLANG');
     expect(cleanAddress('NO.50 , JALAN PBS 14/11 | NO 14 & 16')).toBe('NO.50, JALAN PBS 14/11 NO 14 & 16');
+  });
+});
+
+describe('Taiwan company names among OCR marks', () => {
+  it('keeps the Han name that ends with the legal form and drops the marks and Latin letters around it', () => {
+    expect(cleanHanCompanyName('| *REAREREA ETHIER 九達生活禮品股份有限公司 |')).toBe('九達生活禮品股份有限公司');
+    expect(cleanVendorName(': 慶陽事務用品有限公司')).toBe('慶陽事務用品有限公司');
+    expect(cleanHanCompanyName('小林商行 TEL')).toBe('小林商行');
+  });
+
+  it('repairs the first character of 股份, which OCR misreads, and keeps a bracketed branch', () => {
+    expect(cleanHanCompanyName('九達生活禮品妝份有限公司')).toBe('九達生活禮品股份有限公司');
+    expect(cleanHanCompanyName('統一超商股份有限公司(信義門市) 電話')).toBe('統一超商股份有限公司(信義門市)');
+  });
+
+  it('leaves names it cannot vouch for alone: a legal form with under two characters before it, or none', () => {
+    expect(cleanHanCompanyName('PS rd a re 國 股份有限公司')).toBe('PS rd a re 國 股份有限公司');
+    expect(cleanHanCompanyName('AEON CO. (M) BHD')).toBe('AEON CO. (M) BHD');
+    expect(cleanHanCompanyName('範例生活百貨')).toBe('範例生活百貨');
   });
 });
