@@ -48,7 +48,8 @@ export function hasPostcode(text: string): boolean {
 
 /** The first row of an address block: `NO. 53,`, `LOT 1851-A`, `12, JALAN`, `LEVEL 6`, `S117, SECOND FLOOR`. */
 export function startsLikeAddress(text: string): boolean {
-  return /^\W*(?:NO\b|NO\.|NO:|NO,|LOT\b|LEVEL\b|UNIT\b|BLOCK\b|BLK\b|SUITE\b|FLOOR\b|G\/F|[A-Z]{0,2}\d+[A-Z]?\b)/i.test(text) || /\b(?:JALAN|JLN)\b/i.test(text);
+  // `3RD FLR, AEON ... SC`, `1ST FLOOR`: a floor opens the address like a street number does.
+  return /^\W*(?:NO\b|NO\.|NO:|NO,|LOT\b|LEVEL\b|UNIT\b|BLOCK\b|BLK\b|SUITE\b|FLOOR\b|FLR\b|G\/F|\d+(?:ST|ND|RD|TH)\b|[A-Z]{0,2}\d+[A-Z]?\b)/i.test(text) || /\b(?:JALAN|JLN)\b/i.test(text);
 }
 
 export function looksLikeAddress(text: string): boolean {

@@ -129,3 +129,14 @@ describe('Taiwan company names among OCR marks', () => {
     expect(cleanHanCompanyName('範例生活百貨')).toBe('範例生活百貨');
   });
 });
+
+describe('address start', () => {
+  it('takes a floor line (3RD FLR, 1ST FLOOR) as the first line of the address, not as a branch name', () => {
+    const rows = buildRows([
+      page(['AEON CO. (M) BHD (126926-H)', '3RD FLR, AEON TAMAN MALURI SC', 'JLN JEJAKA, TAMAN MALURI', 'CHERAS, 55100 KUALA LUMPUR', 'GST ID : 002017394688']),
+    ]);
+    const vendor = findVendor(rows);
+    expect(vendor?.name).toBe('AEON CO. (M) BHD');
+    expect(findAddress(rows, vendor!.rows.at(-1)!)?.address).toBe('3RD FLR, AEON TAMAN MALURI SC JLN JEJAKA, TAMAN MALURI CHERAS, 55100 KUALA LUMPUR');
+  });
+});
