@@ -190,7 +190,7 @@ async function main() {
   ids = ids.slice(0, opts.limit);
   const ocr = opts.source === 'ocr' ? await loadOcr(opts) : null;
   const fields = ['company', 'date', 'address', 'total'];
-  const stats = Object.fromEntries(fields.map((f) => [f, { n: 0, exact: 0, f1: 0 }]));
+  const stats = Object.fromEntries(fields.map((f) => [f, { n: 0, exact: 0, f1: 0, spaceless: 0 }]));
   const misses = [];
   const skippedReceipts = [];
   let ocrMs = 0;
@@ -254,12 +254,15 @@ async function main() {
         const s = stats[f];
         s.n += 1;
         if (ok) s.exact += 1;
+        // Diagnostic only (the score is `exact`): the same comparison with every space removed, since
+        // SROIE keys space commas and points inconsistently (`27, JALAN` vs `NO.53,JALAN`).
+        if (ok || (f !== 'date' && f !== 'total' && got[f].replace(/\s+/g, '') === expected.replace(/\s+/g, ''))) s.spaceless += 1;
         s.f1 += ok ? 1 : tokenF1(f === 'date' ? parseDate(expected) ?? expected : expected, got[f]);
         if (!ok) misses.push({ id, field: f, expected, got: got[f] });
       }
     }
   }
-  const rows = fields.map((f) => ({ field: f, n: stats[f].n, exact: stats[f].exact / stats[f].n, f1: stats[f].f1 / stats[f].n }));
+  const rows = fields.map((f) => ({ field: f, n: stats[f].n, exact: stats[f].exact / stats[f].n, f1: stats[f].f1 / stats[f].n, exactIgnoringSpaces: stats[f].spaceless / stats[f].n }));
   const mean = rows.reduce((s, r) => s + r.exact, 0) / rows.length;
   const meanF1 = rows.reduce((s, r) => s + r.f1, 0) / rows.length;
   if (opts.misses) {
@@ -268,8 +271,8 @@ async function main() {
   for (const skip of skippedReceipts) console.log(`no receipt for ${skip.id}: ${skip.why}`);
   const label = `${opts.source === 'ocr' ? `ocr ${ocr?.tag}` : 'box lines'}, ${extraction.label}, ids ${opts.ids}, ${ids.length} receipts, ${opts.dir}`;
   console.log(`\n[eval] ${label}`);
-  console.log('field      n    exact   token-F1');
-  for (const r of rows) console.log(`${r.field.padEnd(9)} ${String(r.n).padStart(3)}   ${r.exact.toFixed(3)}   ${r.f1.toFixed(3)}`);
+  console.log('field      n    exact   token-F1   (exact ignoring spaces)');
+  for (const r of rows) console.log(`${r.field.padEnd(9)} ${String(r.n).padStart(3)}   ${r.exact.toFixed(3)}   ${r.f1.toFixed(3)}      (${r.exactIgnoringSpaces.toFixed(3)})`);
   console.log(`mean           ${mean.toFixed(3)}   ${meanF1.toFixed(3)}`);
   const perReceipt = extractMs / Math.max(1, ids.length);
   console.log(`time: extraction ${perReceipt.toFixed(1)} ms/receipt` + (ocrCount ? `, OCR ${(ocrMs / ocrCount / 1000).toFixed(2)} s/receipt (${ocrCount} not cached)` : ocr ? ', OCR all cached' : '') + `, wall ${((Date.now() - started) / 1000).toFixed(1)} s`);
