@@ -121,6 +121,27 @@ function increment(map: Record<string, number>, key: string, by = 1): void {
   map[key] = (map[key] ?? 0) + by;
 }
 
+/**
+ * With `--extractor ollama` every receipt needs the vision model: if Ollama is down or the model is not
+ * pulled, the run stops before touching a document (exit 2) instead of failing each one and using up
+ * its attempts. Ollama going away mid-run still fails only the documents in flight (retried next run).
+ */
+async function requireVisionModel(config: Config): Promise<void> {
+  const { checkOllama } = await import('../extractors/ollama/health.js');
+  const health = await checkOllama({ host: config.ollamaHost, models: [{ name: config.visionModel, role: 'vision' }], timeoutMs: 5000 });
+  if (!health.reachable) {
+    throw new DocintelError('OLLAMA_UNREACHABLE', `Ollama is not reachable at ${health.host}${health.error ? ` (${health.error})` : ''}, and --extractor ollama needs it`, {
+      hint: 'Start it with `ollama serve` (or fix OLLAMA_HOST), or run with --extractor offline. No document was touched.',
+    });
+  }
+  const model = health.models[0];
+  if (model && !model.present) {
+    throw new DocintelError('OLLAMA_MODEL_MISSING', `The vision model ${config.visionModel} is not installed on Ollama at ${health.host}`, {
+      hint: `Run \`${model.pullCommand ?? `ollama pull ${config.visionModel}`}\` on that machine, or choose another with --vision-model. No document was touched.`,
+    });
+  }
+}
+
 export async function runFolder(options: RunOptions, deps: RunDeps): Promise<RunSummary> {
   const { db, config, progress } = deps;
   await migrate(db);
@@ -128,6 +149,7 @@ export async function runFolder(options: RunOptions, deps: RunDeps): Promise<Run
     // Runs left 'running' by a process that died can no longer be running: we hold the lock.
     await db.query(`UPDATE runs SET status = 'interrupted', finished_at = now() WHERE status = 'running'`);
     await requeueAbandoned(db);
+    if (config.extractor === 'ollama') await requireVisionModel(config);
     const started = new Date();
     const run = await db.query<{ id: number }>(
       `INSERT INTO runs (host, pid, folder, options, version) VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING id`,

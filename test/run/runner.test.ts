@@ -15,6 +15,7 @@ import { silentSink } from '../../pipeline/progress.js';
 import { RUN_LOCK_KEY } from '../../pipeline/run-lock.js';
 import { runFolder, type RunOptions } from '../../pipeline/runner.js';
 import { databaseTargets, type TestDatabase } from '../support/databases.js';
+import { startOllamaTestServer } from '../support/ollama-server.js';
 import { pngClaiming, textImage, textPdf } from '../support/fixtures.js';
 
 const old = new Date(Date.now() - 3600_000);
@@ -238,6 +239,35 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
     expect(row.rows).toEqual([{ kind: 'invoice', invoice_number: 'AB-12345678', total: '315', vendor_tax_id: '22099131', date: '2024-03-15' }]);
   });
 
+  it('with --extractor ollama, stops before touching a document when Ollama or the vision model is missing', async () => {
+    put(folder, 'receipt.pdf', goodPdf);
+    const server = await startOllamaTestServer({ models: ['bge-m3'] });
+    try {
+      const missing = await run(testConfig({ extractor: 'ollama', ollamaHost: server.url })).catch((e: unknown) => e);
+      expect(missing).toMatchObject({ code: 'OLLAMA_MODEL_MISSING' });
+      expect((missing as { hint?: string }).hint).toContain('ollama pull qwen2.5vl:7b');
+      expect((await counts(t.db)).documents).toBe(0);
+
+      server.models.push('qwen2.5vl:7b');
+      server.setDefaultChat(() => ({ json: { ...emptyLlmReceipt(), vendor_name: 'CORNER MART', total: '99.00' } }));
+      const summary = await run(testConfig({ extractor: 'ollama', ollamaHost: server.url }));
+      expect(summary.documents.done).toBe(1);
+      const row = await t.db.query<{ extractor: string; model: string; total: string }>('SELECT extractor, model, total FROM receipts_v');
+      expect(row.rows).toEqual([{ extractor: 'ollama', model: 'qwen2.5vl:7b', total: '99.00' }]);
+      expect(server.requestsTo('/api/chat')).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+    const closed = await startOllamaTestServer();
+    const deadHost = closed.url;
+    await closed.close();
+    put(folder, 'another.pdf', await textPdf(['Invoice INV-2024-0043', 'Total due 10.00']));
+    const unreachable = await run(testConfig({ extractor: 'ollama', ollamaHost: deadHost })).catch((e: unknown) => e);
+    expect(unreachable).toMatchObject({ code: 'OLLAMA_UNREACHABLE' });
+    expect((unreachable as Error).message).toContain(deadHost);
+    expect((await counts(t.db)).documents).toBe(1);
+  });
+
   it('caps pages per document', async () => {
     put(folder, 'long.pdf', await textPdf(['page'], 5));
     const summary = await run(testConfig({ maxPages: 3 }));
@@ -263,6 +293,24 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
     }
   });
 });
+
+/** A model answer with every receipt field empty, to override field by field. */
+function emptyLlmReceipt(): Record<string, unknown> {
+  return {
+    vendor_name: null,
+    vendor_address: null,
+    vendor_tax_id: null,
+    buyer_tax_id: null,
+    invoice_number: null,
+    date: null,
+    currency: null,
+    subtotal: null,
+    tax: null,
+    total: null,
+    payment_method: null,
+    line_items: [],
+  };
+}
 
 function existsPdfsDev(): boolean {
   return existsSync(join(pdfsDev, 'issue6010_1.pdf'));
