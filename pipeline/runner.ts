@@ -10,6 +10,7 @@
  */
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
+import type { LanguageStats } from '../extractors/ocr/adaptive-ocr.js';
 import type { OcrPool } from '../extractors/ocr/tesseract-pool.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -109,6 +110,8 @@ export interface RunSummary {
     leftFailed: number;
   };
   stageMs: Record<string, number>;
+  /** Pages OCRed in this run and, in `auto` language mode, how the languages were used. */
+  ocr?: { pages: number; failed: number; languageMode?: string; languageUse?: LanguageStats };
   failures: FailedDocument[];
   runError?: { code: string; message: string; hint?: string };
 }
@@ -182,7 +185,17 @@ export async function runFolder(options: RunOptions, deps: RunDeps): Promise<Run
       summary.runError = { code: failure.code, message: failure.message, ...(failure.hint ? { hint: failure.hint } : {}) };
       throw Object.assign(failure, { summary });
     } finally {
-      if (ocr) await (await ocr.catch(() => undefined))?.terminate();
+      const pool = ocr ? await ocr.catch(() => undefined) : undefined;
+      if (pool) {
+        const stats = pool.stats() as ReturnType<OcrPool['stats']> & { languageMode?: string; languageUse?: LanguageStats };
+        summary.ocr = {
+          pages: stats.recognized,
+          failed: stats.failed,
+          ...(stats.languageMode ? { languageMode: stats.languageMode } : {}),
+          ...(stats.languageUse ? { languageUse: stats.languageUse } : {}),
+        };
+        await pool.terminate();
+      }
       const left = await db
         .query<{ n: number }>(`SELECT count(*)::int AS n FROM documents WHERE status = 'failed' AND attempts >= $1`, [config.maxAttempts])
         .catch(() => ({ rows: [{ n: 0 }] }));

@@ -26,6 +26,18 @@ export function formatSummary(summary: RunSummary): string {
     lines.push('time per stage (summed over documents)');
     for (const [stage, ms] of stages) row(stage, seconds(ms));
   }
+  if (summary.ocr && summary.ocr.pages + summary.ocr.failed > 0) {
+    lines.push('OCR');
+    row('pages read', summary.ocr.pages);
+    const use = summary.ocr.languageUse;
+    if (summary.ocr.languageMode === 'auto' && use) {
+      // How `auto` spent its reads: operators see whether a folder is mostly English or Chinese.
+      row('  first language only', use.firstLanguageOnly);
+      row('  read again, all languages', use.escalated);
+      row('  all languages at once', use.direct);
+      row('  lines re-read / replaced', `${use.linesRetried} / ${use.linesReplaced}`);
+    }
+  }
   if (summary.failures.length > 0) {
     lines.push('failures');
     for (const f of summary.failures) {

@@ -58,6 +58,20 @@ describe('progress output', () => {
     expect(text).toMatch(/PDF_CORRUPT\s+1/);
     expect(text).toContain('#9 [PDF_CORRUPT] at preprocess: /inbox/x.pdf');
     expect(text).toContain('`docintel retry`');
+    expect(text).not.toContain('OCR');
+  });
+
+  it('shows how the OCR languages were used in auto mode', () => {
+    const summary: RunSummary = {
+      runId: 8, folder: '/inbox', status: 'finished', startedAt: '', finishedAt: '', wallMs: 900,
+      files: { seen: 5, new: 5, unchanged: 0, duplicate: 0, rehashed: 0, skipped: {} },
+      documents: { queued: 5, done: 5, failed: 0, failedByCode: {}, leftFailed: 0 },
+      stageMs: { read: 800 },
+      ocr: { pages: 5, failed: 0, languageMode: 'auto', languageUse: { firstLanguageOnly: 3, escalated: 1, direct: 1, linesRetried: 4, linesReplaced: 2 } },
+      failures: [],
+    };
+    const text = formatSummary(summary);
+    expect(text).toMatch(/OCR\n\s+pages read\s+5\n\s+first language only\s+3\n\s+read again, all languages\s+1\n\s+all languages at once\s+1\n\s+lines re-read \/ replaced\s+4 \/ 2/);
   });
 });
 

@@ -102,6 +102,8 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
       expect(failure.message.length).toBeGreaterThan(10);
       expect(failure.path.startsWith(folder)).toBe(true);
     }
+    // Two images were OCRed; the PDF had a text layer.
+    expect(summary.ocr).toMatchObject({ pages: 2, failed: 0 });
     const bomb = summary.failures.find((f) => f.path.endsWith('bomb.png'));
     expect(bomb?.message).toMatch(/30000/);
 
