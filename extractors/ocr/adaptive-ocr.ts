@@ -112,15 +112,14 @@ export async function createAdaptiveOcr(options: AdaptiveOcrOptions = {}): Promi
       const keepAll = foreignLetterCount(allRead.text, primaryLanguage) > 0 || allRead.confidence >= firstRead.confidence;
       return keepAll ? allRead : { ...firstRead, engine: firstEngine };
     }
-    languageUse.firstLanguageOnly += 1;
     const suspects = suspectLines(firstRead);
     if (suspects.length > MAX_SUSPECT_LINES) {
       // Many garbage lines on an otherwise good page: one full read is cheaper than many line reads.
       languageUse.escalated += 1;
-      languageUse.firstLanguageOnly -= 1;
       const allRead = await readWithAll(image, pageNo);
       return foreignLetterCount(allRead.text, primaryLanguage) > 0 ? allRead : { ...firstRead, engine: firstEngine };
     }
+    languageUse.firstLanguageOnly += 1;
     // A page English read well did not need the other languages as a whole, even if a few of its lines
     // are re-read below: those are cheap, and must not make the next page start with a full read.
     recent.record(false);
