@@ -107,7 +107,8 @@ interface RawDate {
   text: string;
   index: number;
   roc?: boolean;
-  /** Day and month ran together (`2109/2017`): a weaker reading. */
+  /** Day and month ran together (`2109/2017`), a space stood for one separator (`05 02-18`), or the
+   * whole date ran together (`21032018`): a weaker reading. */
   glued?: boolean;
 }
 
@@ -144,6 +145,12 @@ export function repairGlyphYears(text: string, nowYear: number): string {
 
 // `2109/2017`: day and month printed (or read) without their separator, before a four-digit year.
 const GLUED_DAY_MONTH = /(?<![0-9A-Za-z/.-])([0-3]\d)([01]\d)[/.-](20\d{2})(?![0-9])/g;
+
+// `05 02-18`, `05-02 18`: OCR read one of the two separators as a space. Real digits only, so two
+// numbers that merely sit side by side (`1 05-18`) need two digits each.
+const SPACED_SEPARATOR = /(?<![0-9A-Za-z/.-])(\d{2}) (\d{2})([/.-])(\d{4}|\d{2})(?![0-9/.-])|(?<![0-9A-Za-z/.-])(\d{2})([/.-])(\d{2}) (\d{4}|\d{2})(?![0-9/.-])/g;
+// `21032018`: day, month and year run together with every separator lost (COMPACT is year-first).
+const RUN_TOGETHER = /(?<![0-9])([0-3]\d)([01]\d)(20\d{2})(?![0-9])/g;
 
 /** Every date-shaped span in a line of text, before plausibility scoring. */
 export function findRawDates(rawText: string, locale: DateLocale, nowYear: number): RawDate[] {
@@ -208,6 +215,15 @@ export function findRawDates(rawText: string, locale: DateLocale, nowYear: numbe
   }
   for (const m of text.matchAll(COMPACT)) {
     add({ year: Number(m[1]), yearDigits: 4, month: Number(m[2]), day: Number(m[3]), text: m[0], index: m.index }, m.index + m[0].length);
+  }
+  for (const m of text.matchAll(SPACED_SEPARATOR)) {
+    const [a, b, y] = m[1] ? [m[1], m[2]!, m[4]!] : [m[5]!, m[7]!, m[8]!];
+    const year = y.length === 2 ? expandYear(Number(y), nowYear) : Number(y);
+    const [day, month] = monthFirst ? [Number(b), Number(a)] : [Number(a), Number(b)];
+    add({ year, yearDigits: y.length, month, day, text: m[0], index: m.index, glued: true }, m.index + m[0].length);
+  }
+  for (const m of text.matchAll(RUN_TOGETHER)) {
+    add({ year: Number(m[3]), yearDigits: 4, month: Number(m[2]), day: Number(m[1]), text: m[0], index: m.index, glued: true }, m.index + m[0].length);
   }
   return found;
 }
@@ -294,5 +310,38 @@ export function findDates(rows: Row[], options: DateOptions = {}): DateCandidate
   }
   // The same date printed twice (header and footer) is more likely the transaction date.
   for (const c of candidates) c.score += 0.3 * (candidates.filter((o) => o.iso === c.iso).length - 1);
-  return candidates.sort((a, b) => b.score - a.score);
+  candidates.sort((a, b) => b.score - a.score);
+  const best = candidates[0];
+  const stamped = stampedDate(rows, minYear, latest);
+  // A year is what OCR gets wrong and nothing else on the slip checks (`5/03/2016` for 06/03/2018);
+  // an invoice number the POS stamped with the date (2018030610...) does. Only a different year, in
+  // the same month, within two digits, is repaired from it: chains number invoices by business day,
+  // which can be a few days off the printed date (20180213... on a slip dated 19/02/2018).
+  if (best && stamped && best.iso.slice(0, 4) !== stamped.slice(0, 4) && best.iso.slice(5, 7) === stamped.slice(5, 7) && digitsApart(best.iso, stamped) <= 2) {
+    candidates[0] = { ...best, iso: stamped, repaired: true };
+  }
+  return candidates;
+}
+
+/**
+ * The date a receipt's identifiers agree on, when an identifier of 10+ digits starts with a valid
+ * YYYYMMDD no later than `latest` (`INVOICE NO: 2018030610100080498`); null when there is none or two
+ * identifiers disagree.
+ */
+export function stampedDate(rows: Row[], minYear: number, latest: Date): string | null {
+  const found = new Set<string>();
+  for (const row of rows) {
+    for (const m of row.text.matchAll(/(?<![0-9])(20\d{2})(\d{2})(\d{2})\d{2,}(?![0-9])/g)) {
+      const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      if (year < minYear || !isValidDate(year, month, day)) continue;
+      const iso = toIso(year, month, day);
+      if (new Date(`${iso}T00:00:00Z`) <= latest) found.add(iso);
+    }
+  }
+  return found.size === 1 ? [...found][0]! : null;
+}
+
+/** Digit positions in which two ISO dates differ. */
+function digitsApart(a: string, b: string): number {
+  return [...a].filter((c, i) => c !== b[i]).length;
 }

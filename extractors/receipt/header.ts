@@ -4,6 +4,7 @@
  * Shared by the vendor and address rules so both read the header the same way.
  */
 import type { Row } from './layout.js';
+import { PLACE_NAMES } from './ocr-repair.js';
 import { digitCount, fuzzySubstringDistance, letterCount } from './text.js';
 
 /** Legal forms: the strongest sign that a line is the seller's name. */
@@ -36,6 +37,15 @@ export function isIdLine(text: string): boolean {
   if (/\d{5,}\s?-\s?[A-Z]\b/.test(t) && letterCount(t.replace(ID_LINE, '')) <= 8) return true;
   if (ID_LINE.test(t) && letterCount(t.replace(ID_LINE, '')) <= 4 + digitCount(t) / 3) return true;
   return /^\(?\s*[A-Z]{0,3}\s*\d{4,}\s*-\s*[A-Z]\s*\)?\s*$/i.test(t);
+}
+
+/**
+ * A line of place names only (`SELANGOR DARUL EHSAN`, `KUALA LUMPUR`): the tail of an address, never a
+ * shop's name, even when a logo above it left no readable name. Words under two letters are OCR specks.
+ */
+export function isPlaceLine(text: string): boolean {
+  const words = text.toUpperCase().match(/[A-Z]{2,}/g) ?? [];
+  return words.length > 0 && words.every((w) => PLACE_NAMES.includes(w));
 }
 
 export function isContactLine(text: string): boolean {

@@ -4,7 +4,7 @@
  * height and how high they sit; a name printed over two or three lines is joined back together.
  */
 import type { Row } from './layout.js';
-import { BUSINESS_WORD, LEGAL_FORM, hasPostcode, headerRows, startsLikeAddress, isContactLine, isIdLine, isTitleNoise, looksLikeAddress } from './header.js';
+import { BUSINESS_WORD, LEGAL_FORM, hasPostcode, headerRows, startsLikeAddress, isContactLine, isIdLine, isPlaceLine, isTitleNoise, looksLikeAddress } from './header.js';
 import { letterCount } from './text.js';
 
 export interface VendorResult {
@@ -22,7 +22,15 @@ function median(values: number[]): number {
 
 function isNoise(row: Row): boolean {
   const t = row.text;
-  return isTitleNoise(t) || isIdLine(t) || isContactLine(t) || letterCount(t) < 3 || isHandwritten(t);
+  return isTitleNoise(t) || isIdLine(t) || isContactLine(t) || letterCount(t) < 3 || isHandwritten(t) || isPlaceLine(t) || isStreetLine(t);
+}
+
+/**
+ * `NO. 53, JALAN BESAR, 45600 ...`: a street number and a postcode on one row with no legal form or
+ * business word is the address, whatever else in the header is unreadable.
+ */
+function isStreetLine(text: string): boolean {
+  return startsLikeAddress(text) && hasPostcode(text) && !LEGAL_FORM.test(text) && !BUSINESS_WORD.test(text);
 }
 
 /** An all-lower-case line in a capitals header is a note written on the slip (OCR reads script as lower case). */
@@ -67,13 +75,14 @@ function nearSdn(word: string): boolean {
 }
 
 /**
- * OCR specks around a name: tokens with no letter or digit at either end (`| ASIA MART`, `BOOKS ~~`),
+ * OCR specks around a name: underscores, tokens with no letter or digit at either end (`| ASIA MART`, `BOOKS ~~`),
  * a stray mark glued to the first word (`{JAN`), and a lone character stranded among trailing specks
  * (`ZHENG HUI 3 :`). Closing brackets and the final point of `SDN. BHD.` stay.
  */
 export function stripSpecks(name: string): string {
   const word = /[\p{L}\p{N}]/u;
-  const tokens = name.split(/\s+/).filter(Boolean);
+  // No shop name is printed with an underscore: it is a speck on the baseline (`TA _.K`, `ATK_HUAR`).
+  const tokens = name.replace(/_+/g, ' ').split(/\s+/).filter(Boolean);
   while (tokens.length > 0 && !word.test(tokens[0]!)) tokens.shift();
   let specks = false;
   while (tokens.length > 1) {
@@ -147,6 +156,10 @@ export function findVendor(rows: Row[]): VendorResult | null {
   if (header.length === 0) return null;
   const medianHeight = median(header.map(height));
   const candidates: { row: Row; score: number; pos: number }[] = [];
+  // The seller's block (name, company number, address) comes before the document title; a name under
+  // the title, once an address or company number sits above it, is the customer billed.
+  const title = header.findIndex((r) => isTitleNoise(r.text));
+  const sellerAbove = title > 0 && header.slice(0, title).some((r) => hasPostcode(r.text) || isIdLine(r.text));
   let pos = 0;
   for (let i = 0; i < header.length; i += 1) {
     const row = header[i]!;
@@ -163,6 +176,7 @@ export function findVendor(rows: Row[]): VendorResult | null {
     if (medianHeight > 0) score += Math.max(-0.5, Math.min(1, (height(row) / medianHeight - 1) * 1.5));
     score -= pos * 0.35;
     if (/\d{3,}/.test(t) && !LEGAL_FORM.test(t)) score -= 0.5;
+    if (sellerAbove && i > title) score -= 3;
     candidates.push({ row, score, pos });
     pos += 1;
   }

@@ -103,3 +103,38 @@ describe('dates: OCR damage to the year and separators', () => {
     expect(findDates(rows, { now })[0]?.iso).toBe('2018-03-05');
   });
 });
+
+describe('dates: a lost separator', () => {
+  it('reads a date with one separator read as a space', () => {
+    expect(parseDate('DATE: 05 02-18 10:21', { now })).toBe('2018-02-05');
+    expect(parseDate('05-02 2018', { now })).toBe('2018-02-05');
+  });
+  it('reads day, month and year run together (DDMMYYYY)', () => {
+    expect(parseDate('DATE..14032018 NO :CS10021', { now })).toBe('2018-03-14');
+  });
+  it('leaves numbers that only sit side by side alone', () => {
+    expect(parseDate('TEL : 03-3271 9872', { now })).toBeNull();
+    expect(parseDate('1 05-18', { now })).toBeNull();
+    expect(parseDate('12345678', { now })).toBeNull();
+  });
+  it('ranks a cleanly printed date above a spaced or run-together one', () => {
+    const rows = buildRows([page(['REF 11032018', 'DATE: 05/03/2018'])]);
+    expect(findDates(rows, { now })[0]?.iso).toBe('2018-03-05');
+  });
+});
+
+describe('dates: the date stamped into the invoice number', () => {
+  const best = (lines: string[]) => findDates(buildRows([page(lines)]), { now })[0];
+  it('repairs a misread year from an invoice number that starts with the date', () => {
+    const d = best(['AEON CO. (M) BHD', 'Invoice No: 2018030610103080498', '5/03/2016 20:01 1010 003 0060498']);
+    expect(d?.iso).toBe('2018-03-06');
+    expect(d?.repaired).toBe(true);
+  });
+  it('keeps a date whose year agrees: invoices are numbered by business day, which may differ', () => {
+    expect(best(['Invoice No: 2018021351320026157', '19/02/2018 16:45 5132 002 0026157'])?.iso).toBe('2018-02-19');
+  });
+  it('keeps the year without a stamped identifier, or when the stamp is far off', () => {
+    expect(best(['Receipt No: CS00085268', 'Date: 16/03/2016'])?.iso).toBe('2016-03-16');
+    expect(best(['Invoice No: 2018111510103080498', 'Date: 16/03/2016'])?.iso).toBe('2016-03-16');
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cleanAddress, findAddress } from '../../extractors/receipt/address.js';
-import { isTitleNoise } from '../../extractors/receipt/header.js';
+import { isPlaceLine, isTitleNoise } from '../../extractors/receipt/header.js';
 import { extractReceiptOffline } from '../../extractors/receipt/index.js';
 import { buildRows } from '../../extractors/receipt/layout.js';
 import { cleanHanCompanyName, cleanVendorName, findVendor, repairLegalForm, stripSpecks } from '../../extractors/receipt/vendor.js';
@@ -138,5 +138,30 @@ describe('address start', () => {
     const vendor = findVendor(rows);
     expect(vendor?.name).toBe('AEON CO. (M) BHD');
     expect(findAddress(rows, vendor!.rows.at(-1)!)?.address).toBe('3RD FLR, AEON TAMAN MALURI SC JLN JEJAKA, TAMAN MALURI CHERAS, 55100 KUALA LUMPUR');
+  });
+});
+
+describe('vendor: rows that are never the name', () => {
+  it('takes no place-name line (SELANGOR DARUL EHSAN) or street line as the vendor, and keeps both in the address', () => {
+    const r = header(['|', '(001451637-M)', 'NO. 53, JALAN BESAR, 45600 BATANG BERJUNTAI', 'SELANGOR DARUL EHSAN', 'TEL : 03-3271 9872', 'GST No. : 000683913856']);
+    expect(r.vendor).toBeNull();
+    expect(r.address).toBe('NO. 53, JALAN BESAR, 45600 BATANG BERJUNTAI SELANGOR DARUL EHSAN');
+    expect(isPlaceLine('KUALA LUMPUR')).toBe(true);
+    expect(isPlaceLine('SELANGOR DARUL EHSAN % y')).toBe(true);
+  });
+  it('still takes a name that contains a place name', () => {
+    expect(isPlaceLine('SETIA ALAM HARDWARE')).toBe(false);
+    expect(header(['SHAH ALAM HARDWARE', 'NO 1, JALAN BESAR, 40000 SHAH ALAM']).vendor).toBe('SHAH ALAM HARDWARE');
+  });
+  it('skips a company printed under the TAX INVOICE title when the seller block is above it (the customer)', () => {
+    const r = header(['PERNIAGAAN ZHENG HUI', 'JM0325956-V', 'NO.59 JALAN PERMAS 9/5', '81750 JOHOR BAHRU', 'GST NO: 000800589824', 'SIMPLIFIED TAX INVOICE', 'GOGIANT ENGINEERING (M) SDN BHD']);
+    expect(r.vendor).toBe('PERNIAGAAN ZHENG HUI');
+  });
+  it('takes the name under the title when nothing above it belongs to a seller', () => {
+    expect(header(['TAX INVOICE', 'GOGIANT ENGINEERING (M) SDN BHD', 'NO 1, JALAN BESAR', '81750 JOHOR BAHRU']).vendor).toBe('GOGIANT ENGINEERING (M) SDN BHD');
+  });
+  it('drops underscores, which OCR makes of specks on the baseline', () => {
+    expect(stripSpecks('BOOK TA _.K (TAMAN DAYA) SDN BHD')).toBe('BOOK TA .K (TAMAN DAYA) SDN BHD');
+    expect(stripSpecks('ATK_HUAT HARDWARE')).toBe('ATK HUAT HARDWARE');
   });
 });
