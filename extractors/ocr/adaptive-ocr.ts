@@ -87,7 +87,15 @@ export async function createAdaptiveOcr(options: AdaptiveOcrOptions = {}): Promi
   const first = await createOcrPool({ ...options, languages: [primaryLanguage] });
   // Line reads are short; half the workers keep memory down (every worker holds its own models).
   const lineLanguages = languages.slice(1);
-  const lineReader = await createOcrPool({ ...options, languages: lineLanguages, size: Math.max(1, Math.floor(all.size / 2)), pageSegMode: LINE_PAGE_SEG_MODE });
+  const lineReader = await createOcrPool({
+    ...options,
+    languages: lineLanguages,
+    size: Math.max(1, Math.floor(all.size / 2)),
+    pageSegMode: LINE_PAGE_SEG_MODE,
+    // Tesseract re-reads every low-confidence line inverted (white on black), and these lines are low
+    // confidence by construction; Han lines are not printed inverted on receipts. 61 -> 37 ms per line.
+    parameters: { ...options.parameters, tessedit_do_invert: '0' },
+  });
   const firstEngine = `tesseract.js ${primaryLanguage}`;
   const recent = new RecentPages();
   let recognized = 0;

@@ -96,12 +96,18 @@ export function suspectLines(page: PageText): number[] {
   return suspects;
 }
 
-/** Letters in `text` that `language` does not write (e.g. Han characters for eng). */
+/**
+ * Han characters that are single strokes: what a model that knows Han makes of dashes, rules and bars
+ * (a dotted separator line comes back as `一一一一一`). They prove nothing about the script of a line.
+ */
+const STROKE_LOOKALIKES = new Set(['一', '丨', '丶', '丿', '乀', '乁']);
+
+/** Letters in `text` that `language` does not write (e.g. Han characters for eng), stroke look-alikes aside. */
 export function foreignLetterCount(text: string, language: string): number {
   const own = LANGUAGE_SCRIPT[language];
   let count = 0;
   for (const char of text) {
-    if (!/\p{L}/u.test(char)) continue;
+    if (!/\p{L}/u.test(char) || STROKE_LOOKALIKES.has(char)) continue;
     // A language we know no script for: every letter is its own, so nothing is foreign.
     if (own !== undefined && !own.test(char)) count += 1;
   }
@@ -120,7 +126,8 @@ export function isBetterLine(original: TextLine, replacement: TextLine, primaryL
   const letters = [...replacement.text].filter((char) => /\p{L}/u.test(char)).length;
   const foreign = foreignLetterCount(replacement.text, primaryLanguage);
   return (
-    foreign > 0 &&
+    // Two foreign letters at least: one stray character is what smudges come back as.
+    foreign >= 2 &&
     // Mostly the other script: a line of Latin garbage with one stray Han character is not a Han line.
     foreign * 2 >= letters &&
     replacement.confidence >= REPLACEMENT_MIN_CONFIDENCE &&

@@ -60,7 +60,8 @@ describe('suspectLines', () => {
 
 describe('foreignLetterCount', () => {
   it('counts Han characters as foreign to eng, and Latin letters as foreign to chi_tra', () => {
-    expect(foreignLetterCount('統一星巴克 STARBUCKS 150.00', 'eng')).toBe(5);
+    // 一 is left out: a single stroke is also what dashes come back as.
+    expect(foreignLetterCount('統一星巴克 STARBUCKS 150.00', 'eng')).toBe(4);
     expect(foreignLetterCount('統一星巴克 STARBUCKS 150.00', 'chi_tra')).toBe(9);
   });
 
@@ -83,6 +84,12 @@ describe('isBetterLine', () => {
   it('keeps the first reading when the new one is not confident (logos and smudges read as stray Han)', () => {
     expect(isBetterLine(garbage, line('古人誠本用', 0.04), 'eng')).toBe(false);
     expect(isBetterLine(garbage, line('區下', 0.5), 'eng')).toBe(false);
+  });
+
+  it('keeps the first reading of a dashed rule that the other model reads as 一一一一', () => {
+    expect(foreignLetterCount('則一一一一一一一W77G-', 'eng')).toBe(1);
+    expect(isBetterLine(garbage, line('則一一一一一一一W77G-', 0.72), 'eng')).toBe(false);
+    expect(isBetterLine(garbage, line('一一一一一一', 0.95), 'eng')).toBe(false);
   });
 
   it('keeps the first reading when the new one is mostly the first script', () => {
