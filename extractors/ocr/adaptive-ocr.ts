@@ -6,8 +6,8 @@
  * 2. a page that reads poorly is read again with all languages (`eng+chi_tra`), and the better read kept;
  * 3. otherwise the few lines that read as garbage are cut out and read alone with the other languages
  *    (`chi_tra`, one line per image: page segmentation 7), and a line is replaced when its new reading is
- *    mostly the other script and confident. Measured on 16 such lines from SROIE receipts: 61 ms per line
- *    this way, 129 ms with `eng+chi_tra` and page segmentation 6. (`chi_tra+eng` would be as fast, but
+ *    mostly the other script and confident. Measured on 16 such lines from SROIE receipts: 37 ms per line
+ *    this way (61 with tesseract's inverted retry), 129 ms with `eng+chi_tra` and page segmentation 6. (`chi_tra+eng` would be as fast, but
  *    tesseract 5 then tries to load a sub-language with a garbage name from chi_tra's data and prints
  *    "Failed loading language"; chi_tra's own model reads Latin letters and digits well enough here.);
  * 4. when enough of the recent pages needed the other script (RecentPages), the next page starts with
@@ -43,9 +43,9 @@ export interface LanguageStats {
   firstLanguageOnly: number;
   /** Pages read a second time with all languages because the first read was poor. */
   escalated: number;
-  /** Pages read with all languages straight away because the page before held the other script. */
+  /** Pages read with all languages straight away because many recent pages needed them (RecentPages). */
   direct: number;
-  /** Lines cut out and re-read with all languages. */
+  /** Lines cut out and re-read with the other languages. */
   linesRetried: number;
   /** Of those, lines replaced by the new reading. */
   linesReplaced: number;
@@ -135,7 +135,7 @@ export async function createAdaptiveOcr(options: AdaptiveOcrOptions = {}): Promi
     return rereadLines(image, firstRead, suspects);
   }
 
-  /** Re-reads the suspect lines one by one with the other languages first and swaps in better readings. */
+  /** Re-reads the suspect lines one by one with the other languages and swaps in better readings. */
   async function rereadLines(image: Buffer, page: PageText, suspects: number[]): Promise<PageText> {
     const sharp = (await import('sharp')).default;
     const lines = [...page.lines];
