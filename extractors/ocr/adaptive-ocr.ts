@@ -7,9 +7,9 @@
  * 3. otherwise the few lines that read as garbage are cut out and read alone with the other languages
  *    (`chi_tra`, one line per image: page segmentation 7), and a line is replaced when its new reading is
  *    mostly the other script and confident. Measured on 16 such lines from SROIE receipts: 37 ms per line
- *    this way (61 with tesseract's inverted retry), 129 ms with `eng+chi_tra` and page segmentation 6. (`chi_tra+eng` would be as fast, but
- *    tesseract 5 then tries to load a sub-language with a garbage name from chi_tra's data and prints
- *    "Failed loading language"; chi_tra's own model reads Latin letters and digits well enough here.);
+ *    this way (61 with tesseract's inverted retry), 129 ms with `eng+chi_tra` and page segmentation 6.
+ *    English is not added: these lines are the ones English could not read, and chi_tra's own model
+ *    reads the Latin letters and digits in them well enough;
  * 4. when enough of the recent pages needed the other script (RecentPages), the next page starts with
  *    all languages, so a folder of Chinese invoices is not read twice per page; a run of pages without it
  *    switches back.

@@ -85,6 +85,14 @@ export interface OcrPool {
 }
 
 const DEFAULT_LANGUAGES = ['eng', 'chi_tra'];
+
+/**
+ * Init-only tesseract parameters. chi_tra's traineddata asks tesseract to load `chi_tra_vert` (vertical
+ * text) as a sub-language whenever chi_tra comes first; the npm package does not ship it, so every
+ * worker start printed "Failed loading language" with a garbled name. Sub-languages come only from the
+ * configured list.
+ */
+const INIT_PARAMETERS = { tessedit_load_sublangs: '' };
 const LSTM_ONLY = 1;
 
 interface Job {
@@ -149,7 +157,8 @@ export async function createOcrPool(options: OcrPoolOptions = {}): Promise<OcrPo
       // Every job rejection also lands here; the job's own promise reports it. During start-up this is
       // the only signal that Init failed.
       errorHandler: (error: unknown) => failStart(error),
-    });
+    // The typings list only the dawg switches, but any init-only parameter is passed through to Init.
+    }, INIT_PARAMETERS as unknown as Partial<Tesseract.InitOptions>);
     // Parameters are part of the start: a worker that cannot take them is not usable.
     const boot = (async () => {
       const started = await Promise.race([created, startFailed]);

@@ -184,3 +184,23 @@ describe('OCR pool lifecycle', () => {
     await expect(createOcrPool({ languages: [] })).rejects.toThrow(/option languages/);
   });
 });
+
+describe('OCR pool with Chinese first', () => {
+  it('starts chi_tra+eng workers without tesseract asking for the unshipped chi_tra_vert', async () => {
+    // In a child process: the message would come from the wasm's stderr, not from a rejection.
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const poolJs = join(root, 'dist', 'extractors', 'ocr', 'tesseract-pool.js');
+    expect(existsSync(poolJs)).toBe(true);
+    const image = await render([{ y: 60, parts: [{ x: 20, text: 'TOTAL 150.00' }] }], 400, 100);
+    const script = `
+      const { createOcrPool } = await import(${JSON.stringify(poolJs)});
+      const pool = await createOcrPool({ languages: ['chi_tra', 'eng'], size: 1 });
+      const page = await pool.recognize(Buffer.from(${JSON.stringify(image.toString('base64'))}, 'base64'), 1);
+      console.log(JSON.stringify(page.text));
+      await pool.terminate();`;
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: root });
+    expect(stderr).not.toMatch(/Failed loading language|Error opening data file/);
+    expect(JSON.parse(stdout.trim())).toMatch(/TOTAL\s*150\.00/);
+  }, 60_000);
+});
