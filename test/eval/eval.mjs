@@ -176,6 +176,12 @@ async function loadExtraction(opts) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  for (const sub of ['key', opts.source === 'box' ? 'box' : 'img']) {
+    if (!existsSync(join(opts.dir, sub))) {
+      console.error(`[eval] ${join(opts.dir, sub)} does not exist: --dir must be a folder in the SROIE layout (img/, key/, box/); the default is ../shared/data/sroie-dev beside the checkout`);
+      process.exit(2);
+    }
+  }
   const { parseDate } = await import(pathToFileURL(join(dist, 'extractors', 'receipt', 'index.js')).href);
   const extraction = await loadExtraction(opts);
   const { parseMoney, sameMoney } = await import(pathToFileURL(join(dist, 'extractors', 'receipt', 'money.js')).href);
