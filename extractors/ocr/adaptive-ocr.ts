@@ -10,9 +10,10 @@
  *    this way (61 with tesseract's inverted retry), 129 ms with `eng+chi_tra` and page segmentation 6.
  *    English is not added: these lines are the ones English could not read, and chi_tra's own model
  *    reads the Latin letters and digits in them well enough;
- * 4. when enough of the recent pages needed the other script (RecentPages), the next page starts with
- *    all languages, so a folder of Chinese invoices is not read twice per page; a run of pages without it
- *    switches back.
+ * 4. when enough of the recent pages needed all languages (RecentPages: they held the other script, or
+ *    the first language read them poorly, as it does scene photos), the next page starts with all
+ *    languages, so a folder of Chinese invoices or site photos is not read twice per page; a run of
+ *    pages the first language reads well switches back.
  *
  * `mode: 'all'` (or a single language) is the plain pool: every language on every page. Both modes give
  * the same `OcrPool` interface, so the read stage does not know which one it has.
@@ -26,6 +27,7 @@ import {
   meanWordConfidence,
   pageNeedsAllLanguages,
   NEEDED_FOREIGN_LETTERS,
+  PAGE_CONFIDENCE_FLOOR,
   RecentPages,
   suspectLines,
   type OcrLanguageMode,
@@ -101,9 +103,16 @@ export async function createAdaptiveOcr(options: AdaptiveOcrOptions = {}): Promi
   let recognized = 0;
   let failed = 0;
 
-  async function readWithAll(image: Buffer, pageNo: number): Promise<PageText> {
+  /**
+   * Reads with all languages and remembers whether this page needed them: it held the other script, or
+   * the first language could not read it (`firstReadPoor`; for a page read with all languages straight
+   * away, a poor read of it stands in). A folder of scene photos, which English reads poorly, then
+   * starts its pages with all languages too, instead of reading each one twice.
+   */
+  async function readWithAll(image: Buffer, pageNo: number, firstReadPoor?: boolean): Promise<PageText> {
     const page = await all.recognize(image, pageNo);
-    recent.record(foreignLetterCount(page.text, primaryLanguage) >= NEEDED_FOREIGN_LETTERS);
+    const foreign = foreignLetterCount(page.text, primaryLanguage) >= NEEDED_FOREIGN_LETTERS;
+    recent.record(foreign || (firstReadPoor ?? page.confidence < PAGE_CONFIDENCE_FLOOR));
     return { ...page, engine: allEngine };
   }
 
@@ -115,7 +124,7 @@ export async function createAdaptiveOcr(options: AdaptiveOcrOptions = {}): Promi
     const firstRead = await first.recognize(image, pageNo);
     if (pageNeedsAllLanguages(firstRead)) {
       languageUse.escalated += 1;
-      const allRead = await readWithAll(image, pageNo);
+      const allRead = await readWithAll(image, pageNo, true);
       // A page no language reads well (a photo, a blank) keeps whichever read is more confident.
       const keepAll = foreignLetterCount(allRead.text, primaryLanguage) > 0 || allRead.confidence >= firstRead.confidence;
       return keepAll ? allRead : { ...firstRead, engine: firstEngine };
@@ -124,7 +133,7 @@ export async function createAdaptiveOcr(options: AdaptiveOcrOptions = {}): Promi
     if (suspects.length > MAX_SUSPECT_LINES) {
       // Many garbage lines on an otherwise good page: one full read is cheaper than many line reads.
       languageUse.escalated += 1;
-      const allRead = await readWithAll(image, pageNo);
+      const allRead = await readWithAll(image, pageNo, true);
       return foreignLetterCount(allRead.text, primaryLanguage) > 0 ? allRead : { ...firstRead, engine: firstEngine };
     }
     languageUse.firstLanguageOnly += 1;

@@ -50,9 +50,10 @@ export const RECENT_PAGES = 8;
 export const DIRECT_SHARE = 0.4;
 
 /**
- * The reader's memory of recent pages: whether each needed the other languages. A folder of Chinese
- * invoices is read with all languages straight away after its first pages, a folder of English receipts
- * with English first, and a mixed folder by its mix.
+ * The reader's memory of recent pages: whether each needed a read with all languages (it held the other
+ * script, or the first language read it poorly). A folder of Chinese invoices or of site photos is read
+ * with all languages straight away after its first pages, a folder of English receipts with English
+ * first, and a mixed folder by its mix.
  */
 export class RecentPages {
   private readonly needed: boolean[] = [];

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdaptiveOcr, type AdaptiveOcr } from '../../extractors/ocr/adaptive-ocr.js';
 import { DocintelError } from '../../pipeline/errors.js';
@@ -8,6 +10,7 @@ import { textImage } from '../support/fixtures.js';
 // whether the last page held Chinese.
 const ENGLISH = ['BRANCH 123 TAIPEI', 'MILK 1L   2 x 95.00   190.00', 'BREAD            45.00', 'TOTAL           235.00', 'THANK YOU'];
 const MIXED = ['STARBUCKS COFFEE', '統一星巴克股份有限公司', 'TAX ID 12345676', 'LATTE GRANDE    150.00', 'TOTAL NT$       150.00'];
+const SITE_PHOTO = '003357_jpg.rf.9867f91e88089bb68dc95947d5116d14.jpg';
 const CHINESE = ['範例生活百貨股份有限公司', '電子發票證明聯', '品名 數量 單價 金額', '鮮奶 2 95 190', '總計 235'];
 
 describe('adaptive OCR languages (auto)', () => {
@@ -106,4 +109,25 @@ describe('adaptive OCR languages (all)', () => {
       await reader.terminate();
     }
   }, 60_000);
+});
+
+describe('adaptive OCR languages on scene photos', () => {
+  // A real construction-site photo (../shared/data, present on development machines): English reads it
+  // as low-confidence noise and chi_tra finds no Chinese in it either.
+  const photoPath = join(process.cwd(), '..', 'shared', 'data', 'site-dev', 'test', 'images', SITE_PHOTO);
+
+  it.skipIf(!existsSync(photoPath))('reads a run of photos English reads poorly with all languages at once, not twice each', async () => {
+    const { preprocessImage } = await import('../../extractors/image/preprocess.js');
+    const [frame] = await preprocessImage(readFileSync(photoPath), { maxPages: 1 });
+    const reader = await createAdaptiveOcr({ languages: ['eng', 'chi_tra'], size: 1, pageSegMode: '6' });
+    try {
+      const first = await reader.recognize(frame!.png, 1);
+      expect(first.text.match(/\p{Script=Han}/gu)?.length ?? 0).toBeLessThan(10);
+      expect(reader.stats().languageUse).toMatchObject({ escalated: 1, direct: 0 });
+      await reader.recognize(frame!.png, 1);
+      expect(reader.stats().languageUse).toMatchObject({ escalated: 1, direct: 1 });
+    } finally {
+      await reader.terminate();
+    }
+  }, 120_000);
 });
