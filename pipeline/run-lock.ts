@@ -9,12 +9,16 @@ import { DocintelError } from './errors.js';
 /** 'docintel-run' folded into an int8. */
 export const RUN_LOCK_KEY = 0x646f6372756e6e31n;
 
-export async function withRunLock<T>(db: Database, fn: () => Promise<T>): Promise<T> {
-  return db.withConnection(async (conn) => {
+/**
+ * Runs `fn` holding the run lock. `lockLost` aborts when the connection holding the lock is dropped by
+ * the server (a restart): the run no longer excludes others and must stop.
+ */
+export async function withRunLock<T>(db: Database, fn: (lockLost: AbortSignal) => Promise<T>): Promise<T> {
+  return db.withConnection(async (conn, lost) => {
     const got = await conn.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RUN_LOCK_KEY.toString()]);
     if (!got.rows[0]?.locked) throw await lockedError(conn);
     try {
-      return await fn();
+      return await fn(lost);
     } finally {
       await conn.query('SELECT pg_advisory_unlock($1)', [RUN_LOCK_KEY.toString()]).catch(() => {});
     }

@@ -57,6 +57,23 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Test seam: called between registration and processing (e.g. to delete a registered file). */
   afterRegister?: () => Promise<void>;
+  /** Set by the runner: aborts when the connection holding the run lock is lost (the run must stop). */
+  lockLost?: AbortSignal;
+}
+
+/** Throws the lock-loss error once the run lock's connection is gone. */
+function assertLockHeld(options: RunOptions): void {
+  if (options.lockLost?.aborted) {
+    const reason = options.lockLost.reason as unknown;
+    throw new DocintelError('DB_UNREACHABLE', `Lost the database connection holding the run lock: ${errorText(reason)}`, {
+      cause: reason,
+      hint: 'The database restarted or went away mid-run. Documents in flight were not committed; run again once it is back and the next run finishes them.',
+    });
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export interface RunDeps {
@@ -148,7 +165,8 @@ async function requireVisionModel(config: Config): Promise<void> {
 export async function runFolder(options: RunOptions, deps: RunDeps): Promise<RunSummary> {
   const { db, config, progress } = deps;
   await migrate(db);
-  return withRunLock(db, async () => {
+  return withRunLock(db, async (lockLost) => {
+    options = { ...options, lockLost };
     // Runs left 'running' by a process that died can no longer be running: we hold the lock.
     await db.query(`UPDATE runs SET status = 'interrupted', finished_at = now() WHERE status = 'running'`);
     await requeueAbandoned(db);
@@ -228,6 +246,7 @@ async function registerFolder(folder: string, options: RunOptions, deps: RunDeps
   });
   for await (const file of files) {
     if (options.signal?.aborted) return;
+    assertLockHeld(options);
     summary.files.seen++;
     if (await touchIfUnchanged(db, file.path, file.size, file.mtimeMs)) {
       summary.files.unchanged++;
@@ -321,6 +340,12 @@ async function processQueue(
 
   while (!runError) {
     if (options.signal?.aborted) break;
+    try {
+      assertLockHeld(options);
+    } catch (error) {
+      runError = error;
+      break;
+    }
     while (inFlight.size >= concurrency) await Promise.race(inFlight);
     if (runError || options.signal?.aborted) break;
     let doc: DocumentRow | undefined;

@@ -36,9 +36,10 @@ export interface Database extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /**
    * Runs `fn` on one dedicated connection outside a transaction, for session state such as an
-   * advisory lock held for a whole run.
+   * advisory lock held for a whole run. `lost` aborts (reason: a DB_UNREACHABLE DocintelError) when the
+   * server drops that connection, e.g. on a restart: session state such as the lock is gone with it.
    */
-  withConnection<T>(fn: (conn: Queryable) => Promise<T>): Promise<T>;
+  withConnection<T>(fn: (conn: Queryable, lost: AbortSignal) => Promise<T>): Promise<T>;
   close(): Promise<void>;
   /** PGlite only: a snapshot of the whole database (used by tests to clone a template). */
   dumpDataDir?: () => Promise<Blob>;

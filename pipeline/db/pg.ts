@@ -90,12 +90,30 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     },
   });
 
-  const connect = async (): Promise<pg.PoolClient> => {
+  /**
+   * A checked-out client. While checked out, a client whose server goes away (restart, admin
+   * termination) emits 'error' on itself, not on the pool, and an unlistened 'error' ends the process:
+   * every checkout listens until it is released, and `lost` aborts with DB_UNREACHABLE.
+   */
+  const connect = async (): Promise<{ client: pg.PoolClient; lost: AbortSignal; release: (destroy?: boolean) => void }> => {
+    let client: pg.PoolClient;
     try {
-      return await pool.connect();
+      client = await pool.connect();
     } catch (error) {
       throw unreachable(location, error);
     }
+    const controller = new AbortController();
+    const onError = (error: Error) => controller.abort(unreachable(location, error));
+    client.on('error', onError);
+    return {
+      client,
+      lost: controller.signal,
+      release: (destroy = false) => {
+        client.off('error', onError);
+        // A client that lost its server is not returned to the pool.
+        client.release(destroy || controller.signal.aborted);
+      },
+    };
   };
 
   const probe = await connect();
@@ -106,7 +124,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     location,
     ...wrap(pool),
     async transaction(fn) {
-      const client = await connect();
+      const { client, release } = await connect();
       let broken = false;
       try {
         await run(client, 'BEGIN');
@@ -121,16 +139,16 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
         }
         throw error;
       } finally {
-        client.release(broken);
+        release(broken);
       }
     },
     async withConnection(fn) {
-      const client = await connect();
+      const { client, lost, release } = await connect();
       try {
-        return await fn(wrap(client));
+        return await fn(wrap(client), lost);
       } finally {
         // Session state (advisory locks) must not leak to the next user of this connection.
-        client.release(true);
+        release(true);
       }
     },
     async close() {

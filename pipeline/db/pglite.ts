@@ -75,7 +75,8 @@ export async function openPglite(options: PgliteOptions): Promise<Database> {
     location,
     ...wrap(db),
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
-    withConnection: (fn) => fn(wrap(db)),
+    // In-process: the connection cannot be lost while the process lives.
+    withConnection: (fn) => fn(wrap(db), new AbortController().signal),
     dumpDataDir: () => db.dumpDataDir('none'),
     async close() {
       try {

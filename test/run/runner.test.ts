@@ -270,6 +270,27 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
     expect((await counts(t.db)).documents).toBe(1);
   });
 
+  it.runIf(target.name === 'postgres')('stops with DB_UNREACHABLE when the database drops its connections mid-run, and the next run finishes the job', async () => {
+    for (let i = 0; i < 3; i++) put(folder, `r${i}.pdf`, await textPdf([`Invoice INV-${i}`, `Total due ${i}.00`]));
+    const admin = await t.openAnother();
+    try {
+      // What a server restart does to every session: the one holding the run lock included.
+      const dropConnections = async () => {
+        await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      };
+      const error = await run(testConfig(), { afterRegister: dropConnections }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'DB_UNREACHABLE' });
+      expect((error as Error).message).toMatch(/run lock/);
+      expect((error as { summary?: { status: string } }).summary?.status).toBe('failed');
+    } finally {
+      await admin.close();
+    }
+    const again = await run(testConfig());
+    expect(again.documents.done).toBe(3);
+    expect(await counts(t.db)).toMatchObject({ documents: 3, pages: 3, done: 3, failed: 0 });
+  });
+
   it('caps pages per document', async () => {
     put(folder, 'long.pdf', await textPdf(['page'], 5));
     const summary = await run(testConfig({ maxPages: 3 }));
