@@ -276,7 +276,9 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
     try {
       // What a server restart does to every session: the one holding the run lock included.
       const dropConnections = async () => {
-        await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+        // Only this test's sessions (named after its schema): other test files share the database.
+        const appName = new URL(t.location).searchParams.get('application_name');
+        await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()', [appName]);
         await new Promise((resolve) => setTimeout(resolve, 300));
       };
       const error = await run(testConfig(), { afterRegister: dropConnections }).catch((e: unknown) => e);

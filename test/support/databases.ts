@@ -28,6 +28,8 @@ export const testDatabaseUrl = process.env.TEST_DATABASE_URL || undefined;
 function withSearchPath(url: string, schema: string): string {
   const parsed = new URL(url);
   parsed.searchParams.set('options', `-c search_path=${schema},public`);
+  // Names this test's sessions in pg_stat_activity, so a test can drop its own connections only.
+  parsed.searchParams.set('application_name', schema);
   return parsed.toString();
 }
 
