@@ -13,7 +13,6 @@ import { commandHelp, generalHelp } from './commands/help.js';
 import { COMMANDS, findCommand, type CommandSpec } from './commands/registry.js';
 import { packageVersion as version } from './paths.js';
 
-
 type ParseOptions = NonNullable<ParseArgsConfig['options']>;
 
 function optionsFor(command: CommandSpec | undefined): ParseOptions {

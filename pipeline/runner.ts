@@ -10,8 +10,8 @@
  */
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
-import type { LanguageStats } from '../extractors/ocr/adaptive-ocr.js';
-import type { OcrPool } from '../extractors/ocr/tesseract-pool.js';
+import type { AdaptiveOcrStats, LanguageStats } from '../extractors/ocr/adaptive-ocr.js';
+import type { OcrPool, OcrPoolStats } from '../extractors/ocr/tesseract-pool.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
@@ -205,7 +205,8 @@ export async function runFolder(options: RunOptions, deps: RunDeps): Promise<Run
     } finally {
       const pool = ocr ? await ocr.catch(() => undefined) : undefined;
       if (pool) {
-        const stats = pool.stats() as ReturnType<OcrPool['stats']> & { languageMode?: string; languageUse?: LanguageStats };
+        // A plain pool has no language statistics; the adaptive reader (the pipeline's) adds them.
+        const stats: OcrPoolStats & Partial<Pick<AdaptiveOcrStats, 'languageMode' | 'languageUse'>> = pool.stats();
         summary.ocr = {
           pages: stats.recognized,
           failed: stats.failed,

@@ -401,53 +401,57 @@ function eraseRuledLines(image: { data: Buffer; width: number; height: number },
   const { data, width, height } = image;
   const minLength = Math.max(40, Math.round(lineHeight * 5));
   const maxThickness = Math.max(2, Math.round(lineHeight / 3));
-  const horizontal = longRuns(data, width, height, threshold, minLength, true);
-  const vertical = longRuns(data, width, height, threshold, minLength, false);
+  const ink = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) ink[i] = (data[i] ?? 255) <= threshold ? 1 : 0;
+  const horizontal = longRuns(ink, width, height, minLength, true);
+  const vertical = longRuns(ink, width, height, minLength, false);
   // A run belongs to a line only where the stack of long runs across it is thin.
   eraseThin(data, horizontal, width, height, maxThickness, false);
   eraseThin(data, vertical, width, height, maxThickness, true);
 }
 
-/** Mask (1 = ink pixel in a run of at least `minLength`) along rows (`alongRows`) or columns. */
-function longRuns(data: Uint8Array, width: number, height: number, threshold: number, minLength: number, alongRows: boolean): Uint8Array {
-  const mask = new Uint8Array(data.length);
+/**
+ * Calls `onRun(base, stride, start, end)` for every run of set flags (`flags[i] === 1`) along each row
+ * (`alongRows`) or each column; pixel `k` of a run is `flags[base + k * stride]`.
+ */
+function forEachRun(
+  flags: Uint8Array,
+  width: number,
+  height: number,
+  alongRows: boolean,
+  onRun: (base: number, stride: number, start: number, end: number) => void,
+): void {
   const lines = alongRows ? height : width;
   const length = alongRows ? width : height;
+  const stride = alongRows ? 1 : width;
   for (let line = 0; line < lines; line++) {
+    const base = alongRows ? line * width : line;
     let start = -1;
     for (let i = 0; i <= length; i++) {
-      const index = alongRows ? line * width + i : i * width + line;
-      const ink = i < length && (data[index] ?? 255) <= threshold;
-      if (ink && start < 0) start = i;
-      if (!ink && start >= 0) {
-        if (i - start >= minLength) {
-          for (let k = start; k < i; k++) mask[alongRows ? line * width + k : k * width + line] = 1;
-        }
+      const set = i < length && flags[base + i * stride] === 1;
+      if (set && start < 0) start = i;
+      if (!set && start >= 0) {
+        onRun(base, stride, start, i);
         start = -1;
       }
     }
   }
+}
+
+/** Mask (1 = ink pixel in a run of at least `minLength`) along rows (`alongRows`) or columns. */
+function longRuns(ink: Uint8Array, width: number, height: number, minLength: number, alongRows: boolean): Uint8Array {
+  const mask = new Uint8Array(ink.length);
+  forEachRun(ink, width, height, alongRows, (base, stride, start, end) => {
+    if (end - start >= minLength) for (let k = start; k < end; k++) mask[base + k * stride] = 1;
+  });
   return mask;
 }
 
 /** Whitens masked pixels whose masked stack across the run direction is at most `maxThickness`. */
 function eraseThin(data: Buffer, mask: Uint8Array, width: number, height: number, maxThickness: number, stackAlongRows: boolean): void {
-  const lines = stackAlongRows ? height : width;
-  const length = stackAlongRows ? width : height;
-  for (let line = 0; line < lines; line++) {
-    let start = -1;
-    for (let i = 0; i <= length; i++) {
-      const index = stackAlongRows ? line * width + i : i * width + line;
-      const on = i < length && mask[index] === 1;
-      if (on && start < 0) start = i;
-      if (!on && start >= 0) {
-        if (i - start <= maxThickness) {
-          for (let k = start; k < i; k++) data[stackAlongRows ? line * width + k : k * width + line] = 255;
-        }
-        start = -1;
-      }
-    }
-  }
+  forEachRun(mask, width, height, stackAlongRows, (base, stride, start, end) => {
+    if (end - start <= maxThickness) for (let k = start; k < end; k++) data[base + k * stride] = 255;
+  });
 }
 
 /** Histogram of an 8-bit grey buffer. */

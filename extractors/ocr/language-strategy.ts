@@ -25,8 +25,6 @@ import type { PageText, TextLine } from '../types.js';
 /** `auto`: first language, others where needed (above). `all`: every language on every page. */
 export type OcrLanguageMode = 'auto' | 'all';
 
-export const OCR_LANGUAGE_MODES: readonly OcrLanguageMode[] = ['auto', 'all'];
-
 /** Under this page confidence the first-language read is not trusted and the page is read with all. */
 export const PAGE_CONFIDENCE_FLOOR = 0.6;
 /** A word under this confidence counts as low. */

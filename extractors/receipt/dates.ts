@@ -5,7 +5,7 @@
  */
 import { parseRocDate } from '../rules/taiwan.js';
 import type { Row } from './layout.js';
-import { digitsFromLookalikes } from './text.js';
+import { digitsFromLookalikes, mismatchedPairs } from './text.js';
 
 export type DateLocale = 'MY' | 'TW' | 'US';
 
@@ -317,7 +317,7 @@ export function findDates(rows: Row[], options: DateOptions = {}): DateCandidate
   // an invoice number the POS stamped with the date (2018030610...) does. Only a different year, in
   // the same month, within two digits, is repaired from it: chains number invoices by business day,
   // which can be a few days off the printed date (20180213... on a slip dated 19/02/2018).
-  if (best && stamped && best.iso.slice(0, 4) !== stamped.slice(0, 4) && best.iso.slice(5, 7) === stamped.slice(5, 7) && digitsApart(best.iso, stamped) <= 2) {
+  if (best && stamped && best.iso.slice(0, 4) !== stamped.slice(0, 4) && best.iso.slice(5, 7) === stamped.slice(5, 7) && (mismatchedPairs(best.iso, stamped)?.length ?? Infinity) <= 2) {
     candidates[0] = { ...best, iso: stamped, repaired: true };
   }
   return candidates;
@@ -341,7 +341,3 @@ export function stampedDate(rows: Row[], minYear: number, latest: Date): string 
   return found.size === 1 ? [...found][0]! : null;
 }
 
-/** Digit positions in which two ISO dates differ. */
-function digitsApart(a: string, b: string): number {
-  return [...a].filter((c, i) => c !== b[i]).length;
-}

@@ -43,12 +43,15 @@ export function findAmounts(text: string): AmountMatch[] {
   return out;
 }
 
-/** Currency marks as OCR reads them on receipts: `RM` also comes out as `RN`, `RH`, `RY`, `Ri`, `RW`. */
-export const CURRENCY_MARK = /^(?:R[MNHYWIil1]|MYR|NT\$|S\$|\$)$/i;
+/** Ringgit as OCR reads it on receipts: `RM` also comes out as `RN`, `RH`, `RY`, `Ri`, `RW`. */
+const RINGGIT = 'R[MNHYWIil1]|MYR';
 
-const LOOSE_ONE_DECIMAL = /(?<![0-9A-Za-z.,])(-\s?)?(?:(?:R[MNHYWIil1]|MYR)\.?\s?)?([0-9OoQD]{1,6})\s?[.,]\s?([0-9Oo])[^0-9A-Za-z]*$/;
-const LOOSE_SPACE_DECIMAL = /(?<![0-9A-Za-z.,])(-\s?)?(?:R[MNHYWIil1]|MYR)\.?\s?([0-9OoQD]{1,6}) ([0-9OoQ]{2})[^0-9A-Za-z]*$/;
-const LOOSE_NO_POINT = /(?<![0-9A-Za-z.,/:-])(-\s?)?(?:(?:R[MNHYWIil1]|MYR)\.?\s?)?(\d{1,4})(\d{2})[^0-9A-Za-z]*$/;
+/** Currency marks as OCR reads them on receipts. */
+export const CURRENCY_MARK = new RegExp(`^(?:${RINGGIT}|NT\\$|S\\$|\\$)$`, 'i');
+
+const LOOSE_ONE_DECIMAL = new RegExp(`(?<![0-9A-Za-z.,])(-\\s?)?(?:(?:${RINGGIT})\\.?\\s?)?([0-9OoQD]{1,6})\\s?[.,]\\s?([0-9Oo])[^0-9A-Za-z]*$`);
+const LOOSE_SPACE_DECIMAL = new RegExp(`(?<![0-9A-Za-z.,])(-\\s?)?(?:${RINGGIT})\\.?\\s?([0-9OoQD]{1,6}) ([0-9OoQ]{2})[^0-9A-Za-z]*$`);
+const LOOSE_NO_POINT = new RegExp(`(?<![0-9A-Za-z.,/:-])(-\\s?)?(?:(?:${RINGGIT})\\.?\\s?)?(\\d{1,4})(\\d{2})[^0-9A-Za-z]*$`);
 
 /**
  * The amount at the end of a summary row (TOTAL, GST, ROUNDING, CASH) that `findAmounts` could not

@@ -4,7 +4,7 @@
  * glyphs the Chinese model emits on Latin-only receipts, and misspellings one edit away from a small
  * gazetteer of words every Malaysian/Singaporean address and company name is built from.
  */
-import { digitsFromLookalikes } from './text.js';
+import { digitsFromLookalikes, mismatchedPairs } from './text.js';
 
 /** States, cities and districts: the words an address ends with. */
 export const PLACE_NAMES = [
@@ -69,9 +69,10 @@ const SHORT_CONFUSABLE = ['LU', 'LI', 'MH', 'MN', 'IT', 'IL', 'OU'];
 export function correctAddressWord(word: string): string {
   if (word.length < 3 || word.length > 4 || ADDRESS_SHORT.includes(word) || !/^[A-Z]+$/.test(word)) return word;
   const hits = ADDRESS_SHORT.filter((w) => {
-    if (w.length !== word.length) return false;
-    const diffs = [...w].map((c, i) => [c, word[i]!]).filter(([a, b]) => a !== b);
-    return diffs.length === 1 && SHORT_CONFUSABLE.some((p) => p === diffs[0]![0]! + diffs[0]![1]! || p === diffs[0]![1]! + diffs[0]![0]!);
+    const diffs = mismatchedPairs(w, word);
+    if (diffs?.length !== 1) return false;
+    const [a, b] = diffs[0]!;
+    return SHORT_CONFUSABLE.includes(a + b) || SHORT_CONFUSABLE.includes(b + a);
   });
   return hits.length === 1 ? hits[0]! : word;
 }
@@ -101,7 +102,6 @@ export function repairAddressText(text: string): string {
   if (out.length > 2 && last && /^[A-Z]$/.test(last) && before && /^[A-Z]{4,}[,.]?$/.test(before) && PLACE_NAMES.includes(bare(before))) out.pop();
   return out.join(' ');
 }
-
 
 const LETTER_LOOKALIKE: Record<string, string> = { '0': 'O', '1': 'I', '5': 'S', '8': 'B', $: 'S', '§': 'S', '|': 'I' };
 

@@ -74,3 +74,14 @@ export function fuzzySubstringDistance(text: string, word: string): number {
   }
   return Math.min(...prev);
 }
+
+/**
+ * The character pairs at which two equal-length strings differ (`[["6", "5"]]` for `16.90` / `15.90`),
+ * or null when their lengths differ: the shape of an OCR misread, one glyph read as another.
+ */
+export function mismatchedPairs(a: string, b: string): [string, string][] | null {
+  if (a.length !== b.length) return null;
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) pairs.push([a[i]!, b[i]!]);
+  return pairs;
+}

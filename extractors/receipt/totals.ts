@@ -6,6 +6,7 @@
  */
 import type { Row } from './layout.js';
 import { addMoney, compareMoney, CURRENCY_MARK, findAmounts, findLooseAmount, isPositive, isZero, toMoneyString, sameMoney, subMoney, type AmountMatch } from './money.js';
+import { mismatchedPairs } from './text.js';
 
 export type AmountKind = 'total' | 'subtotal' | 'tax' | 'rounding' | 'tendered' | 'change' | 'other';
 
@@ -163,10 +164,7 @@ function firstOf(amounts: LabelledAmount[], kind: AmountKind, after = -1): Label
  * misread, as opposed to two different figures (a tip, a discount) that differ in several places.
  */
 export function oneDigitApart(a: string, b: string): boolean {
-  if (a.length !== b.length || a === b) return false;
-  let diffs = 0;
-  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) diffs += 1;
-  return diffs === 1 && !a.includes('-') && !b.includes('-');
+  return mismatchedPairs(a, b)?.length === 1 && !a.includes('-') && !b.includes('-');
 }
 
 /**

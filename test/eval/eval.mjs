@@ -206,8 +206,9 @@ async function main() {
   // OCR runs first, `--workers` images at a time (the pool has that many workers), so the eval keeps
   // every core busy the way `docintel run` does; extraction then runs over the pages in id order.
   const ocrPages = new Map();
+  // Listed once: the OCR pass and the image-reading extractors (QR, vision model) both look images up.
+  const imgNames = existsSync(join(opts.dir, 'img')) ? await readdir(join(opts.dir, 'img')) : [];
   if (ocr) {
-    const imgNames = await readdir(join(opts.dir, 'img'));
     let next = 0;
     const worker = async () => {
       while (next < ids.length) {
@@ -235,7 +236,7 @@ async function main() {
       const pages = ocr ? ocrPages.get(id) : [boxToPageText(await readFile(join(opts.dir, 'box', `${id}.txt`), 'utf8'))];
       // The vision model and QR decoding get the image as the pipeline gives it: preprocessed.
       const pageImages = async () => {
-        const imgName = (await readdir(join(opts.dir, 'img'))).find((f) => f.startsWith(`${id}.`));
+        const imgName = imgNames.find((f) => f.startsWith(`${id}.`));
         const { preprocessImage } = await import(pathToFileURL(join(dist, 'extractors', 'image', 'preprocess.js')).href);
         const frames = await preprocessImage(await readFile(join(opts.dir, 'img', imgName)), { maxPages: 1, source: imgName });
         return frames.map((frame) => frame.png);
