@@ -35,7 +35,10 @@ export interface OcrPoolOptions {
    * PSM 3 1763 ms/page, CER 0.156; PSM 6 2178 ms, CER 0.142. PSM 6 keeps each printed row on one line
    * (a slightly better CER in reading order) but merges columns of forms and A4 invoices into one block;
    * the receipt rules rebuild rows from the boxes anyway (extractors/receipt/layout.ts), so the 19%
-   * faster PSM 3 is the default. (PSM 4: 0.183; `tessedit_do_invert=0`: no measurable gain.)
+   * faster PSM 3 is the pool's default. The pipeline passes 6 for receipts all the same, because PSM 3
+   * drops right-aligned amount columns (pipeline/services.ts has the figures). (PSM 4: CER 0.183.
+   * `tessedit_do_invert=0` saves ~9% on English SROIE pages at the same CER, but loses white-on-black
+   * headers, so it is left on for pages; adaptive-ocr.ts turns it off for its single-line re-reads.)
    */
   pageSegMode?: string;
   /** Extra tesseract parameters set once on every worker. Default none. */

@@ -91,6 +91,24 @@ describe('docintel over samples/', () => {
     }
   });
 
+  it('records on each page what read it: the text layer, or which OCR languages', async () => {
+    const db = await openPglite({ dataDir: env.DOCINTEL_DATA_DIR! });
+    try {
+      const pages = await db.query<{ file_name: string; engine: string }>(
+        'SELECT d.file_name, p.engine FROM pages p JOIN documents d ON d.id = p.document_id ORDER BY d.file_name, p.page_no',
+      );
+      const engine = Object.fromEntries(pages.rows.map((r) => [r.file_name, r.engine]));
+      expect(engine['invoice-tw-triplicate.pdf']).toBe('pdfjs-text-layer');
+      // Chinese print needs chi_tra whichever way the adaptive reader got there.
+      expect(engine['einvoice-tw.png']).toBe('tesseract.js eng+chi_tra');
+      for (const file of ['receipt-en-photo.jpg', 'receipt-en-scanned.pdf', 'site-photo.jpg']) {
+        expect(engine[file], file).toMatch(/^tesseract\.js (?:eng|eng\+chi_tra)(?:; lines chi_tra)?$/);
+      }
+    } finally {
+      await db.close();
+    }
+  });
+
   it.each(Object.entries(EXACT))('%s: the fields come out exact', (file, fields) => {
     const truth = manifest.documents.find((d) => d.file === file)!.ground_truth;
     const row = rows.find((r) => (r.source_file ?? '').endsWith(`/${file}`));
