@@ -11,6 +11,7 @@
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import type { AdaptiveOcrStats, LanguageStats } from '../extractors/ocr/adaptive-ocr.js';
+import type { PpOcrPoolStats } from '../extractors/ocr/ppocr/ppocr-pool.js';
 import type { OcrPool, OcrPoolStats } from '../extractors/ocr/tesseract-pool.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -128,7 +129,7 @@ export interface RunSummary {
   };
   stageMs: Record<string, number>;
   /** Pages OCRed in this run and, in `auto` language mode, how the languages were used. */
-  ocr?: { pages: number; failed: number; languageMode?: string; languageUse?: LanguageStats };
+  ocr?: { engine: string; pages: number; failed: number; languageMode?: string; languageUse?: LanguageStats; chinesePages?: number };
   failures: FailedDocument[];
   runError?: { code: string; message: string; hint?: string };
 }
@@ -206,12 +207,14 @@ export async function runFolder(options: RunOptions, deps: RunDeps): Promise<Run
       const pool = ocr ? await ocr.catch(() => undefined) : undefined;
       if (pool) {
         // A plain pool has no language statistics; the adaptive reader (the pipeline's) adds them.
-        const stats: OcrPoolStats & Partial<Pick<AdaptiveOcrStats, 'languageMode' | 'languageUse'>> = pool.stats();
+        const stats: OcrPoolStats & Partial<Pick<AdaptiveOcrStats, 'languageMode' | 'languageUse'> & Pick<PpOcrPoolStats, 'chinesePages'>> = pool.stats();
         summary.ocr = {
+          engine: config.ocrEngine,
           pages: stats.recognized,
           failed: stats.failed,
           ...(stats.languageMode ? { languageMode: stats.languageMode } : {}),
           ...(stats.languageUse ? { languageUse: stats.languageUse } : {}),
+          ...(stats.chinesePages !== undefined ? { chinesePages: stats.chinesePages } : {}),
         };
         await pool.terminate();
       }

@@ -24,7 +24,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dist = join(root, 'dist');
 
 function parseArgs(argv) {
-  const opts = { dir: resolve(root, '..', 'shared', 'data', 'sroie-dev'), limit: Infinity, ids: 'all', source: 'ocr', misses: false, workers: 2, languages: 'eng+chi_tra', json: false, fallbackScale: 1, psm: undefined, languageMode: 'auto', lineHeight: undefined, extractor: undefined, ollamaHost: undefined, visionModel: undefined };
+  const opts = { dir: resolve(root, '..', 'shared', 'data', 'sroie-dev'), limit: Infinity, ids: 'all', source: 'ocr', misses: false, workers: 2, languages: 'eng+chi_tra', json: false, fallbackScale: 1, psm: undefined, languageMode: 'auto', lineHeight: undefined, ocrEngine: process.env.DOCINTEL_OCR_ENGINE ?? 'tesseract', extractor: undefined, ollamaHost: undefined, visionModel: undefined };
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i];
     const next = () => {
@@ -42,6 +42,8 @@ function parseArgs(argv) {
     else if (a === '--json') opts.json = true;
     else if (a === '--psm') opts.psm = next();
     else if (a === '--language-mode') opts.languageMode = next();
+    // The OCR engine, as `docintel run --ocr-engine` (default from DOCINTEL_OCR_ENGINE, like the CLI).
+    else if (a === '--ocr-engine') opts.ocrEngine = next();
     // Preprocessing experiment: the text-line height images are scaled to (extractors/image/preprocess.ts).
     else if (a === '--line-height') opts.lineHeight = Number(next());
     // The extraction path, as `docintel run` takes them (defaults from the environment, like the CLI).
@@ -51,11 +53,12 @@ function parseArgs(argv) {
     // Only while extractors/image/preprocess.ts does not exist: upscale factor of the stand-in preprocessing.
     else if (a === '--fallback-scale') opts.fallbackScale = Number(next());
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run eval -- [--dir DIR] [--limit N] [--ids first-half|second-half|all|ID,ID] [--source ocr|box] [--misses] [--workers N] [--languages eng+chi_tra] [--language-mode auto|all] [--psm N] [--extractor offline|ollama] [--ollama-host URL] [--vision-model NAME] [--json]');
+      console.log('usage: npm run eval -- [--dir DIR] [--limit N] [--ids first-half|second-half|all|ID,ID] [--source ocr|box] [--misses] [--workers N] [--languages eng+chi_tra] [--language-mode auto|all] [--ocr-engine tesseract|ppocr] [--psm N] [--extractor offline|ollama] [--ollama-host URL] [--vision-model NAME] [--json]');
       process.exit(0);
     } else throw new Error(`[eval] unknown option ${a} (see --help)`);
   }
   if (!['auto', 'all'].includes(opts.languageMode)) throw new Error(`[eval] --language-mode must be auto or all, got ${opts.languageMode}`);
+  if (!['tesseract', 'ppocr'].includes(opts.ocrEngine)) throw new Error(`[eval] --ocr-engine must be tesseract or ppocr, got ${opts.ocrEngine}`);
   if (!['ocr', 'box'].includes(opts.source)) throw new Error(`[eval] --source must be ocr or box, got ${opts.source}`);
   if (!(opts.limit > 0)) throw new Error(`[eval] --limit must be a positive number, got ${opts.limit}`);
   if (!(Number.isInteger(opts.workers) && opts.workers > 0)) throw new Error(`[eval] --workers must be an integer >= 1, got ${opts.workers}`);
@@ -101,8 +104,10 @@ async function loadOcr(opts) {
   // With one language, or `all`, the adaptive reader is the plain pool: its code does not change the text.
   const adaptive = languages.length > 1 && opts.languageMode === 'auto';
   if (adaptive) ocrCode.push(join(dist, 'extractors', 'ocr', 'adaptive-ocr.js'), join(dist, 'extractors', 'ocr', 'language-strategy.js'));
+  const ppocrDir = join(dist, 'extractors', 'ocr', 'ppocr');
+  if (opts.ocrEngine === 'ppocr') for (const f of (await readdir(ppocrDir)).filter((name) => name.endsWith('.js')).sort()) ocrCode.push(join(ppocrDir, f));
   for (const f of ocrCode) if (existsSync(f)) codeHash.update(await readFile(f));
-  const tag = `${languages.join('+')}${languages.length > 1 ? `-${opts.languageMode}` : ''}-${hasPreprocess ? `preprocess-${codeHash.digest('hex').slice(0, 10)}` : `grey${opts.fallbackScale === 1 ? '' : `-x${opts.fallbackScale}`}`}`;
+  const tag = `${opts.ocrEngine === 'ppocr' ? 'ppocr-' : ''}${languages.join('+')}${languages.length > 1 ? `-${opts.languageMode}` : ''}-${hasPreprocess ? `preprocess-${codeHash.digest('hex').slice(0, 10)}` : `grey${opts.fallbackScale === 1 ? '' : `-x${opts.fallbackScale}`}`}`;
   const cacheDir = join(root, '.docintel', 'eval-cache', `${tag}${opts.psm ? `-psm${opts.psm}` : ''}${opts.lineHeight ? `-lh${opts.lineHeight}` : ''}`);
   await mkdir(cacheDir, { recursive: true });
   let pool = null;
@@ -113,7 +118,12 @@ async function loadOcr(opts) {
       const file = join(cacheDir, `${sha}.json`);
       if (existsSync(file)) return { pages: JSON.parse(await readFile(file, 'utf8')), cached: true };
       // One pool shared by the concurrent readers: keep the promise so two first calls don't make two.
-      pool ??= createAdaptiveOcr({ languages, languageMode: opts.languageMode, size: opts.workers, ...(opts.psm ? { pageSegMode: opts.psm } : {}) });
+      // As pipeline/services.ts builds the reader for each engine.
+      const tesseract = () => createAdaptiveOcr({ languages, languageMode: opts.languageMode, size: opts.workers, ...(opts.psm ? { pageSegMode: opts.psm } : {}) });
+      pool ??=
+        opts.ocrEngine === 'ppocr'
+          ? import(pathToFileURL(join(ppocrDir, 'ppocr-pool.js')).href).then(({ createPpOcrPool }) => createPpOcrPool({ size: opts.workers, chineseReader: tesseract }))
+          : tesseract();
       const ocrPool = await pool;
       let images;
       if (preprocessImage) {

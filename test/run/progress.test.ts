@@ -67,11 +67,11 @@ describe('progress output', () => {
       files: { seen: 5, new: 5, unchanged: 0, duplicate: 0, rehashed: 0, skipped: {} },
       documents: { queued: 5, done: 5, failed: 0, failedByCode: {}, leftFailed: 0 },
       stageMs: { read: 800 },
-      ocr: { pages: 5, failed: 0, languageMode: 'auto', languageUse: { firstLanguageOnly: 3, escalated: 1, direct: 1, linesRetried: 4, linesReplaced: 2 } },
+      ocr: { engine: 'tesseract', pages: 5, failed: 0, languageMode: 'auto', languageUse: { firstLanguageOnly: 3, escalated: 1, direct: 1, linesRetried: 4, linesReplaced: 2 } },
       failures: [],
     };
     const text = formatSummary(summary);
-    expect(text).toMatch(/OCR\n\s+pages read\s+5\n\s+first language only\s+3\n\s+read again, all languages\s+1\n\s+all languages at once\s+1\n\s+lines re-read \/ replaced\s+4 \/ 2/);
+    expect(text).toMatch(/OCR\n\s+engine\s+tesseract\n\s+pages read\s+5\n\s+first language only\s+3\n\s+read again, all languages\s+1\n\s+all languages at once\s+1\n\s+lines re-read \/ replaced\s+4 \/ 2/);
   });
 });
 

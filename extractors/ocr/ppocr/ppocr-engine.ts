@@ -1,0 +1,108 @@
+/**
+ * One page through PP-OCRv4 (detection, then recognition of every detected segment) with ONNX Runtime.
+ * Runs inside a worker thread (ppocr-worker.ts): onnxruntime-node's `run` blocks the thread it is
+ * called on, so two pages in parallel need two threads.
+ */
+import { readFile } from 'node:fs/promises';
+import type { InferenceSession } from 'onnxruntime-node';
+import type { TextWord } from '../../types.js';
+import { decodeCtc, wordsFromCharacters } from './ctc.js';
+import { resizeRegion, toChannels, type GreyImage, type Rect } from './image-ops.js';
+import type { RecognisedRegion } from './page-layout.js';
+import { textRegions } from './text-regions.js';
+
+export interface PpOcrModelFiles {
+  detection: string;
+  recognition: string;
+  /** One character per line, in class order (class 0 is the blank, the last class the space). */
+  dictionary: string;
+}
+
+/** The recognition model's input height. */
+const LINE_HEIGHT = 48;
+/** Widest line crop, in model pixels (a 67:1 segment); wider ones are squeezed. */
+const MAX_LINE_WIDTH = 3200;
+const DETECTION_MEANS = [0.485, 0.456, 0.406] as const;
+const DETECTION_STDS = [0.229, 0.224, 0.225] as const;
+const RECOGNITION_MEANS = [0.5, 0.5, 0.5] as const;
+const RECOGNITION_STDS = [0.5, 0.5, 0.5] as const;
+
+export class PpOcrEngine {
+  private constructor(
+    private readonly ort: typeof import('onnxruntime-node'),
+    private readonly detector: InferenceSession,
+    private readonly recogniser: InferenceSession,
+    private readonly dictionary: readonly string[],
+  ) {}
+
+  static async load(files: PpOcrModelFiles, threads = 1): Promise<PpOcrEngine> {
+    const ort = await import('onnxruntime-node');
+    const options: InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
+    const [detector, recogniser, dictionaryText] = await Promise.all([
+      ort.InferenceSession.create(files.detection, options),
+      ort.InferenceSession.create(files.recognition, options),
+      readFile(files.dictionary, 'utf8'),
+    ]);
+    const dictionary = dictionaryText.replace(/\r?\n$/u, '').split(/\r?\n/u);
+    return new PpOcrEngine(ort, detector, recogniser, dictionary);
+  }
+
+  /**
+   * `detectionImage` is `image` scaled down (or not) for the detector; regions and words come back in
+   * pixels of `image`.
+   */
+  async readPage(image: GreyImage, detectionImage: GreyImage, shouldStop: () => boolean = () => false): Promise<RecognisedRegion[]> {
+    const regions = await this.detect(detectionImage);
+    const scaleX = image.width / detectionImage.width;
+    const scaleY = image.height / detectionImage.height;
+    const out: RecognisedRegion[] = [];
+    for (const region of regions) {
+      if (shouldStop()) break;
+      const rect: Rect = {
+        left: Math.max(0, Math.floor(region.x0 * scaleX)),
+        top: Math.max(0, Math.floor(region.y0 * scaleY)),
+        width: 0,
+        height: 0,
+      };
+      rect.width = Math.min(image.width, Math.ceil(region.x1 * scaleX)) - rect.left;
+      rect.height = Math.min(image.height, Math.ceil(region.y1 * scaleY)) - rect.top;
+      if (rect.width < 3 || rect.height < 3) continue;
+      const words = await this.recognise(image, rect);
+      if (words.length > 0) out.push({ bbox: { x0: rect.left, y0: rect.top, x1: rect.left + rect.width, y1: rect.top + rect.height }, words });
+    }
+    return out;
+  }
+
+  private async detect(image: GreyImage) {
+    const input = new this.ort.Tensor('float32', toChannels(image.data, DETECTION_MEANS, DETECTION_STDS), [1, 3, image.height, image.width]);
+    const output = await this.detector.run({ [this.detector.inputNames[0]!]: input });
+    const map = output[this.detector.outputNames[0]!]!;
+    return textRegions(map.data as Float32Array, image.width, image.height);
+  }
+
+  /** The words of one segment, with boxes from the time steps their characters were read at. */
+  async recognise(image: GreyImage, rect: Rect): Promise<TextWord[]> {
+    const width = Math.min(MAX_LINE_WIDTH, Math.max(16, Math.round((rect.width * LINE_HEIGHT) / rect.height)));
+    const pixels = resizeRegion(image, rect, width, LINE_HEIGHT);
+    const input = new this.ort.Tensor('float32', toChannels(pixels, RECOGNITION_MEANS, RECOGNITION_STDS), [1, 3, LINE_HEIGHT, width]);
+    const output = await this.recogniser.run({ [this.recogniser.inputNames[0]!]: input });
+    const tensor = output[this.recogniser.outputNames[0]!]!;
+    const [, steps, classes] = tensor.dims as [number, number, number];
+    const chars = decodeCtc(tensor.data as Float32Array, steps, classes, this.dictionary);
+    const stepWidth = rect.width / steps;
+    return wordsFromCharacters(chars).map((word) => ({
+      text: word.text,
+      confidence: word.confidence,
+      bbox: {
+        x0: rect.left + word.firstStep * stepWidth,
+        y0: rect.top,
+        x1: rect.left + Math.min(steps, word.lastStep + 1) * stepWidth,
+        y1: rect.top + rect.height,
+      },
+    }));
+  }
+
+  async release(): Promise<void> {
+    await Promise.all([this.detector.release(), this.recogniser.release()]);
+  }
+}

@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { decodeCtc, wordsFromCharacters, type DecodedCharacter } from '../../extractors/ocr/ppocr/ctc.js';
+import { resizeRegion, toChannels } from '../../extractors/ocr/ppocr/image-ops.js';
+import { regionsToLines, type RecognisedRegion } from '../../extractors/ocr/ppocr/page-layout.js';
+import { isChinesePage } from '../../extractors/ocr/ppocr/ppocr-pool.js';
+import { textRegions } from '../../extractors/ocr/ppocr/text-regions.js';
+
+// Dictionary of the fake model: classes are blank, A, B, C, 1, 貨, 物, space.
+const DICTIONARY = ['A', 'B', 'C', '1', '貨', '物'];
+const CLASSES = DICTIONARY.length + 2;
+const SPACE = CLASSES - 1;
+
+/** CTC output where step i is `classes[i]` at probability 0.9, optionally with some space probability. */
+function output(classes: number[], spaceAt: Record<number, number> = {}): Float32Array {
+  const probabilities = new Float32Array(classes.length * CLASSES);
+  classes.forEach((c, step) => {
+    const space = spaceAt[step] ?? 0;
+    probabilities[step * CLASSES + c] = 0.9;
+    if (c !== SPACE) probabilities[step * CLASSES + SPACE] = space;
+    // The rest of the mass on the blank, unless the blank is the winner.
+    if (c !== 0) probabilities[step * CLASSES] = Math.max(0, 0.1 - space);
+  });
+  return probabilities;
+}
+
+function chars(spec: Array<[string, number, number?]>): DecodedCharacter[] {
+  return spec.map(([char, step, spaceAfter]) => ({ char, step, probability: 0.9, spaceAfter: spaceAfter ?? 0 }));
+}
+
+describe('decodeCtc', () => {
+  it('collapses repeats, drops blanks and keeps a character repeated across a blank', () => {
+    // A A _ B _ B C C  ->  A B B C
+    const decoded = decodeCtc(output([1, 1, 0, 2, 0, 2, 3, 3]), 8, CLASSES, DICTIONARY);
+    expect(decoded.map((c) => c.char).join('')).toBe('ABBC');
+    expect(decoded.map((c) => c.step)).toEqual([0, 3, 5, 6]);
+    expect(decoded[0]!.probability).toBeCloseTo(0.9);
+  });
+
+  it('emits the space class and records the space probability between characters', () => {
+    const decoded = decodeCtc(output([1, 0, SPACE, 0, 2, 0, 0, 3], { 5: 0.3 }), 8, CLASSES, DICTIONARY);
+    expect(decoded.map((c) => c.char).join('')).toBe('A BC');
+    // B is followed by blank steps where the space class reached 0.3.
+    expect(decoded[2]!.spaceAfter).toBeCloseTo(0.3);
+    // A is followed by the emitted space itself; nothing follows C.
+    expect(decoded[0]!.spaceAfter).toBeCloseTo(0.9);
+    expect(decoded[3]!.spaceAfter).toBe(0);
+  });
+
+  it('refuses an output that does not match the dictionary', () => {
+    expect(() => decodeCtc(output([1, 2]), 3, CLASSES, DICTIONARY)).toThrow(RangeError);
+    const tooManyClasses = new Float32Array(2 * (CLASSES + 2));
+    tooManyClasses[CLASSES] = 1; // step 0: class CLASSES, beyond the dictionary and not the (new) space
+    expect(() => decodeCtc(tooManyClasses, 2, CLASSES + 2, DICTIONARY)).toThrow(/no character/);
+  });
+});
+
+describe('wordsFromCharacters', () => {
+  it('breaks words where the model gave the space class some probability, keeping the steps', () => {
+    const words = wordsFromCharacters(chars([['K', 2], ['F', 5, 0.3], ['M', 11], ['O', 14], ['D', 17], ['E', 20]]));
+    expect(words.map((w) => w.text)).toEqual(['KF', 'MODE']);
+    expect(words[1]).toMatchObject({ firstStep: 11, lastStep: 20 });
+    expect(words[0]!.confidence).toBeCloseTo(0.9);
+  });
+
+  it('keeps characters together below the threshold, however far apart they were read', () => {
+    const words = wordsFromCharacters(chars([['T', 1], ['O', 4, 0.04], ['T', 12], ['A', 15], ['L', 18]]));
+    expect(words.map((w) => w.text)).toEqual(['TOTAL']);
+  });
+
+  it('splits at spaces the model emitted itself, and never between two Han characters', () => {
+    expect(wordsFromCharacters(chars([['A', 1], [' ', 3], ['B', 4]])).map((w) => w.text)).toEqual(['A', 'B']);
+    expect(wordsFromCharacters(chars([['貨', 1, 0.5], ['物', 9, 0.5], ['A', 10]])).map((w) => w.text)).toEqual(['貨物', 'A']);
+    expect(wordsFromCharacters([])).toEqual([]);
+  });
+
+  it('the threshold is an option', () => {
+    const pair = chars([['A', 1, 0.03], ['B', 4]]);
+    expect(wordsFromCharacters(pair).map((w) => w.text)).toEqual(['AB']);
+    expect(wordsFromCharacters(pair, { spaceProbability: 0.02 }).map((w) => w.text)).toEqual(['A', 'B']);
+  });
+});
+
+describe('textRegions', () => {
+  function map(width: number, height: number, blobs: Array<{ x0: number; y0: number; x1: number; y1: number; p: number }>): Float32Array {
+    const m = new Float32Array(width * height);
+    for (const b of blobs) for (let y = b.y0; y < b.y1; y += 1) for (let x = b.x0; x < b.x1; x += 1) m[y * width + x] = b.p;
+    return m;
+  }
+
+  it('finds each blob, grows it by the unclip distance and drops weak blobs and specks', () => {
+    const regions = textRegions(
+      map(100, 60, [
+        { x0: 10, y0: 10, x1: 50, y1: 16, p: 0.9 }, // a text line: 40 x 6
+        { x0: 60, y0: 10, x1: 90, y1: 16, p: 0.4 }, // above the 0.3 threshold but a mean under 0.6
+        { x0: 10, y0: 40, x1: 12, y1: 41, p: 0.9 }, // a speck
+        { x0: 10, y0: 30, x1: 40, y1: 36, p: 0.8 },
+      ]),
+      100,
+      60,
+    );
+    expect(regions).toHaveLength(2);
+    const [line] = regions;
+    // Grown by area * 1.5 / perimeter = 240 * 1.5 / 92 = 3.91 px on every side.
+    expect(line!.x0).toBeCloseTo(10 - 3.913, 2);
+    expect(line!.y1).toBeCloseTo(16 + 3.913, 2);
+    expect(line!.score).toBeCloseTo(0.9);
+    expect(regions[1]!.y0).toBeGreaterThan(25);
+  });
+
+  it('keeps regions inside the map and handles blobs touching the edges', () => {
+    const regions = textRegions(map(40, 20, [{ x0: 0, y0: 0, x1: 40, y1: 5, p: 0.95 }]), 40, 20);
+    expect(regions).toHaveLength(1);
+    expect(regions[0]).toMatchObject({ x0: 0, y0: 0, x1: 40 });
+    expect(() => textRegions(new Float32Array(10), 40, 20)).toThrow(RangeError);
+  });
+});
+
+describe('regionsToLines', () => {
+  const region = (x0: number, y0: number, x1: number, y1: number, ...texts: string[]): RecognisedRegion => ({
+    bbox: { x0, y0, x1, y1 },
+    words: texts.map((text, i) => ({ text, confidence: 0.9, bbox: { x0: x0 + i * 10, y0, x1: x0 + i * 10 + 8, y1 } })),
+  });
+
+  it('joins the segments of one printed row left to right, rows top to bottom', () => {
+    const lines = regionsToLines([region(300, 102, 360, 120, '9.00'), region(20, 100, 90, 121, 'TOTAL', ':'), region(20, 40, 200, 60, 'BOOK', 'TA')]);
+    expect(lines.map((l) => l.text)).toEqual(['BOOK TA', 'TOTAL : 9.00']);
+    expect(lines[1]!.bbox).toEqual({ x0: 20, y0: 100, x1: 360, y1: 121 });
+    expect(lines[1]!.words.map((w) => w.text)).toEqual(['TOTAL', ':', '9.00']);
+  });
+
+  it('keeps a small line under a tall header, and stacked segments of one column, as separate rows', () => {
+    const lines = regionsToLines([region(0, 0, 300, 60, 'BIG'), region(320, 45, 400, 65, 'small'), region(0, 62, 100, 80, 'under')]);
+    expect(lines.map((l) => l.text)).toEqual(['BIG', 'small', 'under']);
+  });
+
+  it('normalises the text as tesseract lines are (full-width forms), keeping the raw reading', () => {
+    const [line] = regionsToLines([region(0, 0, 100, 20, 'ＴＯＴＡＬ', '１２３')]);
+    expect(line!.text).toBe('TOTAL 123');
+    expect(line!.rawText).toBe('ＴＯＴＡＬ １２３');
+    expect(line!.words.map((w) => w.text)).toEqual(['TOTAL', '123']);
+  });
+
+  it('drops regions the model read as nothing', () => {
+    expect(regionsToLines([region(0, 0, 10, 10)])).toEqual([]);
+  });
+});
+
+describe('isChinesePage', () => {
+  it('tells a Taiwan invoice from a Malaysian receipt with a Chinese slogan', () => {
+    const receipt = ['BOOK TA .K (TAMAN DAYA) SDN BHD', 'NO.53 55,57 & 59, JALAN SAGU 18,', 'TOTAL 9.00', 'GOODS SOLD ARE NOT RETURNABLE OR EXCHANGEABLE', '货物出门,得不退还或更换'].join('\n');
+    expect(isChinesePage(receipt)).toBe(false);
+    const invoice = ['電子發票證明聯', '113年03-04月', 'AB-12345678', '賣方 12345676', '總計 235'].join('\n');
+    expect(isChinesePage(invoice)).toBe(true);
+    // A few Han characters are never enough on their own.
+    expect(isChinesePage('發票')).toBe(false);
+  });
+});
+
+describe('image operations', () => {
+  it('resizes a region bilinearly and keeps flat areas flat', () => {
+    const image = { data: new Uint8Array([0, 255, 255, 255, 0, 255, 255, 255]), width: 4, height: 2 };
+    expect([...resizeRegion(image, { left: 0, top: 0, width: 4, height: 2 }, 4, 2)]).toEqual([0, 255, 255, 255, 0, 255, 255, 255]);
+    expect([...resizeRegion(image, { left: 2, top: 0, width: 2, height: 2 }, 6, 3)].every((v) => v === 255)).toBe(true);
+    // Halving samples between pixel pairs: (0+255)/2 and 255.
+    expect([...resizeRegion(image, { left: 0, top: 0, width: 4, height: 2 }, 2, 1)]).toEqual([128, 255]);
+  });
+
+  it('lays out three normalised channels', () => {
+    const t = toChannels(new Uint8Array([0, 255]), [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]);
+    expect([...t]).toEqual([-1, 1, -1, 1, -1, 1]);
+  });
+});

