@@ -107,6 +107,17 @@ describe('textRegions', () => {
     expect(regions[1]!.y0).toBeGreaterThan(25);
   });
 
+  it('measures the slope of a tilted line', () => {
+    // A 60 x 4 band rising 1 px every 10 px to the right: slope -0.1.
+    const width = 80;
+    const height = 30;
+    const m = new Float32Array(width * height);
+    for (let x = 10; x < 70; x += 1) for (let dy = 0; dy < 4; dy += 1) m[(20 - Math.floor((x - 10) / 10) + dy) * width + x] = 0.9;
+    const [region] = textRegions(m, width, height);
+    expect(region!.slope).toBeCloseTo(-0.1, 1);
+    expect(textRegions(m.fill(0).fill(0.9, 5 * width + 10, 5 * width + 60), width, height)[0]?.slope ?? 0).toBeCloseTo(0, 5);
+  });
+
   it('keeps regions inside the map and handles blobs touching the edges', () => {
     const regions = textRegions(map(40, 20, [{ x0: 0, y0: 0, x1: 40, y1: 5, p: 0.95 }]), 40, 20);
     expect(regions).toHaveLength(1);
@@ -126,6 +137,25 @@ describe('regionsToLines', () => {
     expect(lines.map((l) => l.text)).toEqual(['BOOK TA', 'TOTAL : 9.00']);
     expect(lines[1]!.bbox).toEqual({ x0: 20, y0: 100, x1: 360, y1: 121 });
     expect(lines[1]!.words.map((w) => w.text)).toEqual(['TOTAL', ':', '9.00']);
+  });
+
+  it('follows the tilt of a photographed page: an amount printed higher than its label is on its row', () => {
+    // Slope -0.03: across 1000 px the right end of a row is 30 px higher than the left, more than a row.
+    const tilted = (x0: number, y0: number, x1: number, text: string): RecognisedRegion => ({
+      ...region(x0, y0 - 0.03 * (x1 - x0), x1, y0 + 20, text),
+      slope: -0.03,
+    });
+    const lines = regionsToLines([
+      tilted(1000, 70, 1080, '23.75'),
+      tilted(0, 100, 400, 'SUBTOTAL'),
+      tilted(1000, 130, 1080, '1.43'),
+      tilted(0, 160, 400, 'SST 6%'),
+      tilted(0, 40, 1080, 'KEDAI SAMPEL MAJU SDN BHD'),
+    ]);
+    expect(lines.map((l) => l.text)).toEqual(['KEDAI SAMPEL MAJU SDN BHD', 'SUBTOTAL 23.75', 'SST 6% 1.43']);
+    // Without the slope the amounts would sit a row above their labels.
+    const level = regionsToLines([region(1000, 67, 1080, 90, '23.75'), region(0, 100, 400, 120, 'SUBTOTAL')]);
+    expect(level.map((l) => l.text)).toEqual(['23.75', 'SUBTOTAL']);
   });
 
   it('keeps a small line under a tall header, and stacked segments of one column, as separate rows', () => {

@@ -75,6 +75,20 @@ describe('progress output', () => {
   });
 });
 
+describe('formatSummary with PP-OCR', () => {
+  it('names the engine and counts the Chinese pages it handed to tesseract', () => {
+    const summary: RunSummary = {
+      runId: 9, folder: '/inbox', status: 'finished', startedAt: '', finishedAt: '', wallMs: 900,
+      files: { seen: 3, new: 3, unchanged: 0, duplicate: 0, rehashed: 0, skipped: {} },
+      documents: { queued: 3, done: 3, failed: 0, failedByCode: {}, leftFailed: 0 },
+      stageMs: { read: 800 },
+      ocr: { engine: 'ppocr', pages: 3, failed: 0, chinesePages: 1 },
+      failures: [],
+    };
+    expect(formatSummary(summary)).toMatch(/OCR\n\s+engine\s+ppocr\n\s+pages read\s+3\n\s+Chinese, by tesseract\s+1\n/);
+  });
+});
+
 describe('createLimiter', () => {
   it('never runs more than its concurrency at once and runs everything', async () => {
     const limit = createLimiter(2);

@@ -68,7 +68,8 @@ export class PpOcrEngine {
       rect.height = Math.min(image.height, Math.ceil(region.y1 * scaleY)) - rect.top;
       if (rect.width < 3 || rect.height < 3) continue;
       const words = await this.recognise(image, rect);
-      if (words.length > 0) out.push({ bbox: { x0: rect.left, y0: rect.top, x1: rect.left + rect.width, y1: rect.top + rect.height }, words });
+      const slope = (region.slope * scaleY) / scaleX;
+      if (words.length > 0) out.push({ bbox: { x0: rect.left, y0: rect.top, x1: rect.left + rect.width, y1: rect.top + rect.height }, words, slope });
     }
     return out;
   }

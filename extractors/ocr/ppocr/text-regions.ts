@@ -14,6 +14,11 @@ export interface TextRegion {
   y1: number;
   /** Mean probability inside the blob, 0..1. */
   score: number;
+  /**
+   * dy/dx of the blob's long axis (its principal axis from the pixel moments): a photographed receipt is
+   * rarely level, and rows are rebuilt along this slope (page-layout.ts).
+   */
+  slope: number;
 }
 
 export interface RegionOptions {
@@ -54,12 +59,22 @@ export function textRegions(probability: Float32Array, width: number, height: nu
     let y1 = -1;
     let area = 0;
     let sum = 0;
+    let sx = 0;
+    let sy = 0;
+    let sxx = 0;
+    let syy = 0;
+    let sxy = 0;
     while (top > 0) {
       const index = stack[--top]!;
       const x = index % width;
       const y = (index - x) / width;
       area += 1;
       sum += probability[index]!;
+      sx += x;
+      sy += y;
+      sxx += x * x;
+      syy += y * y;
+      sxy += x * y;
       if (x < x0) x0 = x;
       if (x > x1) x1 = x;
       if (y < y0) y0 = y;
@@ -75,12 +90,16 @@ export function textRegions(probability: Float32Array, width: number, height: nu
     const score = sum / area;
     if (score < minScore) continue;
     const grow = (w * h * unclipRatio) / (2 * (w + h));
+    const mx = sx / area;
+    const my = sy / area;
+    const angle = 0.5 * Math.atan2(2 * (sxy / area - mx * my), sxx / area - mx * mx - (syy / area - my * my));
     regions.push({
       x0: Math.max(0, x0 - grow),
       y0: Math.max(0, y0 - grow),
       x1: Math.min(width, x1 + 1 + grow),
       y1: Math.min(height, y1 + 1 + grow),
       score,
+      slope: Math.tan(angle),
     });
   }
   return regions;
