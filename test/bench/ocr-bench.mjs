@@ -3,7 +3,8 @@
 // `tesseract` CLI on the same receipt images, same languages, same number of cores.
 //
 //   npm run bench:ocr -- [--dir DIR] [--box-dir DIR] [--limit N] [--workers N] [--languages eng+chi_tra]
-//                        [--language-modes auto,all] [--native-tessdata DIR] [--no-native] [--no-rerun]
+//                        [--language-modes auto,all] [--engines tesseract,ppocr] [--native-tessdata DIR]
+//                        [--no-native] [--no-rerun]
 //                        [--json FILE] [--verbose]
 //
 // Runs on the compiled code in dist/ (`npm run bench:ocr` builds first). Defaults: the SROIE dev
@@ -15,6 +16,8 @@
 // default: eng first, chi_tra only on pages and lines that need it, extractors/ocr/language-strategy.ts)
 // and `all` (eng+chi_tra on every page, what native tesseract does with `-l eng+chi_tra`). Native
 // tesseract is configured the same languages and no other option but `preserve_interword_spaces`.
+// `--engines` adds docintel's second engine, PP-OCRv4 (`--ocr-engine ppocr`, extractors/ocr/ppocr/),
+// measured the same way; it hands Chinese pages to the tesseract reader, as `docintel run` does.
 //
 // Measured per engine: documents per minute (wall clock, including worker start-up: a nightly run
 // pays it too, and native tesseract pays it for every image), CPU ms per document (less sensitive to
@@ -45,17 +48,20 @@ const workers = Number(args.workers ?? availableParallelism());
 const languages = String(args.languages ?? 'eng+chi_tra').split('+');
 const verbose = args.verbose === true;
 const languageModes = String(args['language-modes'] ?? 'auto,all').split(',').filter(Boolean);
+const engines = String(args.engines ?? 'tesseract,ppocr').split(',').filter(Boolean);
 
 if (!existsSync(dir)) fail(`image folder ${dir} does not exist (use --dir)`);
 if (!Number.isInteger(limit) || limit < 1) fail(`--limit must be a positive integer, got ${args.limit}`);
 if (!Number.isInteger(workers) || workers < 1) fail(`--workers must be a positive integer, got ${args.workers}`);
 for (const mode of languageModes) if (!['auto', 'all'].includes(mode)) fail(`--language-modes takes auto and/or all, got ${mode}`);
+for (const engine of engines) if (!['tesseract', 'ppocr'].includes(engine)) fail(`--engines takes tesseract and/or ppocr, got ${engine}`);
 
 const images = pickImages(dir, limit);
 console.log(`ocr-bench: ${images.length} images from ${dir}, ${workers} workers/processes, languages ${languages.join('+')}`);
 
 const ours = [];
-for (const mode of languageModes) ours.push(await benchDocintel(images, mode));
+if (engines.includes('tesseract')) for (const mode of languageModes) ours.push(await benchDocintel(images, mode));
+if (engines.includes('ppocr')) ours.push(await benchDocintel(images, 'auto', 'ppocr'));
 const native = args['no-native'] === true ? null : await benchNative(images);
 report(ours, native);
 if (args['no-rerun'] !== true) await benchRerun(images);
@@ -97,7 +103,7 @@ async function benchRerun(files) {
 
 // --- docintel -------------------------------------------------------------------------------------
 
-async function benchDocintel(files, languageMode) {
+async function benchDocintel(files, languageMode, engine = 'tesseract') {
   const dist = join(root, 'dist');
   const preprocessJs = join(dist, 'extractors', 'image', 'preprocess.js');
   if (!existsSync(preprocessJs)) fail(`${preprocessJs} is missing: run \`npm run build\` (npm run bench:ocr does)`);
@@ -108,7 +114,12 @@ async function benchDocintel(files, languageMode) {
   const memory = sampleMemory(() => process.memoryUsage().rss);
   const cpuStart = process.cpuUsage();
   const started = performance.now();
-  const pool = await createAdaptiveOcr({ languages, languageMode, size: workers, pageSegMode: RECEIPT_PAGE_SEG_MODE });
+  // As pipeline/services.ts builds the reader for each engine.
+  const tesseract = () => createAdaptiveOcr({ languages, languageMode, size: workers, pageSegMode: RECEIPT_PAGE_SEG_MODE });
+  const pool =
+    engine === 'ppocr'
+      ? await (await import(pathToFileURL(join(dist, 'extractors', 'ocr', 'ppocr', 'ppocr-pool.js')).href)).createPpOcrPool({ size: workers, chineseReader: tesseract })
+      : await tesseract();
   const results = [];
   let languageUse;
   try {
@@ -128,7 +139,9 @@ async function benchDocintel(files, languageMode) {
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuStart);
   const peakRss = memory.stop();
-  return summarise(`docintel, languages ${languageMode} (sharp + tesseract.js, psm ${RECEIPT_PAGE_SEG_MODE})`, files, results, wallMs, (cpu.user + cpu.system) / 1000, peakRss, {
+  const name = engine === 'ppocr' ? 'docintel, --ocr-engine ppocr (sharp + PP-OCRv4 on onnxruntime)' : `docintel, languages ${languageMode} (sharp + tesseract.js, psm ${RECEIPT_PAGE_SEG_MODE})`;
+  return summarise(name, files, results, wallMs, (cpu.user + cpu.system) / 1000, peakRss, {
+    engine,
     languageMode,
     languageUse,
     preprocessMs: mean(results.map((r) => r.preprocessMs)),
@@ -323,9 +336,9 @@ function report(ours, theirs) {
     console.log(`| ${row.name} | ${fmt(row.docsPerMinute)} | ${fmt(row.cpuMsPerDoc, 0)} | ${fmt(row.peakRssMb, 0)} | ${fmt(row.meanCer, 4)} | ${fmt(row.pooledCer, 4)} |`);
   }
   for (const row of ours) {
-    console.log(`\ndocintel (languages ${row.languageMode}) per document: preprocess ${fmt(row.preprocessMs, 0)} ms, OCR ${fmt(row.ocrMs, 0)} ms (wall, ${workers} in parallel)`);
+    console.log(`\ndocintel (${row.engine === 'ppocr' ? 'ppocr' : `languages ${row.languageMode}`}) per document: preprocess ${fmt(row.preprocessMs, 0)} ms, OCR ${fmt(row.ocrMs, 0)} ms (wall, ${workers} in parallel)`);
     const use = row.languageUse;
-    if (row.languageMode === 'auto' && use) {
+    if (row.engine === 'tesseract' && row.languageMode === 'auto' && use) {
       console.log(`  pages kept with ${languages[0]} alone: ${use.firstLanguageOnly}, read again with all languages: ${use.escalated}, read with all straight away: ${use.direct}; lines re-read: ${use.linesRetried}, replaced: ${use.linesReplaced}`);
     }
     if (theirs) {
