@@ -70,14 +70,23 @@ export function findAddress(rows: Row[], after: Row | null): AddressResult | nul
   return { address, rows: picked };
 }
 
+/** Words an address abbreviates with a point; their point is not a misread comma. */
+const ADDRESS_ABBREVIATIONS = new Set(['JLN', 'TMN', 'LRG', 'BLK', 'KG', 'KAMPUNG', 'STR', 'ST', 'RD', 'AVE', 'BHD', 'SDN', 'LOT', 'NO', 'DEPT', 'FLR', 'BLDG', 'JL']);
+
 /**
  * OCR specks in an address: tokens with no letter or digit (`+`, `|`, `:`; `&` is a real word there),
- * quote marks and bars stuck to a word's edge (`“40170`), and the space OCR puts before a comma
- * (`NO.50 , JALAN`), which printed addresses never have.
+ * quote marks and bars stuck to a word's edge (`“40170`), and the space OCR puts before a comma or a
+ * point (`NO.50 , JALAN`), which printed addresses never have.
  */
 export function cleanAddress(text: string): string {
   return text
-    .replace(/\s+(?=,(?:\s|$))/g, '')
+    .replace(/\s+(?=[,.](?:\s|$|[A-Za-z0-9]))/g, '')
+    // `TAMAN DAYA. 81100`, `BAHRU.JOHOR`: OCR reads the comma of a thermal print as a point. Inside an
+    // address a point after a place word is the comma that separates its parts (234 commas to 2 such
+    // points in the sroie-dev keys); abbreviations (NO., P.T., D.E) and numbers (`75.`) keep theirs.
+    .replace(/(?<![A-Za-z.'])([A-Za-z]{3,})\.(?=\s*[A-Za-z0-9])/g, (match, word: string) => (ADDRESS_ABBREVIATIONS.has(word.toUpperCase()) ? match : `${word},`))
+    // `10T 1851-A`, `L0T 38`: the first word LOT with its L or O read as a digit.
+    .replace(/^(?:1|I|L)[0O]T(?=\s)/, 'LOT')
     .split(/\s+/)
     .map((t) => t.replace(/^[“”"‘’|{}~^`_]+|[“”"‘’|{}~^`_]+$/g, ''))
     .filter((t) => t === '&' || /[\p{L}\p{N}]/u.test(t))

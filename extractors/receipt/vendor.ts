@@ -62,6 +62,9 @@ export function repairLegalForm(name: string): string {
     .replace(/(?<=[A-Za-z]{3})\.\s+(?=SDN\b)/g, ' ')
     .replace(/\(\s+/g, '(')
     .replace(/\s+\)/g, ')')
+    // `C0.`, `HU1`: the company form CO. and a short word with a digit read for its letter look-alike.
+    .replace(/(?<![A-Za-z0-9])C0(?=\.|\s|$)/g, 'CO')
+    .replace(/(?<![A-Za-z0-9])([A-Z]{2,})([01])(?![A-Za-z0-9./-])/g, (_m, word: string, digit: string) => word + (digit === '0' ? 'O' : 'I'))
     .replace(/(?<![A-Za-z0-9.])(?:[A-Z0-9]\.){2,}(?![A-Za-z0-9])/g, (t) => (/[A-Z]/.test(t) ? t.replace(/1/g, 'I').replace(/0/g, 'O') : t));
 }
 

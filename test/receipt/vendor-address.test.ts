@@ -91,6 +91,16 @@ describe('vendor name: OCR specks and legal-form repair', () => {
     expect(repairLegalForm('MR. D.I.Y. SDN BHD')).toBe('MR. D.I.Y. SDN BHD');
   });
 
+  it('reads a digit back as the letter it looks like in CO. and short words ending a name', () => {
+    expect(repairLegalForm('AEON C0. (M) BHD')).toBe('AEON CO. (M) BHD');
+    expect(repairLegalForm('PERNIAGAAN ZHENG HU1')).toBe('PERNIAGAAN ZHENG HUI');
+    expect(repairLegalForm('KEDAI TAN0 JAYA')).toBe('KEDAI TANO JAYA');
+    // Numbers and codes stay: a shop number, a branch code, a company number.
+    expect(repairLegalForm('99 SPEED MART S/B')).toBe('99 SPEED MART S/B');
+    expect(repairLegalForm('KEDAI AB10 (BRANCH U1)')).toBe('KEDAI AB10 (BRANCH U1)');
+    expect(repairLegalForm('7-ELEVEN MALAYSIA SDN BHD')).toBe('7-ELEVEN MALAYSIA SDN BHD');
+  });
+
   it('drops a company number whose check letter OCR turned into a mark', () => {
     expect(cleanVendorName('99 SPEED MART S/B (519537-%)')).toBe('99 SPEED MART S/B');
   });
@@ -108,6 +118,19 @@ describe('address: OCR specks', () => {
   it('drops mark-only tokens, quote marks at word edges and the space before a comma', () => {
     expect(cleanAddress('NO: 28, JALAN ASTANA 1C, + BANDAR BUKIT RAJA, “41050 KLANG')).toBe('NO: 28, JALAN ASTANA 1C, BANDAR BUKIT RAJA, 41050 KLANG');
     expect(cleanAddress('NO.50 , JALAN PBS 14/11 | NO 14 & 16')).toBe('NO.50, JALAN PBS 14/11 NO 14 & 16');
+    expect(cleanAddress('27,JALAN DEDAP 13, 81100 JOHOR BAHRU ,JOHOR.')).toBe('27,JALAN DEDAP 13, 81100 JOHOR BAHRU,JOHOR.');
+  });
+
+  it('reads a point between the parts of an address as the comma it was printed as', () => {
+    expect(cleanAddress('NO.53 JALAN SAGU 18, TAMAN DAYA. 81100 JOHOR BAHRU.JOHOR.')).toBe('NO.53 JALAN SAGU 18, TAMAN DAYA, 81100 JOHOR BAHRU,JOHOR.');
+    // Abbreviations, initials, numbers and the final point keep theirs.
+    expect(cleanAddress('NO. 17-G, JLN. SETIA, LOT P.T. 2811, 75. JALAN SS 2, SELANGOR D.E. MALAYSIA.')).toBe('NO. 17-G, JLN. SETIA, LOT P.T. 2811, 75. JALAN SS 2, SELANGOR D.E. MALAYSIA.');
+  });
+
+  it('repairs the first word LOT read with a digit', () => {
+    expect(cleanAddress('10T 1851-A & 1851-B, JALAN KPB 6')).toBe('LOT 1851-A & 1851-B, JALAN KPB 6');
+    expect(cleanAddress('L0T 38, 39 101 BOULEVARD')).toBe('LOT 38, 39 101 BOULEVARD');
+    expect(cleanAddress('10 TAMAN MAJU')).toBe('10 TAMAN MAJU');
   });
 });
 
