@@ -56,7 +56,7 @@ export const DEFAULTS: Config = {
   ollamaTimeoutMs: 180_000,
   ollamaRetries: 2,
   llmConcurrency: 1,
-  ocrEngine: 'tesseract',
+  ocrEngine: 'ppocr',
   ocrLanguages: ['eng', 'chi_tra'],
   ocrLanguageMode: 'auto',
   ocrWorkers: cores,

@@ -52,9 +52,9 @@ describe('loadConfig', () => {
   });
 
   it('chooses OCR languages per page by default, or every language on every page when asked', () => {
-    expect(loadConfig({}).config.ocrEngine).toBe('tesseract');
-    expect(loadConfig({ flags: { 'ocr-engine': 'ppocr' } }).config.ocrEngine).toBe('ppocr');
-    expect(loadConfig({ env: { DOCINTEL_OCR_ENGINE: 'ppocr' } }).config.ocrEngine).toBe('ppocr');
+    expect(loadConfig({}).config.ocrEngine).toBe('ppocr');
+    expect(loadConfig({ flags: { 'ocr-engine': 'tesseract' } }).config.ocrEngine).toBe('tesseract');
+    expect(loadConfig({ env: { DOCINTEL_OCR_ENGINE: 'tesseract' } }).config.ocrEngine).toBe('tesseract');
     expect(loadConfig({}).config.ocrLanguageMode).toBe('auto');
     expect(loadConfig({ flags: { 'ocr-language-mode': 'all' } }).config.ocrLanguageMode).toBe('all');
     expect(loadConfig({ env: { DOCINTEL_OCR_LANGUAGE_MODE: 'all' } }).config.ocrLanguageMode).toBe('all');
@@ -79,7 +79,7 @@ describe('loadConfig', () => {
     [{ env: { DATABASE_URL: 'not a url' } }, 'databaseUrl', /is not a URL/],
     [{ env: { DOCINTEL_LOG_FORMAT: 'xml' } }, 'logFormat', /not one of auto, pretty, json/],
     [{ env: { DOCINTEL_OCR_LANGUAGE_MODE: 'some' } }, 'ocrLanguageMode', /not one of auto, all/],
-    [{ flags: { 'ocr-engine': 'paddle' } }, 'ocrEngine', /not one of tesseract, ppocr/],
+    [{ flags: { 'ocr-engine': 'paddle' } }, 'ocrEngine', /not one of ppocr, tesseract/],
     [{ env: { DOCINTEL_SETTLE_SECONDS: '-1' } }, 'settleSeconds', /below the minimum 0/],
   ])('rejects an invalid value naming the setting (%#)', (input, key, pattern) => {
     const error = configError(() => loadConfig(input));

@@ -24,7 +24,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dist = join(root, 'dist');
 
 function parseArgs(argv) {
-  const opts = { dir: resolve(root, '..', 'shared', 'data', 'sroie-dev'), limit: Infinity, ids: 'all', source: 'ocr', misses: false, workers: 2, languages: 'eng+chi_tra', json: false, fallbackScale: 1, psm: undefined, languageMode: 'auto', lineHeight: undefined, ocrEngine: process.env.DOCINTEL_OCR_ENGINE ?? 'tesseract', extractor: undefined, ollamaHost: undefined, visionModel: undefined };
+  const opts = { dir: resolve(root, '..', 'shared', 'data', 'sroie-dev'), limit: Infinity, ids: 'all', source: 'ocr', misses: false, workers: 2, languages: 'eng+chi_tra', json: false, fallbackScale: 1, psm: undefined, languageMode: 'auto', lineHeight: undefined, ocrEngine: process.env.DOCINTEL_OCR_ENGINE ?? 'ppocr', extractor: undefined, ollamaHost: undefined, visionModel: undefined };
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i];
     const next = () => {
@@ -53,7 +53,7 @@ function parseArgs(argv) {
     // Only while extractors/image/preprocess.ts does not exist: upscale factor of the stand-in preprocessing.
     else if (a === '--fallback-scale') opts.fallbackScale = Number(next());
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run eval -- [--dir DIR] [--limit N] [--ids first-half|second-half|all|ID,ID] [--source ocr|box] [--misses] [--workers N] [--languages eng+chi_tra] [--language-mode auto|all] [--ocr-engine tesseract|ppocr] [--psm N] [--extractor offline|ollama] [--ollama-host URL] [--vision-model NAME] [--json]');
+      console.log('usage: npm run eval -- [--dir DIR] [--limit N] [--ids first-half|second-half|all|ID,ID] [--source ocr|box] [--misses] [--workers N] [--languages eng+chi_tra] [--language-mode auto|all] [--ocr-engine ppocr|tesseract] [--psm N] [--extractor offline|ollama] [--ollama-host URL] [--vision-model NAME] [--json]');
       process.exit(0);
     } else throw new Error(`[eval] unknown option ${a} (see --help)`);
   }

@@ -28,11 +28,10 @@ function recordingReader(): OcrPool & { pages: number[] } {
 
 describe('PP-OCR pool', () => {
   let pool: PpOcrPool;
-  const chinese = recordingReader();
   const images: Record<string, Buffer> = {};
 
   beforeAll(async () => {
-    pool = await createPpOcrPool({ size: 2, chineseReader: async () => chinese });
+    pool = await createPpOcrPool({ size: 2 });
     images.english = await textImage(ENGLISH, { width: 700 });
     images.chinese = await textImage(CHINESE, { width: 700 });
   }, 60_000);
@@ -62,13 +61,6 @@ describe('PP-OCR pool', () => {
     expect(page.confidence).toBeGreaterThan(0.9);
   }, 60_000);
 
-  it('hands a Chinese page to the Chinese reader and keeps its reading', async () => {
-    const page = await pool.recognize(images.chinese!, 2);
-    expect(page.engine).toBe('tesseract.js chi_tra');
-    expect(chinese.pages).toEqual([2]);
-    expect(pool.stats().chinesePages).toBe(1);
-  }, 60_000);
-
   it('reads pages in parallel, one per worker', async () => {
     const before = pool.stats().recognized;
     const pages = await Promise.all([1, 2, 3].map((n) => pool.recognize(images.english!, n)));
@@ -85,6 +77,28 @@ describe('PP-OCR pool', () => {
     expect((error as DocintelError).code).toBe('OCR_FAILED');
     const page = await pool.recognize(images.english!, 1);
     expect(page.text).toContain('235.00');
+  }, 60_000);
+});
+
+describe('PP-OCR pool with Chinese pages', () => {
+  it('hands a Chinese page to the Chinese reader, and later pages straight to it while Chinese is common', async () => {
+    const chinese = recordingReader();
+    const pool = await createPpOcrPool({ size: 1, chineseReader: async () => chinese });
+    try {
+      const english = await textImage(ENGLISH, { width: 700 });
+      const invoice = await textImage(CHINESE, { width: 700 });
+      expect((await pool.recognize(english, 1)).engine).toBe(PPOCR_ENGINE_NAME);
+      // Read by PP-OCR, found Chinese, read again by the Chinese reader, whose reading is kept.
+      const page = await pool.recognize(invoice, 2);
+      expect(page.engine).toBe('tesseract.js chi_tra');
+      expect(chinese.pages).toEqual([2]);
+      // Half of the recent pages were Chinese: the next page skips PP-OCR.
+      expect((await pool.recognize(english, 3)).engine).toBe('tesseract.js chi_tra');
+      expect(chinese.pages).toEqual([2, 3]);
+      expect(pool.stats()).toMatchObject({ chinesePages: 2, recognized: 3 });
+    } finally {
+      await pool.terminate();
+    }
   }, 60_000);
 });
 

