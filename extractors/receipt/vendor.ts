@@ -58,8 +58,12 @@ export function repairLegalForm(name: string): string {
     .replace(/\b[B8]HD\b/g, 'BHD')
     .replace(/(?<![A-Za-z0-9])([A-Za-z0-9$]{2,3})(?=\s+BHD\b)/gi, (w) => (w.toUpperCase() !== 'SDN' && nearSdn(w.toUpperCase()) ? 'SDN' : w))
     .replace(/(?<![A-Za-z0-9])[5$]\/[B8](?![A-Za-z0-9])|(?<![A-Za-z0-9])S\/8(?![A-Za-z0-9])/g, 'S/B')
-    // `INTERNATIONAL. SDN BHD`: a speck read as a point before the legal form.
-    .replace(/(?<=[A-Za-z]{3})\.\s+(?=SDN\b)/g, ' ')
+    // `S7B`, `S/D` at the end of a name: S/B (Sdn Bhd) with its slash read as a 7 or its B as a D.
+    .replace(/(?<![A-Za-z0-9])S(?:7B|\/D)(?=\s*(?:\(|$))/g, 'S/B')
+    // `INTERNATIONAL. SDN BHD`, `BOOK. CO. (M)`: a speck read as a point before the legal form.
+    .replace(/(?<=[A-Za-z]{3})\.\s+(?=SDN\b|CO\.)/g, ' ')
+    // `INTERNATIONAL ·SDN`: a middle dot is a speck; no company name prints one.
+    .replace(/\s*[·•]\s*/g, ' ')
     .replace(/\(\s+/g, '(')
     .replace(/\s+\)/g, ')')
     // `C0.`, `HU1`: the company form CO. and a short word with a digit read for its letter look-alike.
@@ -114,7 +118,8 @@ function isNameTail(text: string): boolean {
 /** Trailing company numbers (`(519537-X)`, `CO-REG:860671-D`) and a leading `OWNED BY:`-style label. */
 export function cleanVendorName(name: string): string {
   let out = name
-    .replace(/\s*[(\[]?\s*(?:(?:CO(?:MPANY)?\.?\s*-?\s*(?:REG(?:ISTRATION)?|NO)\.?\s*(?:NO\.?)?|ROC\s*NO\.?|REG\.?\s*NO\.?)\s*[:.]?\s*)?[A-Z]{0,3}\d{4,}\s*-?\s*[A-Z%]?\s*[)\]]?\s*$/i, '')
+    // (the hyphen before the check letter is often read as a point: `(519537.X)`)
+    .replace(/\s*[(\[]?\s*(?:(?:CO(?:MPANY)?\.?\s*-?\s*(?:REG(?:ISTRATION)?|NO)\.?\s*(?:NO\.?)?|ROC\s*NO\.?|REG\.?\s*NO\.?)\s*[:.]?\s*)?[A-Z]{0,3}\d{4,}\s*[-.]?\s*[A-Z%]?\s*[)\]]?\s*$/i, '')
     .trim();
   // A name ends at its legal form; what OCR glued after it (`AEON CO. (M) BHD (178 3RD FLR, ...`) goes.
   const legal = [...out.matchAll(new RegExp(LEGAL_FORM.source, 'gi'))].pop();

@@ -91,6 +91,16 @@ describe('vendor name: OCR specks and legal-form repair', () => {
     expect(repairLegalForm('MR. D.I.Y. SDN BHD')).toBe('MR. D.I.Y. SDN BHD');
   });
 
+  it('repairs S/B read as S7B or S/D, and drops specks before the legal form', () => {
+    expect(repairLegalForm('99 SPEED HART S7B')).toBe('99 SPEED HART S/B');
+    expect(repairLegalForm('9 SPEED MART S/D (519537-X)')).toBe('9 SPEED MART S/B (519537-X)');
+    expect(repairLegalForm('POPULAR BOOK. CO. (M) SDN BHD')).toBe('POPULAR BOOK CO. (M) SDN BHD');
+    expect(repairLegalForm('UNIHAKKA INTERNATIONAL ·SDN BHD')).toBe('UNIHAKKA INTERNATIONAL SDN BHD');
+    // S/D elsewhere is not a legal form.
+    expect(repairLegalForm('S/D KEDAI MAJU')).toBe('S/D KEDAI MAJU');
+    expect(cleanVendorName('99 SPEED MART S/B (519537.X)')).toBe('99 SPEED MART S/B');
+  });
+
   it('reads a digit back as the letter it looks like in CO. and short words ending a name', () => {
     expect(repairLegalForm('AEON C0. (M) BHD')).toBe('AEON CO. (M) BHD');
     expect(repairLegalForm('PERNIAGAAN ZHENG HU1')).toBe('PERNIAGAAN ZHENG HUI');
