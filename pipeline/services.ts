@@ -7,7 +7,7 @@ import type { OcrPool } from '../extractors/ocr/tesseract-pool.js';
 import type { Config } from './config.js';
 import { createLimiter, type Limiter } from './limit.js';
 
-/** See createOcr below for why and the measurements. */
+/** See createOcrReader below for why and the measurements. */
 export const RECEIPT_PAGE_SEG_MODE = '6';
 
 export interface RunServices {
@@ -16,26 +16,41 @@ export interface RunServices {
   llmLimit: Limiter;
 }
 
+/** What `createOcrReader` needs from the config; the eval and the benchmark pass the same. */
+export type OcrReaderSettings = Pick<Config, 'ocrEngine' | 'ocrLanguages' | 'ocrLanguageMode' | 'ocrWorkers'> & { pageSegMode?: string };
+
+/**
+ * The page reader `docintel run` uses (and `npm run eval` and `npm run bench:ocr` measure).
+ *
+ * tesseract: page segmentation 6 (one uniform block) instead of tesseract's automatic layout: on
+ * receipts the automatic mode drops right-aligned amount columns as non-text (the sample receipts lose
+ * every amount; on 30 SROIE receipts total exact went 0.63 -> 0.80, date 0.87 -> 0.90, vendor 0.40 ->
+ * 0.30). Languages per page (adaptive-ocr.ts): English receipts are read with eng alone, Chinese pages
+ * and lines with eng+chi_tra, unless ocrLanguageMode is `all`.
+ *
+ * ppocr: PP-OCRv4 reads the page; a page it finds Chinese goes to tesseract with every language at once
+ * (it is Chinese: an English-first read would be wasted, and one tesseract pool instead of the adaptive
+ * reader's three keeps about 600 MB of wasm workers out of a mixed run).
+ */
+export async function createOcrReader(settings: OcrReaderSettings): Promise<OcrPool> {
+  const { createAdaptiveOcr } = await import('../extractors/ocr/adaptive-ocr.js');
+  const pageSegMode = settings.pageSegMode ?? RECEIPT_PAGE_SEG_MODE;
+  const languages = settings.ocrLanguages;
+  if (settings.ocrEngine === 'tesseract') {
+    return createAdaptiveOcr({ languages, languageMode: settings.ocrLanguageMode, size: settings.ocrWorkers, pageSegMode });
+  }
+  const { createPpOcrPool } = await import('../extractors/ocr/ppocr/ppocr-pool.js');
+  return createPpOcrPool({
+    size: settings.ocrWorkers,
+    chineseReader: () => createAdaptiveOcr({ languages, languageMode: 'all', size: settings.ocrWorkers, pageSegMode }),
+  });
+}
+
 export async function createRunServices(config: Config): Promise<RunServices> {
-  const [{ createAdaptiveOcr }, { createOllamaClient }] = await Promise.all([
-    import('../extractors/ocr/adaptive-ocr.js'),
-    import('../extractors/ollama/client.js'),
-  ]);
-  const tesseract = () =>
-    createAdaptiveOcr({ languages: config.ocrLanguages, languageMode: config.ocrLanguageMode, size: config.ocrWorkers, pageSegMode: RECEIPT_PAGE_SEG_MODE });
+  const { createOllamaClient } = await import('../extractors/ollama/client.js');
   let client: OllamaClient | undefined;
   return {
-    // Page segmentation 6 (one uniform block) instead of tesseract's automatic layout: on receipts the
-    // automatic mode drops right-aligned amount columns as non-text (the sample receipts lose every
-    // amount; on 30 SROIE receipts total exact went 0.63 -> 0.80, date 0.87 -> 0.90, vendor 0.40 -> 0.30).
-    // Languages per page (adaptive-ocr.ts): English receipts are read with eng alone, Chinese pages and
-    // lines with eng+chi_tra, unless ocrLanguageMode is `all`.
-    // `ppocr` reads pages with PP-OCRv4 and hands Chinese pages to the tesseract reader (ppocr-pool.ts).
-    createOcr: async () => {
-      if (config.ocrEngine === 'tesseract') return tesseract();
-      const { createPpOcrPool } = await import('../extractors/ocr/ppocr/ppocr-pool.js');
-      return createPpOcrPool({ size: config.ocrWorkers, chineseReader: tesseract });
-    },
+    createOcr: () => createOcrReader(config),
     ollama: () => (client ??= createOllamaClient({ host: config.ollamaHost, timeoutMs: config.ollamaTimeoutMs, retries: config.ollamaRetries })),
     llmLimit: createLimiter(config.llmConcurrency),
   };

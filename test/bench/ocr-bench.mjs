@@ -108,18 +108,13 @@ async function benchDocintel(files, languageMode, engine = 'tesseract') {
   const preprocessJs = join(dist, 'extractors', 'image', 'preprocess.js');
   if (!existsSync(preprocessJs)) fail(`${preprocessJs} is missing: run \`npm run build\` (npm run bench:ocr does)`);
   const { preprocessImage } = await import(pathToFileURL(preprocessJs).href);
-  const { createAdaptiveOcr } = await import(pathToFileURL(join(dist, 'extractors', 'ocr', 'adaptive-ocr.js')).href);
-  const { RECEIPT_PAGE_SEG_MODE } = await import(pathToFileURL(join(dist, 'pipeline', 'services.js')).href);
+  const { createOcrReader, RECEIPT_PAGE_SEG_MODE } = await import(pathToFileURL(join(dist, 'pipeline', 'services.js')).href);
 
   const memory = sampleMemory(() => process.memoryUsage().rss);
   const cpuStart = process.cpuUsage();
   const started = performance.now();
-  // As pipeline/services.ts builds the reader for each engine.
-  const tesseract = () => createAdaptiveOcr({ languages, languageMode, size: workers, pageSegMode: RECEIPT_PAGE_SEG_MODE });
-  const pool =
-    engine === 'ppocr'
-      ? await (await import(pathToFileURL(join(dist, 'extractors', 'ocr', 'ppocr', 'ppocr-pool.js')).href)).createPpOcrPool({ size: workers, chineseReader: tesseract })
-      : await tesseract();
+  // The reader `docintel run` builds (pipeline/services.ts).
+  const pool = await createOcrReader({ ocrEngine: engine, ocrLanguages: languages, ocrLanguageMode: languageMode, ocrWorkers: workers });
   const results = [];
   let languageUse;
   try {

@@ -92,9 +92,10 @@ function tokenF1(expected, got) {
 async function loadOcr(opts) {
   const preprocessPath = join(dist, 'extractors', 'image', 'preprocess.js');
   const hasPreprocess = existsSync(preprocessPath);
-  const { createAdaptiveOcr } = await import(pathToFileURL(join(dist, 'extractors', 'ocr', 'adaptive-ocr.js')).href);
-  // Score what `docintel run` does: the page segmentation mode the pipeline uses unless --psm says otherwise.
-  opts.psm ??= (await import(pathToFileURL(join(dist, 'pipeline', 'services.js')).href)).RECEIPT_PAGE_SEG_MODE;
+  // Score what `docintel run` does: its own reader (pipeline/services.ts), with the page segmentation
+  // mode the pipeline uses unless --psm says otherwise.
+  const { createOcrReader, RECEIPT_PAGE_SEG_MODE } = await import(pathToFileURL(join(dist, 'pipeline', 'services.js')).href);
+  opts.psm ??= RECEIPT_PAGE_SEG_MODE;
   const preprocessImage = hasPreprocess ? (await import(pathToFileURL(preprocessPath).href)).preprocessImage : null;
   const languages = opts.languages.split('+');
   // The cache is keyed by what changes OCR output: languages and the code of preprocess + OCR pool, so
@@ -104,6 +105,7 @@ async function loadOcr(opts) {
   // With one language, or `all`, the adaptive reader is the plain pool: its code does not change the text.
   const adaptive = languages.length > 1 && opts.languageMode === 'auto';
   if (adaptive) ocrCode.push(join(dist, 'extractors', 'ocr', 'adaptive-ocr.js'), join(dist, 'extractors', 'ocr', 'language-strategy.js'));
+  ocrCode.push(join(dist, 'pipeline', 'services.js'));
   const ppocrDir = join(dist, 'extractors', 'ocr', 'ppocr');
   if (opts.ocrEngine === 'ppocr') for (const f of (await readdir(ppocrDir)).filter((name) => name.endsWith('.js')).sort()) ocrCode.push(join(ppocrDir, f));
   for (const f of ocrCode) if (existsSync(f)) codeHash.update(await readFile(f));
@@ -118,12 +120,7 @@ async function loadOcr(opts) {
       const file = join(cacheDir, `${sha}.json`);
       if (existsSync(file)) return { pages: JSON.parse(await readFile(file, 'utf8')), cached: true };
       // One pool shared by the concurrent readers: keep the promise so two first calls don't make two.
-      // As pipeline/services.ts builds the reader for each engine.
-      const tesseract = () => createAdaptiveOcr({ languages, languageMode: opts.languageMode, size: opts.workers, ...(opts.psm ? { pageSegMode: opts.psm } : {}) });
-      pool ??=
-        opts.ocrEngine === 'ppocr'
-          ? import(pathToFileURL(join(ppocrDir, 'ppocr-pool.js')).href).then(({ createPpOcrPool }) => createPpOcrPool({ size: opts.workers, chineseReader: tesseract }))
-          : tesseract();
+      pool ??= createOcrReader({ ocrEngine: opts.ocrEngine, ocrLanguages: languages, ocrLanguageMode: opts.languageMode, ocrWorkers: opts.workers, pageSegMode: opts.psm });
       const ocrPool = await pool;
       let images;
       if (preprocessImage) {
