@@ -117,16 +117,20 @@ export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<P
       worker.on('error', (error) => {
         clearTimeout(timer);
         reject(new DocintelError('OCR_FAILED', `A PP-OCR worker failed: ${error.message}`, { cause: error }));
-        lose(slot, error);
+        lose(slot, worker, error);
       });
-      worker.on('exit', () => lose(slot, new Error('worker exited')));
+      worker.on('exit', () => lose(slot, worker, new Error('worker exited')));
     });
     return slot.ready;
   }
 
-  /** The worker is gone (crash, timeout, stop): its page fails, the next page starts a new one. */
-  function lose(slot: Slot, cause: unknown): void {
-    if (slot.worker === null) return;
+  /**
+   * The worker is gone (crash, timeout, stop): its page fails, the next page starts a new one. Only if it
+   * is still the slot's worker: one replaced after a timeout exits later, when the slot may already hold
+   * its successor and that successor's page.
+   */
+  function lose(slot: Slot, worker: Worker, cause: unknown): void {
+    if (slot.worker !== worker) return;
     slot.worker = null;
     slot.ready = null;
     const job = slot.job;
