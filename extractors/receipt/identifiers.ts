@@ -65,7 +65,8 @@ export function findVendorTaxId(rows: Row[], locale: string): Found | null {
     const m = TAX_ID_LABEL.exec(row.text);
     if (!m || BUYER_ROW.test(row.text)) continue;
     const rest = row.text.slice(m.index + m[0].length).replace(/\s(?=\d)/g, '');
-    const v = /([A-Z]?\d[\d-]{5,18}\d)/i.exec(rest);
+    // A trailing check letter belongs to the number (Singapore GST/UEN `201812345K`, `M2-0012345-6` has none).
+    const v = /([A-Z]?\d[\d-]{5,18}\d(?:-?[A-Z](?![A-Za-z0-9]))?)/i.exec(rest);
     if (v) return { value: v[1]!, row, confidence: 0.8 };
   }
   return null;
@@ -106,7 +107,8 @@ export function detectCurrencyCode(text: string, locale: string): { code: string
   const byLocale: Record<string, string> = { MY: 'MYR', TW: 'TWD', US: 'USD' };
   const local = byLocale[locale] ?? 'MYR';
   // Only currency marks next to amounts count: `BHD` in `SDN BHD` is a legal form, not Bahraini dinars.
-  const marks = [...text.matchAll(/(?:NT\s?\$|NTD|TWD|RM|MYR|S\s?\$|SGD|US\s?\$|USD|EUR|GBP|[$€£])\s?\d[\d,]*[.,]\d{2}\b|(?:NT\s?\$|NTD|元)\s?\d|\d\s?(?:元|€|EUR|NTD|TWD|MYR)/g)].map((m) => m[0]);
+  // A code in brackets states the currency of a column or a total: `TOTAL (SGD)`, `AMOUNT (RM)`.
+  const marks = [...text.matchAll(/(?:NT\s?\$|NTD|TWD|RM|MYR|S\s?\$|SGD|US\s?\$|USD|EUR|GBP|[$€£])\s?\d[\d,]*[.,]\d{2}\b|(?:NT\s?\$|NTD|元)\s?\d|\d\s?(?:元|€|EUR|NTD|TWD|MYR)|\((?:NT\s?\$|NTD|TWD|RM|MYR|S\s?\$|SGD|US\s?\$|USD|EUR|GBP)\)/g)].map((m) => m[0]);
   for (const mark of marks) {
     const code = detectCurrency(mark);
     // A bare `$` is the local dollar where one exists (Malaysian shops print `$` for ringgit too).

@@ -39,8 +39,8 @@ const manifest = JSON.parse(readFileSync(join(samples, '.manifest.json'), 'utf8'
 const EXACT: Record<string, (keyof Truth)[]> = {
   'einvoice-tw.png': ['vendor_tax_id', 'invoice_number', 'date', 'currency', 'subtotal', 'tax', 'total'],
   'invoice-tw-triplicate.pdf': ['vendor_tax_id', 'buyer_tax_id', 'invoice_number', 'date', 'currency', 'subtotal', 'tax', 'total'],
-  'receipt-en-photo.jpg': ['vendor_name', 'date', 'total'],
-  'receipt-en-scanned.pdf': ['vendor_name', 'date', 'total'],
+  'receipt-en-photo.jpg': ['vendor_name', 'vendor_tax_id', 'date', 'currency', 'total'],
+  'receipt-en-scanned.pdf': ['vendor_name', 'vendor_tax_id', 'date', 'currency', 'total'],
 };
 
 /**
