@@ -4,7 +4,7 @@
  * with one space, which is how receipt addresses read when their line breaks are dropped.
  */
 import type { Row } from './layout.js';
-import { hasPostcode, isBodyStart, isContactLine, isIdLine, isTitleNoise, looksLikeAddress, startsLikeAddress } from './header.js';
+import { BUYER_ROW, hasPostcode, isBodyStart, isDateRow, isContactLine, isIdLine, isTitleNoise, looksLikeAddress, startsLikeAddress } from './header.js';
 import { letterCount } from './text.js';
 
 export interface AddressResult {
@@ -16,7 +16,7 @@ const height = (r: Row) => r.bbox.y1 - r.bbox.y0;
 
 function isStop(row: Row): boolean {
   const t = row.text;
-  return isContactLine(t) || isTitleNoise(t) || isBodyStart(row) || /\b(?:GST|SST|VAT)\b/i.test(t);
+  return isContactLine(t) || isTitleNoise(t) || isBodyStart(row) || isDateRow(t) || BUYER_ROW.test(t) || /\b(?:GST|SST|VAT)\b/i.test(t);
 }
 
 /** The address block that follows `after` (the vendor's last row), or the first block in the header. */
@@ -28,6 +28,11 @@ export function findAddress(rows: Row[], after: Row | null): AddressResult | nul
     const row = rows[i]!;
     if (row.page !== rows[start]?.page) break;
     if (picked.length === 0) {
+      // The buyer's block (`買受人: …` and the address under it) is not the seller's address.
+      if (BUYER_ROW.test(row.text) || (i > 0 && BUYER_ROW.test(rows[i - 1]!.text) && rows[i - 1]!.page === row.page)) {
+        skipped += 1;
+        continue;
+      }
       if (isIdLine(row.text)) {
         skipped += 1;
         continue;

@@ -16,8 +16,8 @@ const ID_LINE = /\b(?:GST|SST|VAT|TAX|TIN|BRN|ROC|CO\.?\s*REG|COMPANY\s*(?:REG|N
 const CONTACT = /\b(?:TEL|TELEPHONE|PHONE|FAX|H\/?P|HP|MOBILE|EMAIL|E-MAIL|WEBSITE|WHATSAPP|WA)\b|@|WWW\.|HTTPS?:|\.COM\b|\.MY\b|電話|傳真/i;
 const PHONE = /(?:^|\s)\+?\(?0\d{1,3}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}\b(?!\s*-?\s*[A-Z]\b)/;
 const REG_NUMBER_ONLY = /^[(\[]?\s*(?:NO\.?\s*)?[A-Z]{0,3}\s*\d{3,}[\d\s]*-?\s*[A-Z]?\s*[)\]]?[.,]?$/i;
-const BODY_START = /\b(?:DATE|TIME|CASHIER|TERMINAL|TABLE|POS|QTY|DESCRIPTION|ITEM|PAX|DOC(?:UMENT)?\s*NO|INVOICE\s*(?:NO|#)|RECEIPT\s*(?:NO|#)|BILL\s*NO|TRANS|SALESPERSON|MEMBER|SERVED|ORDER\s*NO|SLIP)\b/i;
-export const ADDRESS_WORD = /\b(?:NO\.?|LOT|JALAN|JLN|JL|TAMAN|TMN|LORONG|LRG|BANDAR|KAWASAN|PERSIARAN|LEBUH(?:RAYA)?|BATU|KAMPUNG|KG|BLOCK|BLK|BLOK|LEVEL|FLOOR|FLR|UNIT|SUITE|WISMA|PLAZA|MENARA|KOMPLEKS|SEKSYEN|SECTION|ROAD|RD|STREET|AVENUE|AVE|BOULEVARD|BLVD|HIGHWAY|MALL|INDUSTRIAL|PERINDUSTRIAN|CITY|JAYA|UTAMA|SELANGOR|JOHOR|KUALA|LUMPUR|PENANG|PINANG|PERAK|KEDAH|MELAKA|PAHANG|SABAH|SARAWAK|NEGERI|KELANTAN|TERENGGANU|PERLIS|PUTRAJAYA|LABUAN|MALAYSIA|SINGAPORE|DARUL|EHSAN|TAKZIM|BAHRU|ALAM|PETALING|KLANG|CHERAS|PUCHONG|SHAH|SUBANG|DAMANSARA|AMPANG|KAJANG|SERDANG|SERI|SRI)\b|(?<!\d)\d{5}(?!\d)|路|街|號|段|巷|樓|縣|市|區/i;
+const BODY_START = /\b(?:DATE|TIME|CASHIER|TERMINAL|TABLE|POS|QTY|DESCRIPTION|ITEM|PAX|DOC(?:UMENT)?\s*NO|INVOICE\s*(?:NO|#)|RECEIPT\s*(?:NO|#)|BILL\s*NO|TRANS|SALESPERSON|MEMBER|SERVED|ORDER\s*NO|SLIP)\b|品\s*名|品\s*項|數\s*量|單\s*價|交易明細/i;
+export const ADDRESS_WORD = /\b(?:NO\.?|LOT|JALAN|JLN|JL|TAMAN|TMN|LORONG|LRG|BANDAR|KAWASAN|PERSIARAN|LEBUH(?:RAYA)?|BATU|KAMPUNG|KG|BLOCK|BLK|BLOK|LEVEL|FLOOR|FLR|UNIT|SUITE|WISMA|PLAZA|MENARA|KOMPLEKS|SEKSYEN|SECTION|ROAD|RD|STREET|AVENUE|AVE|BOULEVARD|BLVD|HIGHWAY|MALL|INDUSTRIAL|PERINDUSTRIAN|CITY|JAYA|UTAMA|SELANGOR|JOHOR|KUALA|LUMPUR|PENANG|PINANG|PERAK|KEDAH|MELAKA|PAHANG|SABAH|SARAWAK|NEGERI|KELANTAN|TERENGGANU|PERLIS|PUTRAJAYA|LABUAN|MALAYSIA|SINGAPORE|DARUL|EHSAN|TAKZIM|BAHRU|ALAM|PETALING|KLANG|CHERAS|PUCHONG|SHAH|SUBANG|DAMANSARA|AMPANG|KAJANG|SERDANG|SERI|SRI)\b|(?<!\d)\d{5}(?!\d)|路|街|號(?!碼)|段|巷|樓|縣|市|區/i;
 const POSTCODE = /(?<![\d-])\d{5}(?![\d-])/;
 
 export function isTitleNoise(text: string): boolean {
@@ -62,8 +62,21 @@ export function startsLikeAddress(text: string): boolean {
   return /^\W*(?:NO\b|NO\.|NO:|NO,|LOT\b|LEVEL\b|UNIT\b|BLOCK\b|BLK\b|SUITE\b|FLOOR\b|FLR\b|G\/F|\d+(?:ST|ND|RD|TH)\b|[A-Z]{0,2}\d+[A-Z]?\b)/i.test(text) || /\b(?:JALAN|JLN)\b/i.test(text);
 }
 
+/** Rows about the buyer (買方, 買受人 on 三聯式 invoices, BUYER): their name, address and tax id are not the seller's. */
+export const BUYER_ROW = /買方|買受人|BUYER/i;
+
+/** A row that starts with a full date (`2024-02-04 13:45`, `25/12/2018`): the body, never an address. */
+const LEADING_DATE = /^(?:\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4})(?!\d)/;
+
+/** A row that is a date (`中華民國113年02月04日`, `2024-02-04 13:45:10`, `25/12/2018`): never a name or an address. */
+export function isDateRow(text: string): boolean {
+  const t = text.trim();
+  return LEADING_DATE.test(t) || /^(?:中華民國|民國)?\s*\d{2,4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?/.test(t);
+}
+
 export function looksLikeAddress(text: string): boolean {
   const t = text.trim();
+  if (isDateRow(t)) return false;
   if (ADDRESS_WORD.test(t)) return true;
   // `67,JLN ...`, `12, ...`, `NO.53 55,57 & 59`
   return /^\d+[A-Z]?\s*[,.-]/.test(t);

@@ -4,6 +4,7 @@
  */
 import { detectCurrency } from '../rules/amounts.js';
 import { findInvoiceNumbers, isValidTaiwanTaxId } from '../rules/taiwan.js';
+import { BUYER_ROW } from './header.js';
 import type { Row } from './layout.js';
 
 export interface Found {
@@ -52,8 +53,6 @@ export function findInvoiceNumber(rows: Row[], locale: string): Found | null {
 const TAX_ID_LABEL = /\b(?:GST|SST|VAT|TAX)\s*(?:REG(?:ISTRATION)?\.?\s*)?(?:NO|ID|#|NUMBER)?\b\.?\s*[:.#]*\s*|統一編號|統編|賣方/i;
 
 /** The seller's tax registration: GST/SST number (MY) or a checksum-valid 統一編號 (TW). */
-/** Rows about the buyer (買方, 買受人 on 三聯式 invoices, BUYER): their tax id is not the seller's. */
-const BUYER_ROW = /買方|買受人|BUYER/i;
 
 export function findVendorTaxId(rows: Row[], locale: string): Found | null {
   for (const row of rows) {

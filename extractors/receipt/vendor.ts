@@ -4,7 +4,7 @@
  * height and how high they sit; a name printed over two or three lines is joined back together.
  */
 import type { Row } from './layout.js';
-import { BUSINESS_WORD, LEGAL_FORM, hasPostcode, headerRows, startsLikeAddress, isContactLine, isIdLine, isPlaceLine, isTitleNoise, looksLikeAddress } from './header.js';
+import { BUSINESS_WORD, BUYER_ROW, LEGAL_FORM, hasPostcode, isDateRow, headerRows, startsLikeAddress, isContactLine, isIdLine, isPlaceLine, isTitleNoise, looksLikeAddress } from './header.js';
 import { letterCount } from './text.js';
 
 export interface VendorResult {
@@ -171,7 +171,10 @@ export function findVendor(rows: Row[]): VendorResult | null {
   let pos = 0;
   for (let i = 0; i < header.length; i += 1) {
     const row = header[i]!;
-    if (isNoise(row)) continue;
+    // The buyer's name (`買受人: 測試營造股份有限公司` on a 三聯式 invoice) is never the seller, nor is a date.
+    if (isNoise(row) || BUYER_ROW.test(row.text) || isDateRow(row.text)) continue;
+    // Nor the line under the buyer's (their address).
+    if (i > 0 && BUYER_ROW.test(header[i - 1]!.text)) continue;
     const t = row.text;
     let score = 0;
     if (LEGAL_FORM.test(t)) score += 3;

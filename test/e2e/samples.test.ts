@@ -112,6 +112,13 @@ describe.each(['tesseract', 'ppocr'] as const)('docintel over samples/ (--ocr-en
     }
   });
 
+  it("never reports the buyer as the seller: the triplicate invoice's seller is only in its stamp", () => {
+    const row = rows.find((r) => (r.source_file ?? '').endsWith('/invoice-tw-triplicate.pdf'))!;
+    expect(row.vendor_name).not.toContain('測試營造');
+    expect(row.vendor_address).not.toContain('新竹縣');
+    expect(row.needs_review).toBe('true');
+  });
+
   it.each(Object.entries(EXACT))('%s: the fields come out exact', (file, fields) => {
     const truth = manifest.documents.find((d) => d.file === file)!.ground_truth;
     const row = rows.find((r) => (r.source_file ?? '').endsWith(`/${file}`));

@@ -14,6 +14,29 @@ function header(lines: Parameters<typeof page>[0]) {
 }
 
 describe('vendor and address', () => {
+  it('never takes the buyer, a date or the item table of a Taiwan invoice for the seller', () => {
+    // A 三聯式 invoice whose seller is only in the stamp: no vendor and no address beat the buyer's.
+    const r = header([
+      '第三聯:收執聯 統一發票(三聯式) 發票號碼',
+      'MT-56120938',
+      '中華民國113年02月04日',
+      '買受人: 測試營造股份有限公司 統一編號: 29673504',
+      '地 址: 新竹縣竹北市示範路100號',
+      '品 名 數量 單價 金額 備註',
+      '安全帽 10 350 3,500',
+    ]);
+    expect(r.vendor).toBeNull();
+    expect(r.address).toBeNull();
+  });
+
+  it('does not read a date line under the name as an address (號碼 is not 號)', () => {
+    const r = header(['範例生活百貨', '電子發票證明聯', '113年01-02月', 'KV-83920417', '2024-02-04 13:45:10', '隨機碼 3851 總計 185', '賣方 53184626']);
+    expect(r.vendor).toBe('範例生活百貨');
+    expect(r.address).toBeNull();
+    expect(header(['範例五金行有限公司', '臺北市中山區範例路一段1號', '統一編號 84206195']).address).toBe('臺北市中山區範例路一段1號');
+  });
+
+
   it('skips a handwritten name above the company and a registration number below it', () => {
     const r = header(['JOHN DOE', 'BOOK TAK (TAMAN DAYA) SDN BHD', '(789417-W)', 'NO.53 55,57 & 59, JALAN SAGU 18,', 'TAMAN DAYA,', '81100 JOHOR BAHRU,', 'JOHOR.', 'TEL: 07-3507405', 'DATE: 25/12/2018']);
     expect(r.vendor).toBe('BOOK TAK (TAMAN DAYA) SDN BHD');
