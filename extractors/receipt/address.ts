@@ -75,8 +75,11 @@ export function findAddress(rows: Row[], after: Row | null): AddressResult | nul
   return { address, rows: picked };
 }
 
-/** Words an address abbreviates with a point; their point is not a misread comma. */
-const ADDRESS_ABBREVIATIONS = new Set(['JLN', 'TMN', 'LRG', 'BLK', 'KG', 'KAMPUNG', 'STR', 'ST', 'RD', 'AVE', 'BHD', 'SDN', 'LOT', 'NO', 'DEPT', 'FLR', 'BLDG', 'JL']);
+/**
+ * Words of three letters or more that an address abbreviates with a point; their point is not a misread
+ * comma. Shorter ones (NO., KG., RD.) never reach the rule, which looks at words of 3+ letters only.
+ */
+const ADDRESS_ABBREVIATIONS = new Set(['JLN', 'TMN', 'LRG', 'BLK', 'STR', 'AVE', 'BHD', 'SDN', 'LOT', 'DEPT', 'FLR', 'BLDG']);
 
 /**
  * OCR specks in an address: tokens with no letter or digit (`+`, `|`, `:`; `&` is a real word there),

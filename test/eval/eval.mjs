@@ -4,10 +4,11 @@
 //
 //   node test/eval/eval.mjs [--dir DIR] [--limit N] [--ids first-half|second-half|all|ID,ID]
 //                           [--source ocr|box] [--misses] [--workers N] [--languages eng+chi_tra]
-//                           [--language-mode auto|all] [--psm N] [--json]
+//                           [--language-mode auto|all] [--ocr-engine ppocr|tesseract] [--psm N]
+//                           [--extractor offline|ollama] [--json]
 //
-// --source ocr (default) runs docintel's own preprocess + OCR as `docintel run` does (page segmentation
-// and per-page language choice from pipeline/services.ts), `--workers` images at a time, caching each page's
+// --source ocr (default) runs docintel's own preprocess + OCR as `docintel run` does (the reader from
+// pipeline/services.ts: the OCR engine, page segmentation and per-page language choice), `--workers` images at a time, caching each page's
 // PageText as JSON under .docintel/eval-cache/<ocr-config>/<sha256>.json so re-runs only re-extract.
 // --source box scores on the ground-truth lines, i.e. extraction quality independent of OCR.
 // Metric: exact match per field after whitespace normalisation (dates compared as dates, totals as

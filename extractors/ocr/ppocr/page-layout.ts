@@ -16,6 +16,15 @@ export interface RecognisedRegion {
   slope?: number;
 }
 
+/** Where a segment sits across the (tilted) rows. */
+interface RowPlacement {
+  box: BoundingBox;
+  /** Vertical centre moved along the page's slope to x = 0. */
+  centre: number;
+  /** Half the height of its text. */
+  half: number;
+}
+
 /** Steeper than this (about 11 degrees) is no page tilt but a stamp or a handwritten note. */
 const MAX_PAGE_SLOPE = 0.2;
 
@@ -46,8 +55,8 @@ function pageSlope(regions: readonly RecognisedRegion[]): number {
   return Math.abs(median) > MAX_PAGE_SLOPE ? 0 : median;
 }
 
-/** Where a segment sits across the tilted rows: its centre moved along the slope to x = 0, and its half height. */
-function rowGeometry(box: BoundingBox, slope: number): { box: BoundingBox; centre: number; half: number } {
+/** The placement of one segment along the page's slope (see RowPlacement). */
+function rowGeometry(box: BoundingBox, slope: number): RowPlacement {
   const height = box.y1 - box.y0;
   // An upright box around a tilted segment is taller than the text by the tilt over its width.
   const textHeight = Math.max(height - Math.abs(slope) * (box.x1 - box.x0), 0.4 * height);
@@ -58,7 +67,7 @@ function rowGeometry(box: BoundingBox, slope: number): { box: BoundingBox; centr
  * Same row: each centre lies within the other's text height (not a mere overlap: tall headers and a
  * small line under them overlap), and the two do not share a column (stacked segments are two rows).
  */
-function sameRow(a: { box: BoundingBox; centre: number; half: number }, b: { box: BoundingBox; centre: number; half: number }): boolean {
+function sameRow(a: RowPlacement, b: RowPlacement): boolean {
   const overlapX = Math.min(a.box.x1, b.box.x1) - Math.max(a.box.x0, b.box.x0);
   if (overlapX > 0.25 * Math.min(a.box.x1 - a.box.x0, b.box.x1 - b.box.x0)) return false;
   const distance = Math.abs(a.centre - b.centre);

@@ -82,7 +82,7 @@ export class PpOcrEngine {
   }
 
   /** The words of one segment, with boxes from the time steps their characters were read at. */
-  async recognise(image: GreyImage, rect: Rect): Promise<TextWord[]> {
+  private async recognise(image: GreyImage, rect: Rect): Promise<TextWord[]> {
     const width = Math.min(MAX_LINE_WIDTH, Math.max(16, Math.round((rect.width * LINE_HEIGHT) / rect.height)));
     const pixels = resizeRegion(image, rect, width, LINE_HEIGHT);
     const input = new this.ort.Tensor('float32', toChannels(pixels, RECOGNITION_MEANS, RECOGNITION_STDS), [1, 3, LINE_HEIGHT, width]);
@@ -101,9 +101,5 @@ export class PpOcrEngine {
         y1: rect.top + rect.height,
       },
     }));
-  }
-
-  async release(): Promise<void> {
-    await Promise.all([this.detector.release(), this.recogniser.release()]);
   }
 }

@@ -125,25 +125,32 @@ export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<P
   }
 
   /**
-   * The worker is gone (crash, timeout, stop): its page fails, the next page starts a new one. Only if it
-   * is still the slot's worker: one replaced after a timeout exits later, when the slot may already hold
-   * its successor and that successor's page.
+   * The worker is gone (crash, stop): its page fails, the next page starts a new one. Only if it is still
+   * the slot's worker: one retired after a timeout exits later, when the slot may already hold its
+   * successor and that successor's page.
    */
   function lose(slot: Slot, worker: Worker, cause: unknown): void {
     if (slot.worker !== worker) return;
+    if (slot.job && !stopped) restarts += 1;
+    retire(
+      slot,
+      stopped
+        ? interrupted()
+        : new DocintelError('OCR_FAILED', `The PP-OCR worker reading this page stopped: ${cause instanceof Error ? cause.message : String(cause)}`, { cause }),
+    );
+  }
+
+  /** Empties the slot: its page (if any) fails with `error`, its worker is stopped, the queue moves on. */
+  function retire(slot: Slot, error: unknown): void {
+    const { worker, job } = slot;
     slot.worker = null;
     slot.ready = null;
-    const job = slot.job;
     slot.job = null;
     if (job) {
       clearTimeout(job.timer);
-      if (!stopped) restarts += 1;
-      job.reject(
-        stopped
-          ? new DocintelError('INTERRUPTED', 'OCR was stopped before the page was read.')
-          : new DocintelError('OCR_FAILED', `The PP-OCR worker reading this page stopped: ${cause instanceof Error ? cause.message : String(cause)}`, { cause }),
-      );
+      job.reject(error);
     }
+    void worker?.terminate();
     pump();
   }
 
@@ -165,14 +172,8 @@ export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<P
       const id = nextId++;
       const timer = setTimeout(() => {
         // A page that hangs the models is abandoned with its worker; the pool goes on with a new one.
-        const worker = slot.worker;
-        slot.job = null;
-        job.reject(new DocintelError('OCR_FAILED', `PP-OCR took longer than ${recognizeTimeoutMs} ms on this page.`));
         restarts += 1;
-        slot.worker = null;
-        slot.ready = null;
-        void worker?.terminate();
-        pump();
+        retire(slot, new DocintelError('OCR_FAILED', `PP-OCR took longer than ${recognizeTimeoutMs} ms on this page.`));
       }, recognizeTimeoutMs);
       slot.job = { ...job, id, timer };
       maxBusy = Math.max(maxBusy, slots.filter((s) => s.job !== null).length);
@@ -181,13 +182,7 @@ export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<P
           if (slot.job?.id === id) worker.postMessage({ id, ...job.request } satisfies PageRequest);
         },
         (error: unknown) => {
-          if (slot.job?.id !== id) return;
-          clearTimeout(timer);
-          slot.job = null;
-          slot.ready = null;
-          slot.worker = null;
-          job.reject(error);
-          pump();
+          if (slot.job?.id === id) retire(slot, error);
         },
       );
     }
@@ -207,7 +202,7 @@ export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<P
       return page;
     }
     const { page: pixels, detection } = await decode(image, detectionMaxSide, maxImagePixels);
-    if (stopped) throw new DocintelError('INTERRUPTED', 'OCR was stopped before the page was read.');
+    if (stopped) throw interrupted();
     const { regions } = await readRegions({ image: pixels, detectionImage: detection });
     const lines = regionsToLines(regions);
     const words = lines.flatMap((line) => line.words);
@@ -232,7 +227,7 @@ export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<P
     size,
     languages: ['ppocr'],
     async recognize(image, pageNo = 1) {
-      if (stopped) throw new DocintelError('INTERRUPTED', 'OCR was stopped before the page was read.');
+      if (stopped) throw interrupted();
       try {
         const page = await read(image, pageNo);
         recognized += 1;
@@ -259,12 +254,16 @@ export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<P
     async terminate() {
       if (stopped) return;
       stopped = true;
-      for (const job of queue.splice(0)) job.reject(new DocintelError('INTERRUPTED', 'OCR was stopped before the page was read.'));
+      for (const job of queue.splice(0)) job.reject(interrupted());
       const workers = slots.map((slot) => slot.worker).filter((worker): worker is Worker => worker !== null);
       await Promise.all(workers.map((worker) => worker.terminate()));
       if (chinese) await (await chinese).terminate();
     },
   };
+}
+
+function interrupted(): DocintelError {
+  return new DocintelError('INTERRUPTED', 'OCR was stopped before the page was read.');
 }
 
 /**
