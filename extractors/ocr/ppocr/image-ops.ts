@@ -1,6 +1,6 @@
 /**
  * The two pixel operations the PP-OCR models need, on 8-bit grey buffers, in plain TypeScript: they run
- * inside worker threads, where a second native image library would only add risk.
+ * inside worker processes, where a second native image library would only add risk.
  */
 
 export interface GreyImage {

@@ -1,7 +1,7 @@
 /**
  * One page through PP-OCRv4 (detection, then recognition of every detected segment) with ONNX Runtime.
- * Runs inside a worker thread (ppocr-worker.ts): onnxruntime-node's `run` blocks the thread it is
- * called on, so two pages in parallel need two threads.
+ * Runs inside a worker process (ppocr-worker.ts): onnxruntime-node's `run` blocks the thread it is
+ * called on, so two pages in parallel need two workers.
  */
 import { readFile } from 'node:fs/promises';
 import type { InferenceSession } from 'onnxruntime-node';

@@ -1,16 +1,17 @@
 /**
- * PP-OCR as an `OcrPool` (the interface the read stage uses for tesseract): worker threads that each
- * hold the detection and recognition models and read one page at a time.
+ * PP-OCR as an `OcrPool` (the interface the read stage uses for tesseract): child processes that each
+ * hold the detection and recognition models and read one page at a time (why processes and not worker
+ * threads: ppocr-worker.ts).
  *
  * Why a second engine: on SROIE receipts PP-OCRv4 misreads far fewer letters and digits than tesseract
  * (test/eval figures in the README). Why not the only one: its dictionary is Simplified Chinese, missing
  * Traditional characters a Taiwan invoice needs (編, 稅, 額), so a page on which it reads Chinese is read
  * again by `chineseReader` (tesseract with chi_tra) and that reading is kept (isChinesePage).
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { DocintelError } from '../../../pipeline/errors.js';
 import type { PageText } from '../../types.js';
 import { foreignLetterCount, NEEDED_FOREIGN_LETTERS, RecentPages } from '../language-strategy.js';
@@ -22,7 +23,7 @@ import type { PpOcrModelFiles } from './ppocr-engine.js';
 import type { PageRequest, WorkerMessage, WorkerSetup } from './ppocr-worker.js';
 
 export interface PpOcrPoolOptions {
-  /** Worker threads (pages read at once). Default `os.availableParallelism()`. */
+  /** Worker processes (pages read at once). Default `os.availableParallelism()`. */
   size?: number;
   /** ONNX Runtime threads per worker. Default 1: parallel pages use the cores better than parallel ops. */
   threadsPerWorker?: number;
@@ -49,8 +50,10 @@ export interface PpOcrPool extends OcrPool {
   stats(): PpOcrPoolStats;
 }
 
+type Worker = ChildProcess;
+
 interface Job {
-  request: Omit<PageRequest, 'id'>;
+  request: Omit<PageRequest, 'id' | 'type'>;
   resolve: (regions: WorkerMessage & { type: 'page' }) => void;
   reject: (error: unknown) => void;
 }
@@ -66,16 +69,12 @@ export const DEFAULT_DETECTION_MAX_SIDE = 1600;
 export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<PpOcrPool> {
   const size = Math.max(1, options.size ?? availableParallelism());
   const models = await resolvePpOcrModels(options.models);
-  const setup: WorkerSetup = { models, threads: options.threadsPerWorker ?? 1 };
+  const setup: WorkerSetup = { type: 'setup', models, threads: options.threadsPerWorker ?? 1 };
   const detectionMaxSide = options.detectionMaxSide ?? DEFAULT_DETECTION_MAX_SIDE;
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const recognizeTimeoutMs = options.recognizeTimeoutMs ?? 180_000;
   const maxImagePixels = options.maxImagePixels ?? 40_000_000;
-  const workerUrl = workerScript();
-  // Loaded here too, and kept: when the last worker that loaded the native binding exits, Node unloads
-  // it, and the next worker's load then fails with "Module did not self-register" (seen after a worker
-  // was replaced). The main thread's reference keeps the binding registered for every worker.
-  await import('onnxruntime-node');
+  const workerPath = fileURLToPath(workerScript());
 
   const slots: Slot[] = Array.from({ length: size }, () => ({ worker: null, ready: null, job: null }));
   const queue: Job[] = [];
@@ -99,10 +98,17 @@ export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<P
 
   function start(slot: Slot): Promise<Worker> {
     slot.ready ??= new Promise<Worker>((resolve, reject) => {
-      const worker = new Worker(workerUrl, { workerData: setup });
+      // Pixels go over the IPC channel as typed arrays ('advanced' serialization), not as JSON. The
+      // parent's own flags (vitest's loaders, say) are not the worker's.
+      const worker = fork(workerPath, [], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
       slot.worker = worker;
+      // The end of what the process printed, to say why it died.
+      let stderr = '';
+      worker.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr = (stderr + chunk).slice(-2000);
+      });
       const timer = setTimeout(() => {
-        void worker.terminate();
+        worker.kill('SIGKILL');
         reject(new DocintelError('OCR_FAILED', `A PP-OCR worker did not load its models within ${startTimeoutMs} ms.`));
       }, startTimeoutMs);
       worker.on('message', (message: WorkerMessage) => {
@@ -119,7 +125,13 @@ export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<P
         reject(new DocintelError('OCR_FAILED', `A PP-OCR worker failed: ${error.message}`, { cause: error }));
         lose(slot, worker, error);
       });
-      worker.on('exit', () => lose(slot, worker, new Error('worker exited')));
+      worker.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        const why = `worker exited (${signal ?? `code ${code}`})${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`;
+        reject(new DocintelError('OCR_FAILED', `A PP-OCR worker stopped while loading its models: ${why}`));
+        lose(slot, worker, new Error(why));
+      });
+      worker.send(setup);
     });
     return slot.ready;
   }
@@ -150,7 +162,7 @@ export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<P
       clearTimeout(job.timer);
       job.reject(error);
     }
-    void worker?.terminate();
+    worker?.kill('SIGKILL');
     pump();
   }
 
@@ -179,7 +191,7 @@ export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<P
       maxBusy = Math.max(maxBusy, slots.filter((s) => s.job !== null).length);
       start(slot).then(
         (worker) => {
-          if (slot.job?.id === id) worker.postMessage({ id, ...job.request } satisfies PageRequest);
+          if (slot.job?.id === id) worker.send({ type: 'page', id, ...job.request } satisfies PageRequest);
         },
         (error: unknown) => {
           if (slot.job?.id === id) retire(slot, error);
@@ -188,7 +200,7 @@ export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<P
     }
   }
 
-  function readRegions(request: Omit<PageRequest, 'id'>): Promise<WorkerMessage & { type: 'page' }> {
+  function readRegions(request: Omit<PageRequest, 'id' | 'type'>): Promise<WorkerMessage & { type: 'page' }> {
     return new Promise((resolve, reject) => {
       queue.push({ request, resolve, reject });
       pump();
@@ -256,10 +268,19 @@ export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<P
       stopped = true;
       for (const job of queue.splice(0)) job.reject(interrupted());
       const workers = slots.map((slot) => slot.worker).filter((worker): worker is Worker => worker !== null);
-      await Promise.all(workers.map((worker) => worker.terminate()));
+      await Promise.all(workers.map(stopProcess));
       if (chinese) await (await chinese).terminate();
     },
   };
+}
+
+/** Kills a worker process and waits for it to be gone. */
+function stopProcess(worker: Worker): Promise<void> {
+  if (worker.exitCode !== null || worker.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    worker.once('exit', () => resolve());
+    worker.kill('SIGKILL');
+  });
 }
 
 function interrupted(): DocintelError {
