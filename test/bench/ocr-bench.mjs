@@ -21,8 +21,9 @@
 //
 // Measured per engine: documents per minute (wall clock, including worker start-up: a nightly run
 // pays it too, and native tesseract pays it for every image), CPU ms per document (less sensitive to
-// other load on a shared machine), peak RSS (docintel: the whole process, which includes tesseract.js'
-// worker threads; native: the sum over the tesseract processes alive at once, sampled from /proc), and
+// other load on a shared machine; docintel's includes its PP-OCR worker processes), peak RSS (docintel:
+// the process and its children, which includes tesseract.js' worker threads and the PP-OCR worker
+// processes; native: the sum over the tesseract processes alive at once, sampled from /proc), and
 // CER against the box files.
 //
 // CER: Levenshtein distance between OCR text and ground truth divided by the ground-truth length, after
@@ -32,7 +33,7 @@
 // as the mean over images and as the pooled rate (total edits / total characters).
 //
 // Figures measured are in the README ("Speed and accuracy").
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -110,8 +111,10 @@ async function benchDocintel(files, languageMode, engine = 'tesseract') {
   const { preprocessImage } = await import(pathToFileURL(preprocessJs).href);
   const { createOcrReader, RECEIPT_PAGE_SEG_MODE } = await import(pathToFileURL(join(dist, 'pipeline', 'services.js')).href);
 
-  const memory = sampleMemory(() => process.memoryUsage().rss);
+  // PP-OCR reads in child processes: memory and CPU count this process and its children.
+  const memory = sampleMemory(() => rssOfPid(process.pid));
   const cpuStart = process.cpuUsage();
+  const childrenCpuStart = childrenCpuMs();
   const started = performance.now();
   // The reader `docintel run` builds (pipeline/services.ts).
   const pool = await createOcrReader({ ocrEngine: engine, ocrLanguages: languages, ocrLanguageMode: languageMode, ocrWorkers: workers });
@@ -133,9 +136,10 @@ async function benchDocintel(files, languageMode, engine = 'tesseract') {
   }
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuStart);
+  const childrenCpu = childrenCpuMs() - childrenCpuStart;
   const peakRss = memory.stop();
   const name = engine === 'ppocr' ? 'docintel, --ocr-engine ppocr (sharp + PP-OCRv4 on onnxruntime)' : `docintel, languages ${languageMode} (sharp + tesseract.js, psm ${RECEIPT_PAGE_SEG_MODE})`;
-  return summarise(name, files, results, wallMs, (cpu.user + cpu.system) / 1000, peakRss, {
+  return summarise(name, files, results, wallMs, (cpu.user + cpu.system) / 1000 + childrenCpu, peakRss, {
     engine,
     languageMode,
     languageUse,
@@ -210,6 +214,18 @@ function run(command, commandArgs, env, alive) {
       else reject(new Error(`${command} exited with ${code} on ${commandArgs.join(' ')}`));
     });
   });
+}
+
+/**
+ * CPU milliseconds of this process's children that have exited and been waited for (/proc/self/stat
+ * cutime + cstime): the PP-OCR workers, once the pool has stopped them.
+ */
+function childrenCpuMs() {
+  const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ');
+  // After the command name: field 3 is index 0, so cutime (16) and cstime (17) are 13 and 14.
+  const ticks = Number(fields[13]) + Number(fields[14]);
+  const clockTicksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  return (ticks * 1000) / clockTicksPerSecond;
 }
 
 /** RSS of a process and its children (time → tesseract) in bytes, from /proc; 0 when unavailable. */
