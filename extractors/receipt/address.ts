@@ -93,6 +93,10 @@ export function cleanAddress(text: string): string {
     // address a point after a place word is the comma that separates its parts (234 commas to 2 such
     // points in the sroie-dev keys); abbreviations (NO., P.T., D.E) and numbers (`75.`) keep theirs.
     .replace(/(?<![A-Za-z.'])([A-Za-z]{3,})\.(?=\s*[A-Za-z0-9])/g, (match, word: string) => (ADDRESS_ABBREVIATIONS.has(word.toUpperCase()) ? match : `${word},`))
+    // `12. JALAN`, `KENARI 5. BANDAR`, `LOT 38. 39`: the same misread after a number (91 commas to 3
+    // points before a word, 4 to 0 before a spaced number, in the keys). A point inside a number
+    // (`122.124`) or before a closing one (`NO1.JALAN`'s kind is the rare exception) is not touched.
+    .replace(/(?<=(?:^|\s)[A-Za-z]?\d[\d/-]*[A-Za-z]?)\.(?=\s*[A-Za-z]{2}|\s+\d)/g, ',')
     // `10T 1851-A`, `L0T 38`: the first word LOT with its L or O read as a digit.
     .replace(/^(?:1|I|L)[0O]T(?=\s)/, 'LOT')
     .split(/\s+/)

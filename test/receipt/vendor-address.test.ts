@@ -156,8 +156,16 @@ describe('address: OCR specks', () => {
 
   it('reads a point between the parts of an address as the comma it was printed as', () => {
     expect(cleanAddress('NO.53 JALAN SAGU 18, TAMAN DAYA. 81100 JOHOR BAHRU.JOHOR.')).toBe('NO.53 JALAN SAGU 18, TAMAN DAYA, 81100 JOHOR BAHRU,JOHOR.');
-    // Abbreviations, initials, numbers and the final point keep theirs.
-    expect(cleanAddress('NO. 17-G, JLN. SETIA, LOT P.T. 2811, 75. JALAN SS 2, SELANGOR D.E. MALAYSIA.')).toBe('NO. 17-G, JLN. SETIA, LOT P.T. 2811, 75. JALAN SS 2, SELANGOR D.E. MALAYSIA.');
+    // Abbreviations, initials and the final point keep theirs.
+    expect(cleanAddress('NO. 17-G, JLN. SETIA, LOT P.T. 2811, SELANGOR D.E. MALAYSIA.')).toBe('NO. 17-G, JLN. SETIA, LOT P.T. 2811, SELANGOR D.E. MALAYSIA.');
+  });
+
+  it('reads a point after a house or street number as a comma, but not a point inside a number', () => {
+    expect(cleanAddress('12. JALAN TAMPOI 7/4,KAWASAN')).toBe('12, JALAN TAMPOI 7/4,KAWASAN');
+    expect(cleanAddress('LOT 38. 39 101 BOULEVARD, JALAN KENARI 5. BANDAR PUCHONG')).toBe('LOT 38, 39 101 BOULEVARD, JALAN KENARI 5, BANDAR PUCHONG');
+    expect(cleanAddress('NO 4.JALAN PERJIRANAN 10. TAMAN AIR BIRU')).toBe('NO 4,JALAN PERJIRANAN 10, TAMAN AIR BIRU');
+    expect(cleanAddress('NO 122.124. JALAN DEDAP 13')).toBe('NO 122.124. JALAN DEDAP 13');
+    expect(cleanAddress('NO.2-1-1 JALAN 2.5 KM')).toBe('NO.2-1-1 JALAN 2.5 KM');
   });
 
   it('repairs the first word LOT read with a digit', () => {
