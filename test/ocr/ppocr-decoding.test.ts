@@ -115,6 +115,12 @@ describe('textRegions', () => {
     for (let x = 10; x < 70; x += 1) for (let dy = 0; dy < 4; dy += 1) m[(20 - Math.floor((x - 10) / 10) + dy) * width + x] = 0.9;
     const [region] = textRegions(m, width, height);
     expect(region!.slope).toBeCloseTo(-0.1, 1);
+    // The band across the slope: 4 px thick (grown back on both sides as the box is), centred at
+    // y 18.5 in the middle of the segment, where the upright box is 9 px high before growing.
+    const grow = (60 * 9 * 1.5) / (2 * (60 + 9));
+    expect(region!.thickness - 2 * grow).toBeGreaterThan(3.5);
+    expect(region!.thickness - 2 * grow).toBeLessThan(5.5);
+    expect(region!.centerY).toBeCloseTo(18.5, 0);
     expect(textRegions(m.fill(0).fill(0.9, 5 * width + 10, 5 * width + 60), width, height)[0]?.slope ?? 0).toBeCloseTo(0, 5);
   });
 
@@ -193,6 +199,22 @@ describe('image operations', () => {
     expect([...resizeRegion(image, { left: 2, top: 0, width: 2, height: 2 }, 6, 3)].every((v) => v === 255)).toBe(true);
     // Halving samples between pixel pairs: (0+255)/2 and 255.
     expect([...resizeRegion(image, { left: 0, top: 0, width: 4, height: 2 }, 2, 1)]).toEqual([128, 255]);
+  });
+
+  it('reads a sheared band so that a tilted line comes out level', () => {
+    // A dark line falling one pixel per pixel to the right (y = x + 2) on white.
+    const width = 12;
+    const height = 16;
+    const data = new Uint8Array(width * height).fill(255);
+    for (let x = 0; x < width; x += 1) data[(x + 2) * width + x] = 0;
+    const image = { data, width, height };
+    const rows = (pixels: Uint8Array) => Array.from({ length: 4 }, (_, y) => [...pixels.slice(y * 10, y * 10 + 10)]);
+    // Upright, the line crosses the crop; along the band every column sees it at the same height.
+    const level = rows(resizeRegion(image, { left: 0, top: 0, width: 10, height: 4 }, 10, 4, 1));
+    for (const row of level) expect(new Set(row).size).toBe(1);
+    expect(level.map((row) => row[0])).toEqual([255, 128, 128, 255]);
+    const upright = rows(resizeRegion(image, { left: 0, top: 0, width: 10, height: 4 }, 10, 4));
+    expect(upright.some((row) => new Set(row).size > 1)).toBe(true);
   });
 
   it('lays out three normalised channels', () => {

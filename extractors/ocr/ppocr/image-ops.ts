@@ -16,20 +16,25 @@ export interface Rect {
   height: number;
 }
 
-/** Bilinear resize of `rect` of `image` to `width` × `height`. */
-export function resizeRegion(image: GreyImage, rect: Rect, width: number, height: number): Uint8Array {
+/**
+ * Bilinear resize of `rect` of `image` to `width` × `height`. With a `slope` (dy/dx) the rectangle is a
+ * sheared band instead: `top` is its upper edge at `left`, and the edges rise or fall by `slope` per
+ * pixel, so a tilted text line comes out level.
+ */
+export function resizeRegion(image: GreyImage, rect: Rect, width: number, height: number, slope = 0): Uint8Array {
   const out = new Uint8Array(width * height);
   const sx = rect.width / width;
   const sy = rect.height / height;
   const maxX = image.width - 1;
   const maxY = image.height - 1;
   for (let y = 0; y < height; y += 1) {
-    const fy = Math.min(maxY, Math.max(0, rect.top + (y + 0.5) * sy - 0.5));
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(maxY, y0 + 1);
-    const wy = fy - y0;
     for (let x = 0; x < width; x += 1) {
-      const fx = Math.min(maxX, Math.max(0, rect.left + (x + 0.5) * sx - 0.5));
+      const along = rect.left + (x + 0.5) * sx - 0.5;
+      const fy = Math.min(maxY, Math.max(0, rect.top + slope * (along + 0.5 - rect.left) + (y + 0.5) * sy - 0.5));
+      const y0 = Math.floor(fy);
+      const y1 = Math.min(maxY, y0 + 1);
+      const wy = fy - y0;
+      const fx = Math.min(maxX, Math.max(0, along));
       const x0 = Math.floor(fx);
       const x1 = Math.min(maxX, x0 + 1);
       const wx = fx - x0;

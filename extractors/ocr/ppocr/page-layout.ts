@@ -46,9 +46,17 @@ export function regionsToLines(regions: readonly RecognisedRegion[]): TextLine[]
  * over a 1000 px wide page a 2 degree tilt puts an amount 35 px above its label, a whole row).
  */
 function pageSlope(regions: readonly RecognisedRegion[]): number {
-  const slopes = regions
-    .filter((region) => region.slope !== undefined && region.bbox.x1 - region.bbox.x0 >= 3 * (region.bbox.y1 - region.bbox.y0))
-    .map((region) => region.slope!)
+  return medianSlope(regions.map((region) => ({ width: region.bbox.x1 - region.bbox.x0, height: region.bbox.y1 - region.bbox.y0, slope: region.slope })));
+}
+
+/**
+ * The median slope of the segments at least three times as wide as high (a short segment's own slope is
+ * noise); 0 when there are none or the median is past MAX_PAGE_SLOPE.
+ */
+export function medianSlope(segments: ReadonlyArray<{ width: number; height: number; slope: number | undefined }>): number {
+  const slopes = segments
+    .filter((segment) => segment.slope !== undefined && segment.width >= 3 * segment.height)
+    .map((segment) => segment.slope!)
     .sort((a, b) => a - b);
   if (slopes.length === 0) return 0;
   const median = slopes[Math.floor(slopes.length / 2)]!;

@@ -8,7 +8,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import type { TextWord } from '../../types.js';
 import { decodeCtc, wordsFromCharacters } from './ctc.js';
 import { resizeRegion, toChannels, type GreyImage, type Rect } from './image-ops.js';
-import type { RecognisedRegion } from './page-layout.js';
+import { medianSlope, type RecognisedRegion } from './page-layout.js';
 import { textRegions } from './text-regions.js';
 
 export interface PpOcrModelFiles {
@@ -18,6 +18,8 @@ export interface PpOcrModelFiles {
   dictionary: string;
 }
 
+/** Segments at least this many times as wide as high are read along their own slope. */
+const LONG_SEGMENT_ASPECT = 4;
 /** The recognition model's input height. */
 const LINE_HEIGHT = 48;
 /** Widest line crop, in model pixels (a 67:1 segment); wider ones are squeezed. */
@@ -53,6 +55,7 @@ export class PpOcrEngine {
    */
   async readPage(image: GreyImage, detectionImage: GreyImage, shouldStop: () => boolean = () => false): Promise<RecognisedRegion[]> {
     const regions = await this.detect(detectionImage);
+    const tilt = medianSlope(regions.map((region) => ({ width: region.x1 - region.x0, height: region.y1 - region.y0, slope: region.slope })));
     const scaleX = image.width / detectionImage.width;
     const scaleY = image.height / detectionImage.height;
     const out: RecognisedRegion[] = [];
@@ -67,8 +70,11 @@ export class PpOcrEngine {
       rect.width = Math.min(image.width, Math.ceil(region.x1 * scaleX)) - rect.left;
       rect.height = Math.min(image.height, Math.ceil(region.y1 * scaleY)) - rect.top;
       if (rect.width < 3 || rect.height < 3) continue;
-      const words = await this.recognise(image, rect);
       const slope = (region.slope * scaleY) / scaleX;
+      // A long segment's own slope is trustworthy; a short one is read along the page's tilt.
+      const long = region.x1 - region.x0 >= LONG_SEGMENT_ASPECT * (region.y1 - region.y0);
+      const bandSlope = ((long ? region.slope : tilt) * scaleY) / scaleX;
+      const words = await this.recognise(image, rect, readingBand(rect, bandSlope, region.centerY * scaleY, region.thickness * scaleY));
       if (words.length > 0) out.push({ bbox: { x0: rect.left, y0: rect.top, x1: rect.left + rect.width, y1: rect.top + rect.height }, words, slope });
     }
     return out;
@@ -81,10 +87,13 @@ export class PpOcrEngine {
     return textRegions(map.data as Float32Array, image.width, image.height);
   }
 
-  /** The words of one segment, with boxes from the time steps their characters were read at. */
-  private async recognise(image: GreyImage, rect: Rect): Promise<TextWord[]> {
-    const width = Math.min(MAX_LINE_WIDTH, Math.max(16, Math.round((rect.width * LINE_HEIGHT) / rect.height)));
-    const pixels = resizeRegion(image, rect, width, LINE_HEIGHT);
+  /**
+   * The words of one segment, with boxes from the time steps their characters were read at. The model
+   * reads `band` (the segment's line, levelled); word boxes are given in the upright `rect`.
+   */
+  private async recognise(image: GreyImage, rect: Rect, band: Band): Promise<TextWord[]> {
+    const width = Math.min(MAX_LINE_WIDTH, Math.max(16, Math.round((band.width * LINE_HEIGHT) / band.height)));
+    const pixels = resizeRegion(image, band, width, LINE_HEIGHT, band.slope);
     const input = new this.ort.Tensor('float32', toChannels(pixels, RECOGNITION_MEANS, RECOGNITION_STDS), [1, 3, LINE_HEIGHT, width]);
     const output = await this.recogniser.run({ [this.recogniser.inputNames[0]!]: input });
     const tensor = output[this.recogniser.outputNames[0]!]!;
@@ -102,4 +111,22 @@ export class PpOcrEngine {
       },
     }));
   }
+}
+
+interface Band extends Rect {
+  slope: number;
+}
+
+/**
+ * What recognition reads of a segment. A photographed receipt is rarely level: an upright box around
+ * a line tilted by 2° across 500 px is twice the line's height, and the recogniser, which scales every
+ * crop to 48 px high, then sees letters at half size and squeezed (LIGHTROOM read as LIGHTRM). The band
+ * follows the line's slope at its own thickness. A level or short segment keeps its box.
+ */
+function readingBand(rect: Rect, slope: number, centerY: number, thickness: number): Band {
+  const rise = Math.abs(slope) * rect.width;
+  if (rise < 2 || !Number.isFinite(thickness) || thickness <= 0) return { ...rect, slope: 0 };
+  const height = Math.min(rect.height, Math.max(thickness, rect.height - rise, 8));
+  const top = centerY - slope * (rect.width / 2) - height / 2;
+  return { left: rect.left, top, width: rect.width, height, slope };
 }

@@ -19,6 +19,13 @@ export interface TextRegion {
    * rarely level, and rows are rebuilt along this slope (page-layout.ts).
    */
   slope: number;
+  /**
+   * The segment's band across its slope: the y of its centre line at the region's horizontal middle, and
+   * its thickness (the blob's, from the moments, grown back as the box is). A tilted line's upright box
+   * is taller than the line; recognition reads the band instead (ppocr-engine.ts).
+   */
+  centerY: number;
+  thickness: number;
 }
 
 export interface RegionOptions {
@@ -92,14 +99,23 @@ export function textRegions(probability: Float32Array, width: number, height: nu
     const grow = (w * h * unclipRatio) / (2 * (w + h));
     const mx = sx / area;
     const my = sy / area;
-    const angle = 0.5 * Math.atan2(2 * (sxy / area - mx * my), sxx / area - mx * mx - (syy / area - my * my));
+    const varX = sxx / area - mx * mx;
+    const varY = syy / area - my * my;
+    const covXY = sxy / area - mx * my;
+    const angle = 0.5 * Math.atan2(2 * covXY, varX - varY);
+    // The smaller eigenvalue of the covariance is the variance across the long axis; a band of
+    // thickness t has variance t²/12 across it.
+    const across = (varX + varY) / 2 - Math.sqrt(((varX - varY) / 2) ** 2 + covXY ** 2);
+    const slope = Math.tan(angle);
     regions.push({
       x0: Math.max(0, x0 - grow),
       y0: Math.max(0, y0 - grow),
       x1: Math.min(width, x1 + 1 + grow),
       y1: Math.min(height, y1 + 1 + grow),
       score,
-      slope: Math.tan(angle),
+      slope,
+      centerY: my + slope * ((x0 + x1 + 1) / 2 - mx),
+      thickness: Math.min(h, Math.sqrt(12 * Math.max(0, across))) + 2 * grow,
     });
   }
   return regions;
