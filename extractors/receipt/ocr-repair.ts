@@ -31,9 +31,10 @@ const GAZETTEER = [
 ];
 const LEXICON = new Set(GAZETTEER);
 
-// Glyph pairs tesseract confuses; a substitution outside these is more likely a different real word
-// (BORONG is not a misread LORONG, PASAR not a misread PASIR).
-const CONFUSABLE = ['IL', 'IT', 'LT', 'IJ', 'OD', 'OQ', 'DQ', 'OU', 'UV', 'HN', 'HM', 'HW', 'MN', 'NW', 'MW', 'EF', 'CG', 'CE', 'RP', 'RK', 'BE', 'BR', 'KX', 'YV', 'AR', 'GO'];
+// Glyph pairs OCR confuses (tesseract; PP-OCR adds O/C, U/L and N/R on small thermal print: JOHCR,
+// LUMPLR, PERIRDUSTRIAN); a substitution outside these is more likely a different real word (BORONG is
+// not a misread LORONG, PASAR not a misread PASIR).
+const CONFUSABLE = ['IL', 'IT', 'LT', 'IJ', 'OD', 'OQ', 'DQ', 'OU', 'UV', 'HN', 'HM', 'HW', 'MN', 'NW', 'MW', 'EF', 'CG', 'CE', 'RP', 'RK', 'BE', 'BR', 'KX', 'YV', 'AR', 'GO', 'OC', 'UL', 'NR'];
 const confusable = (a: string, b: string) => CONFUSABLE.includes(a + b) || CONFUSABLE.includes(b + a);
 
 /** One OCR-typical edit: a confusable substitution, or (in long words) one dropped/extra inner letter. */

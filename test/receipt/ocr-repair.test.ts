@@ -8,6 +8,10 @@ describe('header OCR repair', () => {
   it('fixes one confusable letter against the address gazetteer', () => {
     expect(correctWord('MALAYSTA')).toBe('MALAYSIA');
     expect(correctWord('KAHASAN')).toBe('KAWASAN');
+    // PP-OCR's slips on small thermal print: O read as C, U as L, N as R.
+    expect(correctWord('JOHCR')).toBe('JOHOR');
+    expect(correctWord('LUMPLR')).toBe('LUMPUR');
+    expect(correctWord('PERIRDUSTRIAN')).toBe('PERINDUSTRIAN');
   });
   it('leaves real words that are one non-OCR edit away alone', () => {
     expect(correctWord('BORONG')).toBe('BORONG');
