@@ -54,18 +54,25 @@ const CONTINUATION = /^\s*(?:\)|&|SDN\b|BHD\b|\(M\)|S\/B\b|LTD\b|CO\b\.?|COMPANY
  */
 export function repairLegalForm(name: string): string {
   return name
-    .replace(/\b[S5$][DO0]N([.,]?)\s*[B8][HN][DO0](\.?)(?=\W|$)/gi, (_m, p1: string, p2: string) => `SDN${p1 ? '.' : ''} BHD${p2}`)
+    .replace(/\b[S5$][DO0]N([.,]?)\s*[B8][HN][DO0IL](\.?)(?=\W|$)/gi, (_m, p1: string, p2: string) => `SDN${p1 ? '.' : ''} BHD${p2}`)
     .replace(/\b[B8]HD\b/g, 'BHD')
     .replace(/(?<![A-Za-z0-9])([A-Za-z0-9$]{2,3})(?=\s+BHD\b)/gi, (w) => (w.toUpperCase() !== 'SDN' && nearSdn(w.toUpperCase()) ? 'SDN' : w))
     .replace(/(?<![A-Za-z0-9])[5$]\/[B8](?![A-Za-z0-9])|(?<![A-Za-z0-9])S\/8(?![A-Za-z0-9])/g, 'S/B')
-    // `S7B`, `S/D` at the end of a name: S/B (Sdn Bhd) with its slash read as a 7 or its B as a D.
-    .replace(/(?<![A-Za-z0-9])S(?:7B|\/D)(?=\s*(?:\(|$))/g, 'S/B')
+    // `S7B`, `57B`, `S/D` at the end of a name: S/B (Sdn Bhd) with its S read as a 5, its slash as a 7
+    // or its B as a D.
+    .replace(/(?<=[A-Za-z]{2,}\s+)[S5](?:7B|\/D)(?=\s*(?:\(|$))/g, 'S/B')
     // `INTERNATIONAL. SDN BHD`, `BOOK. CO. (M)`: a speck read as a point before the legal form.
     .replace(/(?<=[A-Za-z]{3})\.\s+(?=SDN\b|CO\.)/g, ' ')
     // `INTERNATIONAL ·SDN`: a middle dot is a speck; no company name prints one.
     .replace(/\s*[·•]\s*/g, ' ')
     .replace(/\(\s+/g, '(')
     .replace(/\s+\)/g, ')')
+    // `K(TAMAN DAYA)SDN BHD`: a bracketed part stands apart from the words around it (15 names to 1 in
+    // the sroie-dev keys); OCR often loses those spaces. A short tag glued on both sides
+    // (`MR.D.I.Y(M)SDN`) is printed that way and stays.
+    .replace(/(?<=[A-Za-z.])\(([A-Za-z][^()]+)\)(?=[A-Za-z])/g, ' ($1) ')
+    .replace(/(?<=[A-Za-z.])\((?=[A-Za-z]{2}[^()]*\)\s)/g, ' (')
+    .replace(/(?<=\s\([^()]*\))(?=[A-Za-z])/g, ' ')
     // `C0.`, `HU1`: the company form CO. and a short word with a digit read for its letter look-alike.
     .replace(/(?<![A-Za-z0-9])C0(?=\.|\s|$)/g, 'CO')
     .replace(/(?<![A-Za-z0-9])([A-Z]{2,})([01])(?![A-Za-z0-9./-])/g, (_m, word: string, digit: string) => word + (digit === '0' ? 'O' : 'I'))

@@ -117,11 +117,22 @@ describe('vendor name: OCR specks and legal-form repair', () => {
   it('repairs S/B read as S7B or S/D, and drops specks before the legal form', () => {
     expect(repairLegalForm('99 SPEED HART S7B')).toBe('99 SPEED HART S/B');
     expect(repairLegalForm('9 SPEED MART S/D (519537-X)')).toBe('9 SPEED MART S/B (519537-X)');
+    expect(repairLegalForm('99 SPEED MART 57B')).toBe('99 SPEED MART S/B');
+    // A unit number alone is not a legal form.
+    expect(repairLegalForm('57B')).toBe('57B');
+    expect(repairLegalForm('WAHIN HARDWARE SDN BHI')).toBe('WAHIN HARDWARE SDN BHD');
     expect(repairLegalForm('POPULAR BOOK. CO. (M) SDN BHD')).toBe('POPULAR BOOK CO. (M) SDN BHD');
     expect(repairLegalForm('UNIHAKKA INTERNATIONAL ·SDN BHD')).toBe('UNIHAKKA INTERNATIONAL SDN BHD');
     // S/D elsewhere is not a legal form.
     expect(repairLegalForm('S/D KEDAI MAJU')).toBe('S/D KEDAI MAJU');
     expect(cleanVendorName('99 SPEED MART S/B (519537.X)')).toBe('99 SPEED MART S/B');
+  });
+
+  it('puts back the spaces around a bracketed part of a name, unless a short tag is printed glued', () => {
+    expect(repairLegalForm('BOOK TA K(TAMAN DAYA)SDN BHD')).toBe('BOOK TA K (TAMAN DAYA) SDN BHD');
+    expect(repairLegalForm('AIK HUAT (SETIA ALAM)SDN BHD')).toBe('AIK HUAT (SETIA ALAM) SDN BHD');
+    expect(repairLegalForm('KEDAI ABC(KL) SDN BHD')).toBe('KEDAI ABC (KL) SDN BHD');
+    expect(repairLegalForm('MR.D.I.Y(M)SDN BHD')).toBe('MR.D.I.Y(M)SDN BHD');
   });
 
   it('reads a digit back as the letter it looks like in CO. and short words ending a name', () => {
