@@ -36,6 +36,13 @@ describe('vendor and address', () => {
     expect(header(['範例五金行有限公司', '臺北市中山區範例路一段1號', '統一編號 84206195']).address).toBe('臺北市中山區範例路一段1號');
   });
 
+  it('does not end the header at a name OCR split into TIME and a word; TIME with its value does', () => {
+    const r = header(['Telds', 'Time less Kitchenette Sdn Bhd', 'Company no : 1174703-K', 'Lot 50, Floor T2, Sky Avenue Genting Highlands', 'Pahang, 69000 Pahang Malaysia', 'Guest Check']);
+    expect(r.vendor?.toUpperCase()).toBe('TIME LESS KITCHENETTE SDN BHD');
+    expect(r.address?.toUpperCase()).toBe('LOT 50, FLOOR T2, SKY AVENUE GENTING HIGHLANDS PAHANG, 69000 PAHANG MALAYSIA');
+    const cut = header(['KEDAI MAJU', 'NO 5, JALAN BESAR', 'TIME: 20:54', 'KEDAI LAIN SDN BHD']);
+    expect(cut.vendor).toBe('KEDAI MAJU');
+  });
 
   it('skips a handwritten name above the company and a registration number below it', () => {
     const r = header(['JOHN DOE', 'BOOK TAK (TAMAN DAYA) SDN BHD', '(789417-W)', 'NO.53 55,57 & 59, JALAN SAGU 18,', 'TAMAN DAYA,', '81100 JOHOR BAHRU,', 'JOHOR.', 'TEL: 07-3507405', 'DATE: 25/12/2018']);
