@@ -99,8 +99,12 @@ export function cleanAddress(text: string): string {
     .replace(/(?<=(?:^|\s)[A-Za-z]?\d[\d/-]*[A-Za-z]?)\.(?=\s*[A-Za-z]{2}|\s+\d)/g, ',')
     // `10T 1851-A`, `L0T 38`: the first word LOT with its L or O read as a digit.
     .replace(/^(?:1|I|L)[0O]T(?=\s)/, 'LOT')
+    // `SELANGOR D. E`: initials (Darul Ehsan) OCR spaced apart.
+    .replace(/(?<=(?:^|\s)[A-Z])\.\s+(?=[A-Z](?:$|[\s,.]))/g, '.')
     .split(/\s+/)
-    .map((t) => t.replace(/^[“”"‘’|{}~^`_]+|[“”"‘’|{}~^`_]+$/g, ''))
+    // Specks at a word's edge: quote marks and bars (`“40170`), an apostrophe after it (`LOT'`; D'SARA
+    // keeps its own), a dash before a word (`-KPB`).
+    .map((t) => t.replace(/^[“”"‘’|{}~^`_]+|[“”"‘’|{}~^`_']+$/g, '').replace(/^-+(?=[A-Za-z])/, ''))
     .filter((t) => t === '&' || /[\p{L}\p{N}]/u.test(t))
     .join(' ')
     .trim();

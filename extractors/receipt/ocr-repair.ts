@@ -114,7 +114,13 @@ export function repairHeaderText(text: string, options: { stripHan?: boolean } =
   out = out
     // `4D400`, `81l00`, `£1100`, `§1200`: a five-character postcode with one look-alike (an 8 read as a
     // currency or section sign, whose loops it shares).
-    .replace(/(?<![A-Za-z0-9])[0-9OoDIlSB£§]{5}(?![A-Za-z0-9])/g, (t) => ((t.match(/\d/g) ?? []).length >= 4 ? digitsFromLookalikes(t.replace(/[£§]/g, '8')) : t))
+    // Two look-alikes (`52OO0`) only when a place name follows, as after a postcode.
+    .replace(/(?<![A-Za-z0-9])[0-9OoDIlSB£§]{5}(?![A-Za-z0-9])(?=(\s+[A-Z]{2,})?)/g, (t, place: string | undefined) => {
+      const digits = (t.match(/\d/g) ?? []).length;
+      return digits >= 4 || (digits === 3 && place !== undefined) ? digitsFromLookalikes(t.replace(/[£§]/g, '8')) : t;
+    })
+    // `28I1`, `2O1`: a letter look-alike between digits of a number.
+    .replace(/(?<![A-Za-z0-9])\d+[OIl]\d+(?![A-Za-z0-9])/g, (t) => t.replace(/O/g, '0').replace(/[Il]/g, '1'))
     // `JALAN 55 22/19`: the SS section prefix read as digits, spaced from its number.
     .replace(/\b(JALAN|JLN|JL)\s+[5$]{2}(?=\s\d{1,2}\/\d)/g, '$1 SS')
     // `JALAN 8823/11`: the same prefix read as 8s, glued to its number (street numbers never run to four digits before the slash).

@@ -4,6 +4,10 @@ import { correctAddressWord, correctWord, repairAddressText, repairHeaderText } 
 describe('header OCR repair', () => {
   it('fixes look-alikes inside a postcode', () => {
     expect(repairHeaderText('40400 SHAH ALAM 4D400')).toBe('40400 SHAH ALAM 40400');
+    // Two look-alikes only before a place name; a letter between digits of a number.
+    expect(repairHeaderText("D'SARA, 52OO0 KL")).toBe("D'SARA, 52000 KL");
+    expect(repairHeaderText('CODE 52OO0')).toBe('CODE 52OO0');
+    expect(repairHeaderText('LOT P.T. 28I1, JALAN ANGSA')).toBe('LOT P.T. 2811, JALAN ANGSA');
   });
   it('fixes one confusable letter against the address gazetteer', () => {
     expect(correctWord('MALAYSTA')).toBe('MALAYSIA');

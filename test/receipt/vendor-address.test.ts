@@ -186,6 +186,14 @@ describe('address: OCR specks', () => {
     expect(cleanAddress('NO.2-1-1 JALAN 2.5 KM')).toBe('NO.2-1-1 JALAN 2.5 KM');
   });
 
+  it('joins spaced initials and drops specks at the edges of words', () => {
+    expect(cleanAddress('41050 KLANG SELANGOR D. E, MALAYSIA')).toBe('41050 KLANG SELANGOR D.E, MALAYSIA');
+    expect(cleanAddress("LOT' 2685 JLN GENTING KLANG")).toBe('LOT 2685 JLN GENTING KLANG');
+    expect(cleanAddress("JALAN -KPB 6, BLOCK B D'SARA AVENUE")).toBe("JALAN KPB 6, BLOCK B D'SARA AVENUE");
+    // A word and an initial keep their space: `BLOCK B. JALAN` is not an initial pair.
+    expect(cleanAddress('LOT P.T. 2811, JALAN ANGSA')).toBe('LOT P.T. 2811, JALAN ANGSA');
+  });
+
   it('repairs the first word LOT read with a digit', () => {
     expect(cleanAddress('10T 1851-A & 1851-B, JALAN KPB 6')).toBe('LOT 1851-A & 1851-B, JALAN KPB 6');
     expect(cleanAddress('L0T 38, 39 101 BOULEVARD')).toBe('LOT 38, 39 101 BOULEVARD');
