@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCtc, wordsFromCharacters, type DecodedCharacter } from '../../extractors/ocr/ppocr/ctc.js';
 import { resizeRegion, toChannels } from '../../extractors/ocr/ppocr/image-ops.js';
+import { COMMA_SPACE_GAP, gapAfter, inkColumns, spaceCommasByInk } from '../../extractors/ocr/ppocr/ink-gaps.js';
 import { regionsToLines, type RecognisedRegion } from '../../extractors/ocr/ppocr/page-layout.js';
 import { isChinesePage } from '../../extractors/ocr/ppocr/ppocr-pool.js';
 import { textRegions } from '../../extractors/ocr/ppocr/text-regions.js';
@@ -220,5 +221,48 @@ describe('image operations', () => {
   it('lays out three normalised channels', () => {
     const t = toChannels(new Uint8Array([0, 255]), [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]);
     expect([...t]).toEqual([-1, 1, -1, 1, -1, 1]);
+  });
+});
+
+describe('spaces after commas, from the ink', () => {
+  const HEIGHT = 48;
+  /** A crop with dark columns at the given [from, to) ranges, light elsewhere. */
+  function crop(width: number, inkRuns: Array<[number, number]>): Uint8Array {
+    const pixels = new Uint8Array(width * HEIGHT).fill(230);
+    for (const [from, to] of inkRuns) for (let x = from; x < to; x += 1) for (let y = 10; y < 38; y += 1) pixels[y * width + x] = 20;
+    return pixels;
+  }
+  const char = (c: string, step: number, spaceAfter = 0) => ({ char: c, step, probability: 0.9, spaceAfter });
+
+  it('finds the blank run after the ink nearest a column', () => {
+    const ink = inkColumns(crop(60, [[0, 10], [14, 17], [30, 40]]), 60, HEIGHT);
+    expect(ink.slice(0, 12)).toEqual([...Array(10).fill(true), false, false]);
+    expect(gapAfter(ink, 15, 4)).toBe(13);
+    // From column 11 the run ending at 9 and the one starting at 14 are 2 and 3 away: the nearer one.
+    expect(gapAfter(ink, 11, 2)).toBe(4);
+    expect(gapAfter(ink, 24, 3)).toBeNull();
+    // The last glyph has nothing after it.
+    expect(gapAfter(ink, 35, 3)).toBeNull();
+  });
+
+  it('puts a space after a comma followed by a wide gap and none after a tight one, whatever the model said', () => {
+    const wide = Math.ceil(COMMA_SPACE_GAP * HEIGHT) + 4;
+    // 8 px per step: a letter at step 0, a comma at step 2 (x 17-19), the next letter after the gap.
+    const spaced = [char('A', 0), char(',', 2, 0.01), char('B', 5)];
+    spaceCommasByInk(spaced, crop(80, [[0, 12], [17, 20], [20 + wide, 20 + wide + 10]]), 80, HEIGHT, 10);
+    expect(spaced[1]!.spaceAfter).toBe(1);
+    const tight = [char('A', 0), char(',', 2, 0.4), char('B', 3)];
+    spaceCommasByInk(tight, crop(80, [[0, 12], [17, 20], [22, 32]]), 80, HEIGHT, 10);
+    expect(tight[1]!.spaceAfter).toBe(0);
+  });
+
+  it('leaves thousands separators and Chinese text to the model', () => {
+    const pixels = crop(80, [[0, 12], [16, 19], [40, 50]]);
+    const amount = [char('1', 0), char(',', 2, 0.01), char('2', 5)];
+    spaceCommasByInk(amount, pixels, 80, HEIGHT, 10);
+    expect(amount[1]!.spaceAfter).toBe(0.01);
+    const chinese = [char('门', 0), char(',', 2, 0.01), char('得', 5)];
+    spaceCommasByInk(chinese, pixels, 80, HEIGHT, 10);
+    expect(chinese[1]!.spaceAfter).toBe(0.01);
   });
 });

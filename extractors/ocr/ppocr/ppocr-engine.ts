@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { TextWord } from '../../types.js';
 import { decodeCtc, wordsFromCharacters } from './ctc.js';
+import { spaceCommasByInk } from './ink-gaps.js';
 import { resizeRegion, toChannels, type GreyImage, type Rect } from './image-ops.js';
 import { medianSlope, type RecognisedRegion } from './page-layout.js';
 import { textRegions } from './text-regions.js';
@@ -99,6 +100,7 @@ export class PpOcrEngine {
     const tensor = output[this.recogniser.outputNames[0]!]!;
     const [, steps, classes] = tensor.dims as [number, number, number];
     const chars = decodeCtc(tensor.data as Float32Array, steps, classes, this.dictionary);
+    spaceCommasByInk(chars, pixels, width, LINE_HEIGHT, steps);
     const stepWidth = rect.width / steps;
     return wordsFromCharacters(chars).map((word) => ({
       text: word.text,
