@@ -28,9 +28,8 @@ export type OcrReaderSettings = Pick<Config, 'ocrEngine' | 'ocrLanguages' | 'ocr
  * 0.30). Languages per page (adaptive-ocr.ts): English receipts are read with eng alone, Chinese pages
  * and lines with eng+chi_tra, unless ocrLanguageMode is `all`.
  *
- * ppocr: PP-OCRv4 reads the page; a page it finds Chinese goes to tesseract with every language at once
- * (it is Chinese: an English-first read would be wasted, and one tesseract pool instead of the adaptive
- * reader's three keeps about 600 MB of wasm workers out of a mixed run).
+ * ppocr: PP-OCRv4 reads every page; on a page it finds Chinese its Simplified characters are given in
+ * Taiwan Traditional (extractors/ocr/ppocr/traditional.ts). No tesseract worker is started.
  */
 export async function createOcrReader(settings: OcrReaderSettings): Promise<OcrPool> {
   const { createAdaptiveOcr } = await import('../extractors/ocr/adaptive-ocr.js');
@@ -40,10 +39,7 @@ export async function createOcrReader(settings: OcrReaderSettings): Promise<OcrP
     return createAdaptiveOcr({ languages, languageMode: settings.ocrLanguageMode, size: settings.ocrWorkers, pageSegMode });
   }
   const { createPpOcrPool } = await import('../extractors/ocr/ppocr/ppocr-pool.js');
-  return createPpOcrPool({
-    size: settings.ocrWorkers,
-    chineseReader: () => createAdaptiveOcr({ languages, languageMode: 'all', size: settings.ocrWorkers, pageSegMode }),
-  });
+  return createPpOcrPool({ size: settings.ocrWorkers });
 }
 
 export async function createRunServices(config: Config): Promise<RunServices> {

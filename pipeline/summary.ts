@@ -30,7 +30,7 @@ export function formatSummary(summary: RunSummary): string {
     lines.push('OCR');
     row('engine', summary.ocr.engine);
     row('pages read', summary.ocr.pages);
-    if (summary.ocr.chinesePages !== undefined) row('  Chinese, by tesseract', summary.ocr.chinesePages);
+    if (summary.ocr.chinesePages !== undefined) row('  Chinese, in Traditional', summary.ocr.chinesePages);
     const use = summary.ocr.languageUse;
     if (summary.ocr.languageMode === 'auto' && use) {
       // How `auto` spent its reads: operators see whether a folder is mostly English or Chinese.

@@ -85,7 +85,7 @@ describe('formatSummary with PP-OCR', () => {
       ocr: { engine: 'ppocr', pages: 3, failed: 0, chinesePages: 1 },
       failures: [],
     };
-    expect(formatSummary(summary)).toMatch(/OCR\n\s+engine\s+ppocr\n\s+pages read\s+3\n\s+Chinese, by tesseract\s+1\n/);
+    expect(formatSummary(summary)).toMatch(/OCR\n\s+engine\s+ppocr\n\s+pages read\s+3\n\s+Chinese, in Traditional\s+1\n/);
   });
 });
 

@@ -4,9 +4,10 @@
  * threads: ppocr-worker.ts).
  *
  * Why a second engine: on SROIE receipts PP-OCRv4 misreads far fewer letters and digits than tesseract
- * (test/eval figures in the README). Why not the only one: its dictionary is Simplified Chinese, missing
- * Traditional characters a Taiwan invoice needs (編, 稅, 額), so a page on which it reads Chinese is read
- * again by `chineseReader` (tesseract with chi_tra) and that reading is kept (isChinesePage).
+ * (test/eval figures in the README). Its dictionary is mostly Simplified Chinese: a page on which it
+ * reads Chinese is a Taiwan document, and its Simplified characters are turned into Taiwan Traditional
+ * ones (traditional.ts), which on the tw-dev invoices beat reading those pages again with tesseract's
+ * chi_tra (11 of 29 labelled fields right against 5, `npm run eval:tw`).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -14,11 +15,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DocintelError } from '../../../pipeline/errors.js';
 import type { PageText } from '../../types.js';
-import { foreignLetterCount, NEEDED_FOREIGN_LETTERS, RecentPages } from '../language-strategy.js';
+import { foreignLetterCount, NEEDED_FOREIGN_LETTERS } from '../language-strategy.js';
 import type { OcrPool, OcrPoolStats } from '../tesseract-pool.js';
 import type { GreyImage } from './image-ops.js';
 import { PPOCR_ENGINE_NAME, resolvePpOcrModels } from './models.js';
 import { regionsToLines } from './page-layout.js';
+import { pageToTraditional } from './traditional.js';
 import type { PpOcrModelFiles } from './ppocr-engine.js';
 import type { PageRequest, WorkerMessage, WorkerSetup } from './ppocr-worker.js';
 
@@ -37,12 +39,10 @@ export interface PpOcrPoolOptions {
   recognizeTimeoutMs?: number;
   /** Largest page accepted, in pixels. Default 40 000 000, as the tesseract pool. */
   maxImagePixels?: number;
-  /** Reads pages on which PP-OCR found Chinese (see the file comment). Without it they keep PP-OCR's reading. */
-  chineseReader?: () => Promise<OcrPool>;
 }
 
 export interface PpOcrPoolStats extends OcrPoolStats {
-  /** Pages handed to `chineseReader` (after a PP-OCR read, or straight away while Chinese is common). */
+  /** Chinese pages, given in Traditional characters (see the file comment). */
   chinesePages: number;
 }
 
@@ -85,16 +85,6 @@ export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<P
   let restarts = 0;
   let maxBusy = 0;
   let chinesePages = 0;
-  let chinese: Promise<OcrPool> | null = null;
-  // A folder of Taiwan invoices would otherwise be read twice per page (PP-OCR, then tesseract): while
-  // many recent pages were Chinese, pages go to the Chinese reader straight away (as adaptive-ocr.ts
-  // starts pages with all languages).
-  const recent = new RecentPages();
-  const readChinese = async (image: Buffer, pageNo: number): Promise<PageText> => {
-    chinesePages += 1;
-    chinese ??= options.chineseReader!();
-    return (await chinese).recognize(image, pageNo);
-  };
 
   function start(slot: Slot): Promise<Worker> {
     slot.ready ??= new Promise<Worker>((resolve, reject) => {
@@ -208,11 +198,6 @@ export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<P
   }
 
   async function read(image: Buffer, pageNo: number): Promise<PageText> {
-    if (options.chineseReader && recent.startWithAll()) {
-      const page = await readChinese(image, pageNo);
-      recent.record(isChinesePage(page.text));
-      return page;
-    }
     const { page: pixels, detection } = await decode(image, detectionMaxSide, maxImagePixels);
     if (stopped) throw interrupted();
     const { regions } = await readRegions({ image: pixels, detectionImage: detection });
@@ -229,10 +214,9 @@ export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<P
       lines,
       engine: PPOCR_ENGINE_NAME,
     };
-    const chineseHere = isChinesePage(page.text);
-    recent.record(chineseHere);
-    if (options.chineseReader && chineseHere) return readChinese(image, pageNo);
-    return page;
+    if (!isChinesePage(page.text)) return page;
+    chinesePages += 1;
+    return pageToTraditional(page);
   }
 
   return {
@@ -269,7 +253,6 @@ export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<P
       for (const job of queue.splice(0)) job.reject(interrupted());
       const workers = slots.map((slot) => slot.worker).filter((worker): worker is Worker => worker !== null);
       await Promise.all(workers.map(stopProcess));
-      if (chinese) await (await chinese).terminate();
     },
   };
 }
@@ -290,7 +273,7 @@ function interrupted(): DocintelError {
 /**
  * Share of Han among the letters above which a page is Chinese. A Malaysian receipt with a Chinese
  * slogan line (SROIE: 11 Han characters beside 300 Latin letters) stays with PP-OCR, whose Latin reading
- * is the better one; a Taiwan invoice (labels in Chinese, values in digits) goes to tesseract.
+ * is the better one; a Taiwan invoice (labels in Chinese, values in digits) is given in Traditional characters.
  */
 export const CHINESE_PAGE_SHARE = 0.3;
 
