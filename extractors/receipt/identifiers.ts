@@ -3,7 +3,7 @@
  * method and currency. Each returns the row it was read from so the record can cite it.
  */
 import { detectCurrency } from '../rules/amounts.js';
-import { findInvoiceNumbers, isValidTaiwanTaxId } from '../rules/taiwan.js';
+import { findInvoiceNumbers, findTaxIds, isValidTaiwanTaxId } from '../rules/taiwan.js';
 import { BUYER_ROW } from './header.js';
 import type { Row } from './layout.js';
 
@@ -52,13 +52,38 @@ export function findInvoiceNumber(rows: Row[], locale: string): Found | null {
 
 const TAX_ID_LABEL = /\b(?:GST|SST|VAT|TAX)\s*(?:REG(?:ISTRATION)?\.?\s*)?(?:NO|ID|#|NUMBER)?\b\.?\s*[:.#]*\s*|統一編號|統編|賣方/i;
 
-/** The seller's tax registration: GST/SST number (MY) or a checksum-valid 統一編號 (TW). */
+/**
+ * The 統一編號 of each labelled Taiwan tax id, with its role: the label's own (賣方, 買方, 買受人), or for a
+ * bare 統一編號/統編 the block it sits in: the row under a buyer's name row (`買方 彩理實業有限公司` /
+ * `統一編號: 53812386`) or after a buyer label on the same row is the buyer's.
+ */
+function labelledTaxIds(rows: Row[]): Array<{ id: string; role: 'seller' | 'buyer'; row: Row }> {
+  const out: Array<{ id: string; role: 'seller' | 'buyer'; row: Row }> = [];
+  rows.forEach((row, i) => {
+    const previous = rows[i - 1];
+    const underBuyer = previous !== undefined && BUYER_ROW.test(previous.text) && findTaxIds(previous.text).length === 0;
+    for (const match of findTaxIds(row.text)) {
+      if (!match.valid) continue;
+      let role: 'seller' | 'buyer';
+      if (match.role !== 'unspecified') role = match.role;
+      else role = underBuyer || BUYER_ROW.test(row.text.slice(0, match.index)) ? 'buyer' : 'seller';
+      out.push({ id: match.id, role, row });
+    }
+  });
+  return out;
+}
 
+/** An 8-digit run that is not part of a longer code (`RC-82802197`, a phone number). */
+const BARE_TAX_ID = /(?<![\dA-Za-z-])(\d{8})(?![\d-])/g;
+
+/** The seller's tax registration: GST/SST number (MY) or a checksum-valid 統一編號 (TW). */
 export function findVendorTaxId(rows: Row[], locale: string): Found | null {
+  const labelled = labelledTaxIds(rows).find((match) => match.role === 'seller');
+  if (labelled) return { value: labelled.id, row: labelled.row, confidence: 0.9 };
   for (const row of rows) {
     if (locale === 'TW' || /統一編號|統編/.test(row.text)) {
-      for (const m of row.text.matchAll(/(?<!\d)(\d{8})(?!\d)/g)) {
-        if (isValidTaiwanTaxId(m[1]!) && !BUYER_ROW.test(row.text)) return { value: m[1]!, row, confidence: 0.9 };
+      for (const m of row.text.matchAll(BARE_TAX_ID)) {
+        if (isValidTaiwanTaxId(m[1]!) && !BUYER_ROW.test(row.text)) return { value: m[1]!, row, confidence: 0.75 };
       }
     }
     const m = TAX_ID_LABEL.exec(row.text);
@@ -71,12 +96,14 @@ export function findVendorTaxId(rows: Row[], locale: string): Found | null {
   return null;
 }
 
-/** The buyer's 統一編號 (買方), Taiwan only. */
+/** The buyer's 統一編號 (買方, 買受人, or a 統一編號 in the buyer's block), Taiwan only. */
 export function findBuyerTaxId(rows: Row[]): Found | null {
+  const labelled = labelledTaxIds(rows).find((match) => match.role === 'buyer');
+  if (labelled) return { value: labelled.id, row: labelled.row, confidence: 0.9 };
   for (const row of rows) {
     if (!BUYER_ROW.test(row.text)) continue;
-    for (const m of row.text.matchAll(/(?<!\d)(\d{8})(?!\d)/g)) {
-      if (isValidTaiwanTaxId(m[1]!)) return { value: m[1]!, row, confidence: 0.85 };
+    for (const m of row.text.matchAll(BARE_TAX_ID)) {
+      if (isValidTaiwanTaxId(m[1]!)) return { value: m[1]!, row, confidence: 0.8 };
     }
   }
   return null;

@@ -9,9 +9,10 @@ export type Locale = 'MY' | 'TW' | 'US';
 
 // A currency mark in front of a number counts as a money word: receipts whose labels OCR garbled
 // (`Cis  RM 170. oo`) still print RM / NT$ / MYR next to their amounts.
-const MONEY_WORDS = /\b(total|subtotal|sub-total|amount|cash|change|gst|sst|vat|tax|rounding|qty|price|receipt|invoice|bill|paid|payment|balance|myr|ntd)\b|\brm(?=\s?\d)|nt\$(?=\s?\d)|總計|合計|小計|金額|應付|收據|發票|統一編號|統編|稅額|營業稅|找零|現金|數量|單價/gi;
+const MONEY_WORDS = /\b(total|subtotal|sub-total|amount|cash|change|gst|sst|vat|tax|rounding|qty|price|receipt|invoice|bill|paid|payment|balance|myr|ntd)\b|\brm(?=\s?\d)|nt\$(?=\s?\d)|總計|合計|小計|金額|應付|收據|發票|統一編號|統編|稅額|營業稅|銷售額|找零|現金|數量|單價/gi;
 const INVOICE_WORDS = /\b(tax invoice|invoice)\b|統一發票|電子發票|發票號碼|三聯式|二聯式/i;
-const AMOUNT = /\d[\d,]*\.\d{2}\b|\d{2,}\s*元|NT\$\s*\d/g;
+// Taiwan prints whole dollars after a bare `$` (`總計:$80`).
+const AMOUNT = /\d[\d,]*\.\d{2}\b|\d{2,}\s*元|\$\s*\d/g;
 
 export interface Classification {
   kind: DocumentKind;

@@ -62,6 +62,8 @@ describe('classifyDocument', () => {
     // A room number is not a currency: 'RM' before a number needs amounts around it to make a receipt.
     expect(classifyDocument([page(['Site meeting in RM 204', 'Bring the drawings and the rebar schedule for level 3.'])], 'pdf').kind).toBe('other');
     expect(classifyDocument([page(['Meeting notes', 'We agreed to pour the slab on Monday and inspect the rebar first.'])], 'pdf').kind).toBe('other');
+    // A Taiwan roll prints whole dollars after a bare $: a parking e-invoice whose 總計 OCR lost.
+    expect(classifyDocument([page(['電子發票證明聯', '停車費:$80 TX', '銷售額:$76', '稅額:$4', '計:$80 TX'])], 'jpeg').kind).toBe('invoice');
   });
 });
 

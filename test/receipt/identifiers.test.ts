@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectCurrencyCode, findVendorTaxId } from '../../extractors/receipt/identifiers.js';
+import { detectCurrencyCode, findBuyerTaxId, findVendorTaxId } from '../../extractors/receipt/identifiers.js';
 import { buildRows } from '../../extractors/receipt/layout.js';
 import { page } from './helpers.js';
 
@@ -13,6 +13,23 @@ describe('findVendorTaxId', () => {
     // A word after the number is not its check letter.
     expect(taxId('KEDAI MAJU', 'GST ID : 001661886464 TAX INVOICE')).toBe('001661886464');
     expect(taxId('KEDAI MAJU', 'GST REG NO: 201812345KL')).toBe('201812345');
+  });
+});
+
+describe('Taiwan seller and buyer tax ids', () => {
+  const ids = (...lines: string[]) => {
+    const rows = buildRows([page(lines)]);
+    return { seller: findVendorTaxId(rows, 'TW')?.value ?? null, buyer: findBuyerTaxId(rows)?.value ?? null };
+  };
+
+  it('gives a bare 統一編號 under the buyer line to the buyer, and the next one to the seller', () => {
+    expect(ids('慶陽事務用品有限公司', '發票號碼: SX58421758', '買方 彩理實業有限公司', '統一編號: 53812386', '總計 47,390 統一編號: 23944895')).toEqual({ seller: '23944895', buyer: '53812386' });
+  });
+
+  it('reads both ids of an e-invoice row, seller first, and never digits of the invoice number', () => {
+    expect(ids('電子發票證明聯', 'RC-82802197', '賣方:99636932 買方:53812386')).toEqual({ seller: '99636932', buyer: '53812386' });
+    // 82802197 passes the checksum, but it is the number of invoice RC-82802197.
+    expect(ids('電子發票證明聯', 'RC-82802197', '總計 80')).toEqual({ seller: null, buyer: null });
   });
 });
 

@@ -33,15 +33,39 @@ export function keepAlsoTraditional(original: string, converted: string): string
   return after.map((char, i) => (ALSO_TRADITIONAL.has(before[i]!) ? before[i]! : char)).join('');
 }
 
-/** The page with every line, word and its text in Taiwan Traditional characters. */
+/**
+ * Invoice labels PP-OCR misreads on Taiwan prints, seen on the tw-dev photos: 總 as 德 (德計), 計 split
+ * into its two halves (總言十), 營 as 管 or 譽 (管業稅), 稅 as 脫 (脫額), and the 銷 of 銷售額 lost at
+ * a line's start. Each pair is a label the extraction rules look for and a reading that is no word on an
+ * invoice; nothing else is touched.
+ */
+const LABEL_MISREADS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/(?<=[總合小德])言十/gu, '計'],
+  [/德(?=\s*計)/gu, '總'],
+  [/[管譽誉](?=業\s*稅)/gu, '營'],
+  [/脫(?=額)/gu, '稅'],
+  [/^售額/u, '銷售額'],
+];
+
+export function repairLabelMisreads(text: string): string {
+  return (
+    LABEL_MISREADS.reduce((out, [pattern, label]) => out.replace(pattern, label), text)
+      // 賣 and 買 both read as 黃: an e-invoice prints `賣方 … 買方 …` on one row, seller first.
+      .replace(/黃方(?=\s*[:：]?\s*\d{8}.*黃方\s*[:：]?\s*\d{8})/u, '賣方')
+      .replace(/(?<=賣方\s*[:：]?\s*\d{8}.*)黃方(?=\s*[:：]?\s*\d{8})/u, '買方')
+  );
+}
+
+/** The page with every line, word and its text in Taiwan Traditional characters, labels repaired. */
 export async function pageToTraditional(page: PageText): Promise<PageText> {
   const convert = await simplifiedToTaiwan();
-  const traditional = (text: string) => keepAlsoTraditional(text, convert(text));
+  const traditional = (text: string) => repairLabelMisreads(keepAlsoTraditional(text, convert(text)));
   const lines: TextLine[] = page.lines.map((line) => ({
     ...line,
     text: traditional(line.text),
     rawText: traditional(line.rawText),
     words: line.words.map((word) => ({ ...word, text: traditional(word.text) })),
   }));
-  return { ...page, text: traditional(page.text), rawText: traditional(page.rawText), lines };
+  const perLine = (text: string) => text.split('\n').map(traditional).join('\n');
+  return { ...page, text: perLine(page.text), rawText: perLine(page.rawText), lines };
 }
