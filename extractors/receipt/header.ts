@@ -64,7 +64,9 @@ export function startsLikeAddress(text: string): boolean {
 }
 
 /** Rows about the buyer (買方, 買受人 on 三聯式 invoices, BUYER): their name, address and tax id are not the seller's. */
-export const BUYER_ROW = /買方|買受人|BUYER/i;
+// Not the notice every 收銀機 triplicate invoice prints in its header, `※買受人為非營業人者本聯作廢`
+// (this copy is void when the buyer is not a business): it names no buyer.
+export const BUYER_ROW = /買方|買受人(?!為)|BUYER/i;
 
 /** A row that starts with a full date (`2024-02-04 13:45`, `25/12/2018`): the body, never an address. */
 const LEADING_DATE = /^(?:\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4})(?!\d)/;

@@ -105,7 +105,11 @@ export function labelledAmounts(rows: Row[]): LabelledAmount[] {
     let amounts = findAmounts(row.text);
     // Taiwan prints whole dollars (`總計 13,965`, `營業稅 665`): on a row with Chinese text and no
     // decimal amount, whole numbers count as amounts.
-    if (amounts.length === 0 && /\p{Script=Han}/u.test(row.text)) amounts = findWholeAmounts(row.text);
+    if (amounts.length === 0 && /\p{Script=Han}/u.test(row.text)) {
+      // A count before the label (`1 筆合計 $195`: one item) is not the amount.
+      const firstHan = row.text.search(/\p{Script=Han}/u);
+      amounts = findWholeAmounts(row.text).filter((amount) => amount.index > firstHan);
+    }
     let repaired = false;
     if (amounts.length === 0 && !/\p{Script=Han}/u.test(row.text)) {
       const loose = findLooseAmount(row.text);

@@ -135,8 +135,17 @@ export function findInvoiceNumbers(text: string): InvoiceNumberMatch[] {
     seen.add(`${m.index}:${value}`);
     out.push({ value, text: m[0], index: m.index, repaired: changes > 0 });
   }
+  // `TC 237 47161`: a roll printer's wide spacing read as a gap inside the digits. Only two real capitals
+  // and two runs of real digits that make exactly 8, when nothing else on the text is an invoice number.
+  if (out.length === 0) {
+    for (const m of t.matchAll(SPLIT_INVOICE_CANDIDATE)) {
+      if (m[2]!.length + m[3]!.length !== 8) continue;
+      out.push({ value: m[1]! + m[2]! + m[3]!, text: m[0], index: m.index, repaired: true });
+    }
+  }
   return out;
 }
+const SPLIT_INVOICE_CANDIDATE = /(?<![A-Za-z0-9])([A-Z]{2})[- ]?(\d{2,6}) (\d{2,6})(?![\d.,:\/-])/g;
 
 // 中華民國113年2月4日, 民國 113 年 02 月 04 日, 113年02月04日 (2-3 digit years with 年).
 const ROC_CJK = /(?:中華民國|民國)?\s*(?<!\d)(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?/u;

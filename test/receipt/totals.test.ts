@@ -43,6 +43,10 @@ describe('label classification', () => {
 });
 
 describe('findTotals', () => {
+  it('takes a Taiwan whole-dollar total printed after an item count', () => {
+    expect(total(['FY03779651', '麵包 195 TX', '1 合計 $195', '現金 $195'])).toBe('195');
+  });
+
   it('takes the rounded total over the unrounded one', () => {
     expect(total(['SUB TOTAL||8.23', 'ROUNDING ADJ||0.02', 'TOTAL||8.23', 'ROUNDED TOTAL||8.25', 'CASH||10.00', 'CHANGE||1.75'])).toBe('8.25');
   });

@@ -29,6 +29,11 @@ describe('vendor and address', () => {
     expect(r.address).toBeNull();
   });
 
+  it("does not take the triplicate roll's void notice for a buyer row: the name under it is the seller's", () => {
+    const r = header(['收銀機統一發票 (三聯副聯式扣抵聯)', '中華民國110年11-12月份 TC 23747161', '※買受人為非營業人者本聯作廢', '柏格文具禮品股份有限公司', '統編 28652798 06-2059968', '710台南市永康區崑山街183巷23號']);
+    expect(r.vendor).toBe('柏格文具禮品股份有限公司');
+  });
+
   it('does not read a date line under the name as an address (號碼 is not 號)', () => {
     const r = header(['範例生活百貨', '電子發票證明聯', '113年01-02月', 'KV-83920417', '2024-02-04 13:45:10', '隨機碼 3851 總計 185', '賣方 53184626']);
     expect(r.vendor).toBe('範例生活百貨');

@@ -103,6 +103,14 @@ describe('invoice numbers', () => {
     expect(findInvoiceNumbers('KV-8392O417')[0]?.value).toBe('KV83920417');
   });
 
+  it("joins digits a roll printer's wide spacing split, only to exactly 8 and when nothing else matched", () => {
+    expect(findInvoiceNumbers('中華民國110年11-12月份 TC 237 47161').map((m) => [m.value, m.repaired])).toEqual([['TC23747161', true]]);
+    expect(findInvoiceNumbers('TC 237 4716')).toEqual([]);
+    expect(findInvoiceNumbers('AB 1234 5678 KV-83920417').map((m) => m.value)).toEqual(['KV83920417']);
+    // A date or time after the letters is not an invoice number.
+    expect(findInvoiceNumbers('TX 2021 07-29')).toEqual([]);
+  });
+
   it('leaves ambiguous or digit-only runs alone', () => {
     // A phone number, a 10-digit run, too many repairs, an ambiguous look-alike (G could be 6 or G).
     expect(findInvoiceNumbers('0912345678 1234567890 A8-l2S4S678 KV-83G20417')).toEqual([]);
