@@ -1,13 +1,17 @@
 /**
- * One run at a time per database. PostgreSQL: a session advisory lock held on a dedicated connection
- * for the whole run (released by the server if the process dies). PGlite: the data-directory lock taken
- * when the database is opened already excludes other processes; the advisory lock is then trivially ours.
+ * One run at a time per database schema. PostgreSQL: a session advisory lock held on a dedicated
+ * connection for the whole run (released by the server if the process dies), keyed by the schema the
+ * records live in, so two installations in one database (or two test schemas) do not exclude each
+ * other. PGlite: the data-directory lock taken when the database is opened already excludes other
+ * processes; the advisory lock is then trivially ours.
  */
 import type { Database, Queryable } from './db/database.js';
 import { DocintelError } from './errors.js';
 
-/** 'docintel-run' folded into an int8. */
-export const RUN_LOCK_KEY = 0x646f6372756e6e31n;
+/** 'docr' as an int4: the first key of the two-key advisory lock; the second is the schema's hash. */
+export const RUN_LOCK_CLASS = 0x646f6372;
+/** The lock's two keys as SQL, for `pg_try_advisory_lock(...)` and `pg_advisory_unlock(...)`. */
+export const RUN_LOCK_ARGS = `${RUN_LOCK_CLASS}, hashtext(current_schema())`;
 
 /**
  * Runs `fn` holding the run lock. `lockLost` aborts when the connection holding the lock is dropped by
@@ -15,12 +19,12 @@ export const RUN_LOCK_KEY = 0x646f6372756e6e31n;
  */
 export async function withRunLock<T>(db: Database, fn: (lockLost: AbortSignal) => Promise<T>): Promise<T> {
   return db.withConnection(async (conn, lost) => {
-    const got = await conn.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RUN_LOCK_KEY.toString()]);
+    const got = await conn.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${RUN_LOCK_ARGS}) AS locked`);
     if (!got.rows[0]?.locked) throw await lockedError(conn);
     try {
       return await fn(lost);
     } finally {
-      await conn.query('SELECT pg_advisory_unlock($1)', [RUN_LOCK_KEY.toString()]).catch(() => {});
+      await conn.query(`SELECT pg_advisory_unlock(${RUN_LOCK_ARGS})`).catch(() => {});
     }
   });
 }

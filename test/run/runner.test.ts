@@ -12,7 +12,7 @@ import { loadConfig, type Config } from '../../pipeline/config.js';
 import type { Database } from '../../pipeline/db/database.js';
 import { fileError } from '../../pipeline/stages/load-file.js';
 import { silentSink } from '../../pipeline/progress.js';
-import { RUN_LOCK_KEY } from '../../pipeline/run-lock.js';
+import { RUN_LOCK_ARGS, RUN_LOCK_CLASS } from '../../pipeline/run-lock.js';
 import { runFolder, type RunOptions } from '../../pipeline/runner.js';
 import { databaseTargets, type TestDatabase } from '../support/databases.js';
 import { startOllamaTestServer } from '../support/ollama-server.js';
@@ -304,11 +304,17 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
     if (target.name === 'postgres') {
       const other = await t.openAnother();
       await other.withConnection(async (conn) => {
-        await conn.query('SELECT pg_advisory_lock($1)', [RUN_LOCK_KEY.toString()]);
+        await conn.query(`SELECT pg_advisory_lock(${RUN_LOCK_ARGS})`);
         const error = await run(testConfig()).catch((e: unknown) => e);
         expect((error as { code?: string }).code).toBe('RUN_LOCKED');
         expect((error as Error).message).toMatch(/Another run is in progress/);
-        await conn.query('SELECT pg_advisory_unlock($1)', [RUN_LOCK_KEY.toString()]);
+        await conn.query(`SELECT pg_advisory_unlock(${RUN_LOCK_ARGS})`);
+        // A run on another schema of the same database (another installation, a parallel test) does not
+        // hold this one up.
+        await conn.query(`SELECT pg_advisory_lock(${RUN_LOCK_CLASS}, hashtext('another_installation'))`);
+        const summary = await run(testConfig());
+        expect(summary.documents.done).toBe(1);
+        await conn.query(`SELECT pg_advisory_unlock(${RUN_LOCK_CLASS}, hashtext('another_installation'))`);
       });
     } else {
       // One PGlite database belongs to one process; a second process is refused when it opens the
