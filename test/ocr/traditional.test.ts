@@ -22,6 +22,8 @@ describe('PP-OCR Chinese in Taiwan Traditional characters', () => {
     expect(page.lines.map((line) => line.text)).toEqual(['統一編號: 53812386', '營業稅 2,257', '品名 數量 單價 金額']);
     expect(page.text).toBe('統一編號: 53812386\n營業稅 2,257\n品名 數量 單價 金額');
     expect(page.lines[0]!.words[0]!.text).toBe('統一編號:');
+    // What the model read is kept as it was.
+    expect(page.rawText).toBe('统一编號: 53812386\n营业税 2,257\n品名 数量 单價 金额');
   });
 
   it('keeps characters Taiwan prints as they are', async () => {

@@ -76,7 +76,7 @@ describe('progress output', () => {
 });
 
 describe('formatSummary with PP-OCR', () => {
-  it('names the engine and counts the Chinese pages it handed to tesseract', () => {
+  it('names the engine and counts the Chinese pages given in Traditional characters', () => {
     const summary: RunSummary = {
       runId: 9, folder: '/inbox', status: 'finished', startedAt: '', finishedAt: '', wallMs: 900,
       files: { seen: 3, new: 3, unchanged: 0, duplicate: 0, rehashed: 0, skipped: {} },

@@ -56,16 +56,15 @@ export function repairLabelMisreads(text: string): string {
   );
 }
 
-/** The page with every line, word and its text in Taiwan Traditional characters, labels repaired. */
+/** The page with its text, lines and words in Taiwan Traditional characters, labels repaired. */
 export async function pageToTraditional(page: PageText): Promise<PageText> {
   const convert = await simplifiedToTaiwan();
   const traditional = (text: string) => repairLabelMisreads(keepAlsoTraditional(text, convert(text)));
   const lines: TextLine[] = page.lines.map((line) => ({
     ...line,
     text: traditional(line.text),
-    rawText: traditional(line.rawText),
     words: line.words.map((word) => ({ ...word, text: traditional(word.text) })),
   }));
-  const perLine = (text: string) => text.split('\n').map(traditional).join('\n');
-  return { ...page, text: perLine(page.text), rawText: perLine(page.rawText), lines };
+  // rawText stays what the model read, Simplified characters and all.
+  return { ...page, text: page.text.split('\n').map(traditional).join('\n'), lines };
 }
