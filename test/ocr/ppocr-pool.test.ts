@@ -62,7 +62,7 @@ describe('PP-OCR pool', () => {
 });
 
 describe('PP-OCR pool with Chinese pages', () => {
-  it('gives a Taiwan invoice in Traditional characters, and leaves an English page alone', async () => {
+  it('gives a Taiwan invoice in Traditional characters, and leaves English and Simplified pages alone', async () => {
     const pool = await createPpOcrPool({ size: 1 });
     try {
       const english = await pool.recognize(await textImage(ENGLISH, { width: 700 }), 1);
@@ -73,6 +73,11 @@ describe('PP-OCR pool with Chinese pages', () => {
       expect(invoice.lines.map((line) => line.text.replace(/\s+/g, ''))).toEqual(TAIWAN.map((line) => line.replace(/\s+/g, '')));
       expect(invoice.lines[1]!.words.map((word) => word.text).join('')).toBe('統一編號53812386');
       expect(pool.stats()).toMatchObject({ chinesePages: 1, recognized: 2 });
+      // A receipt printed in Simplified characters keeps them.
+      const mainland = await pool.recognize(await textImage(['永辉超市有限公司', '商品名称 数量 单价 金额', '合计 235 实收 300 找零 65'], { width: 700 }), 3);
+      expect(mainland.text).toContain('永辉超市有限公司');
+      expect(mainland.text).toContain('实收');
+      expect(pool.stats()).toMatchObject({ chinesePages: 1, recognized: 3 });
     } finally {
       await pool.terminate();
     }

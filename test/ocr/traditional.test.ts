@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keepAlsoTraditional, pageToTraditional, repairLabelMisreads } from '../../extractors/ocr/ppocr/traditional.js';
+import { keepAlsoTraditional, looksTraditional, pageToTraditional, repairLabelMisreads } from '../../extractors/ocr/ppocr/traditional.js';
 import type { PageText } from '../../extractors/types.js';
 
 function pageOf(lines: string[]): PageText {
@@ -24,6 +24,14 @@ describe('PP-OCR Chinese in Taiwan Traditional characters', () => {
     expect(page.lines[0]!.words[0]!.text).toBe('統一編號:');
     // What the model read is kept as it was.
     expect(page.rawText).toBe('统一编號: 53812386\n营业税 2,257\n品名 数量 单價 金额');
+  });
+
+  it('tells a Taiwan print read in mixed characters from a print in Simplified characters', async () => {
+    // PP-OCR's reading of a Taiwan invoice: Traditional where its dictionary has the character.
+    expect(await looksTraditional('慶陽事務用品有限公司 電子發票證明 發票號碼 買方彩理實業有限公司 统一编號 品名数量单價金额')).toBe(true);
+    // A mainland or Malaysian receipt printed in Simplified characters.
+    expect(await looksTraditional('永辉超市有限公司 广州市天河区体育西路 收银员 商品名称 数量 单价 金额 合计 实收 找零 谢谢惠顾')).toBe(false);
+    expect(await looksTraditional('货物出门,得不退还或更换')).toBe(false);
   });
 
   it('keeps characters Taiwan prints as they are', async () => {

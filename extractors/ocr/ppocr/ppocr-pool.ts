@@ -4,10 +4,11 @@
  * threads: ppocr-worker.ts).
  *
  * Why a second engine: on SROIE receipts PP-OCRv4 misreads far fewer letters and digits than tesseract
- * (test/eval figures in the README). Its dictionary is mostly Simplified Chinese: a page on which it
- * reads Chinese is a Taiwan document, and its Simplified characters are turned into Taiwan Traditional
- * ones (traditional.ts). On the tw-dev invoices that beat reading those pages again with tesseract's
- * chi_tra, 11 of 29 labelled fields right against 5 with the same rules (`npm run eval:tw`).
+ * (test/eval figures in the README). Its dictionary is mostly Simplified Chinese: on a page it reads as
+ * Chinese from a print in Traditional characters (a Taiwan document), its Simplified characters are
+ * turned into Taiwan Traditional ones (traditional.ts). On the tw-dev invoices that beat reading those
+ * pages again with tesseract's chi_tra, 11 of 29 labelled fields right against 5 with the same rules
+ * (`npm run eval:tw`).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -20,7 +21,7 @@ import type { OcrPool, OcrPoolStats } from '../tesseract-pool.js';
 import type { GreyImage } from './image-ops.js';
 import { PPOCR_ENGINE_NAME, resolvePpOcrModels } from './models.js';
 import { regionsToLines } from './page-layout.js';
-import { pageToTraditional } from './traditional.js';
+import { looksTraditional, pageToTraditional } from './traditional.js';
 import type { PpOcrModelFiles } from './ppocr-engine.js';
 import type { PageRequest, WorkerMessage, WorkerSetup } from './ppocr-worker.js';
 
@@ -214,7 +215,8 @@ export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<P
       lines,
       engine: PPOCR_ENGINE_NAME,
     };
-    if (!isChinesePage(page.text)) return page;
+    // A page printed in Simplified characters keeps them.
+    if (!isChinesePage(page.text) || !(await looksTraditional(page.text))) return page;
     chinesePages += 1;
     return pageToTraditional(page);
   }
