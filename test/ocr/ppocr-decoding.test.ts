@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCtc, wordsFromCharacters, type DecodedCharacter } from '../../extractors/ocr/ppocr/ctc.js';
+import { decodeCtc, LOST_COMMA_PROBABILITY, restoreLostCommas, wordsFromCharacters, type DecodedCharacter } from '../../extractors/ocr/ppocr/ctc.js';
 import { resizeRegion, toChannels } from '../../extractors/ocr/ppocr/image-ops.js';
 import { COMMA_SPACE_GAP, gapAfter, inkColumns, spaceCommasByInk } from '../../extractors/ocr/ppocr/ink-gaps.js';
 import { regionsToLines, type RecognisedRegion } from '../../extractors/ocr/ppocr/page-layout.js';
@@ -45,6 +45,29 @@ describe('decodeCtc', () => {
     // A is followed by the emitted space itself; nothing follows C.
     expect(decoded[0]!.spaceAfter).toBeCloseTo(0.9);
     expect(decoded[3]!.spaceAfter).toBe(0);
+  });
+
+  it('records the comma probability between characters when the dictionary has a comma', () => {
+    const dictionary = ['A', 'B', ','];
+    const classes = dictionary.length + 2;
+    // A _ _ B over 4 steps; the comma class (3) rises to 0.2 at step 2.
+    const probabilities = new Float32Array(4 * classes);
+    [1, 0, 0, 2].forEach((c, step) => (probabilities[step * classes + c] = 0.8));
+    probabilities[2 * classes + 3] = 0.2;
+    const decoded = decodeCtc(probabilities, 4, classes, dictionary);
+    expect(decoded.map((c) => c.char).join('')).toBe('AB');
+    expect(decoded[0]!.commaAfter).toBeCloseTo(0.2);
+    expect(decodeCtc(output([1, 0, 2]), 3, CLASSES, DICTIONARY)[0]!.commaAfter).toBeUndefined();
+  });
+
+  it('puts back a comma the model nearly read, but not inside a number, beside punctuation or Han', () => {
+    const withComma = (a: string, b: string, p: number) => restoreLostCommas([{ char: a, step: 0, probability: 0.9, spaceAfter: 0, commaAfter: p }, { char: b, step: 4, probability: 0.9, spaceAfter: 0 }]).map((c) => c.char).join('');
+    expect(withComma('I', '8', 0.22)).toBe('I,8');
+    expect(withComma('3', 'J', LOST_COMMA_PROBABILITY)).toBe('3,J');
+    expect(withComma('I', '8', 0.04)).toBe('I8');
+    expect(withComma('1', '2', 0.4)).toBe('12');
+    expect(withComma('.', 'J', 0.4)).toBe('.J');
+    expect(withComma('貨', '物', 0.4)).toBe('貨物');
   });
 
   it('refuses an output that does not match the dictionary', () => {

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { TextWord } from '../../types.js';
-import { decodeCtc, wordsFromCharacters } from './ctc.js';
+import { decodeCtc, restoreLostCommas, wordsFromCharacters } from './ctc.js';
 import { spaceCommasByInk } from './ink-gaps.js';
 import { resizeRegion, toChannels, type GreyImage, type Rect } from './image-ops.js';
 import { medianSlope, type RecognisedRegion } from './page-layout.js';
@@ -99,7 +99,7 @@ export class PpOcrEngine {
     const output = await this.recogniser.run({ [this.recogniser.inputNames[0]!]: input });
     const tensor = output[this.recogniser.outputNames[0]!]!;
     const [, steps, classes] = tensor.dims as [number, number, number];
-    const chars = decodeCtc(tensor.data as Float32Array, steps, classes, this.dictionary);
+    const chars = restoreLostCommas(decodeCtc(tensor.data as Float32Array, steps, classes, this.dictionary));
     spaceCommasByInk(chars, pixels, width, LINE_HEIGHT, steps);
     const stepWidth = rect.width / steps;
     return wordsFromCharacters(chars).map((word) => ({
