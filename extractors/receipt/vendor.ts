@@ -60,7 +60,8 @@ export function repairLegalForm(name: string): string {
     .replace(/(?<![A-Za-z0-9])[5$]\/[B8](?![A-Za-z0-9])|(?<![A-Za-z0-9])S\/8(?![A-Za-z0-9])/g, 'S/B')
     // `S7B`, `57B`, `S/D` at the end of a name: S/B (Sdn Bhd) with its S read as a 5, its slash as a 7
     // or its B as a D.
-    .replace(/(?<=[A-Za-z]{2,}\s+)[S5](?:7B|\/D)(?=\s*(?:\(|$))/g, 'S/B')
+    // (Before the end, or the company number, whose bracket OCR may read as a digit: `57B 4519537-X)`.)
+    .replace(/(?<=[A-Za-z]{2,}\s+)[S5](?:7B|\/D)(?=\s*(?:\(|\d{5,}|$))/g, 'S/B')
     // `INTERNATIONAL. SDN BHD`, `BOOK. CO. (M)`: a speck read as a point before the legal form.
     .replace(/(?<=[A-Za-z]{3})\.\s+(?=SDN\b|CO\.)/g, ' ')
     // `INTERNATIONAL ·SDN`: a middle dot is a speck; no company name prints one.

@@ -130,6 +130,7 @@ describe('vendor name: OCR specks and legal-form repair', () => {
     expect(repairLegalForm('99 SPEED HART S7B')).toBe('99 SPEED HART S/B');
     expect(repairLegalForm('9 SPEED MART S/D (519537-X)')).toBe('9 SPEED MART S/B (519537-X)');
     expect(repairLegalForm('99 SPEED MART 57B')).toBe('99 SPEED MART S/B');
+    expect(cleanVendorName(repairLegalForm('99 SPEED MART 57B 4519537-X)'))).toBe('99 SPEED MART S/B');
     // A unit number alone is not a legal form.
     expect(repairLegalForm('57B')).toBe('57B');
     expect(repairLegalForm('WAHIN HARDWARE SDN BHI')).toBe('WAHIN HARDWARE SDN BHD');
