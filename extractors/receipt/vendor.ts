@@ -64,6 +64,9 @@ export function repairLegalForm(name: string): string {
     .replace(/(?<=[A-Za-z]{2,}\s+)[S5](?:7B|\/D)(?=\s*(?:\(|\d{5,}|$))/g, 'S/B')
     // `INTERNATIONAL. SDN BHD`, `BOOK. CO. (M)`: a speck read as a point before the legal form.
     .replace(/(?<=[A-Za-z]{3})\.\s+(?=SDN\b|CO\.)/g, ' ')
+    // `S.H.H . MOTOR`: a point standing alone between spaces ends the word before it (no sroie-dev name
+    // has a lone point; `TA .K` leans on the word after it and stays).
+    .replace(/(?<=[A-Za-z0-9]) \.(?= )/g, '.')
     // `INTERNATIONAL ·SDN`: a middle dot is a speck; no company name prints one.
     .replace(/\s*[·•]\s*/g, ' ')
     .replace(/\(\s+/g, '(')

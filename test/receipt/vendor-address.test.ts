@@ -121,6 +121,9 @@ describe('vendor name: OCR specks and legal-form repair', () => {
     expect(repairLegalForm('99 SPEED MART 5/B')).toBe('99 SPEED MART S/B');
     expect(repairLegalForm('MR D.1.Y. (M) SDN BHD')).toBe('MR D.I.Y. (M) SDN BHD');
     expect(repairLegalForm('UNIHAKKA INTERNATIONAL. SDN BHD')).toBe('UNIHAKKA INTERNATIONAL SDN BHD');
+    // A lone point joins the word before it; one leaning on the next word is printed that way.
+    expect(repairLegalForm('S.H.H . MOTOR (SUNGAI RENGIT) SDN. BHD')).toBe('S.H.H. MOTOR (SUNGAI RENGIT) SDN. BHD');
+    expect(repairLegalForm('BOOK TA .K (TAMAN DAYA) SDN BHD')).toBe('BOOK TA .K (TAMAN DAYA) SDN BHD');
     // `CO BHD`, `(M) BHD` and the initials of `D.I.Y. SDN` are left alone.
     expect(repairLegalForm('AEON CO. (M) BHD')).toBe('AEON CO. (M) BHD');
     expect(repairLegalForm('MR. D.I.Y. SDN BHD')).toBe('MR. D.I.Y. SDN BHD');
