@@ -32,11 +32,10 @@ export type OcrReaderSettings = Pick<Config, 'ocrEngine' | 'ocrLanguages' | 'ocr
  * Taiwan Traditional (extractors/ocr/ppocr/traditional.ts). No tesseract worker is started.
  */
 export async function createOcrReader(settings: OcrReaderSettings): Promise<OcrPool> {
-  const { createAdaptiveOcr } = await import('../extractors/ocr/adaptive-ocr.js');
-  const pageSegMode = settings.pageSegMode ?? RECEIPT_PAGE_SEG_MODE;
-  const languages = settings.ocrLanguages;
   if (settings.ocrEngine === 'tesseract') {
-    return createAdaptiveOcr({ languages, languageMode: settings.ocrLanguageMode, size: settings.ocrWorkers, pageSegMode });
+    const { createAdaptiveOcr } = await import('../extractors/ocr/adaptive-ocr.js');
+    const pageSegMode = settings.pageSegMode ?? RECEIPT_PAGE_SEG_MODE;
+    return createAdaptiveOcr({ languages: settings.ocrLanguages, languageMode: settings.ocrLanguageMode, size: settings.ocrWorkers, pageSegMode });
   }
   const { createPpOcrPool } = await import('../extractors/ocr/ppocr/ppocr-pool.js');
   return createPpOcrPool({ size: settings.ocrWorkers });

@@ -101,7 +101,8 @@ async function checkOcr(config: Config, checks: Check[]): Promise<void> {
           ? { name: `ocr:${language.language}`, status: 'ok', detail: `language data ${language.path}` }
           : {
               name: `ocr:${language.language}`,
-              status: 'fail',
+              // Only the tesseract engine reads with it; PP-OCR (the default) runs without.
+              status: config.ocrEngine === 'tesseract' ? 'fail' : 'warn',
               detail: `language data missing (${language.path})`,
               hint: `Reinstall the npm package @tesseract.js-data/${language.language} (npm ci).`,
             },

@@ -17,7 +17,7 @@
 // and `all` (eng+chi_tra on every page, what native tesseract does with `-l eng+chi_tra`). Native
 // tesseract is configured the same languages and no other option but `preserve_interword_spaces`.
 // `--engines` adds docintel's second engine, PP-OCRv4 (`--ocr-engine ppocr`, extractors/ocr/ppocr/),
-// measured the same way; it hands Chinese pages to the tesseract reader, as `docintel run` does.
+// measured the same way (Chinese pages in Traditional characters, as `docintel run` gives them).
 //
 // Measured per engine: documents per minute (wall clock, including worker start-up: a nightly run
 // pays it too, and native tesseract pays it for every image), CPU ms per document (less sensitive to

@@ -70,6 +70,16 @@ describe('decodeCtc', () => {
     expect(withComma('貨', '物', 0.4)).toBe('貨物');
   });
 
+  it('moves a space the model saw at a lost comma to after the comma', () => {
+    const read: DecodedCharacter[] = [
+      { char: 'I', step: 0, probability: 0.9, spaceAfter: 0.3, commaAfter: 0.2 },
+      { char: '8', step: 4, probability: 0.9, spaceAfter: 0 },
+    ];
+    expect(wordsFromCharacters(restoreLostCommas(read)).map((word) => word.text)).toEqual(['I,', '8']);
+    // The decoded characters themselves are left as they were.
+    expect(read[0]!.spaceAfter).toBe(0.3);
+  });
+
   it('refuses an output that does not match the dictionary', () => {
     expect(() => decodeCtc(output([1, 2]), 3, CLASSES, DICTIONARY)).toThrow(RangeError);
     const tooManyClasses = new Float32Array(2 * (CLASSES + 2));

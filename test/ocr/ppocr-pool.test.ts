@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocintelError } from '../../pipeline/errors.js';
 import { PPOCR_ENGINE_NAME, resolvePpOcrModels } from '../../extractors/ocr/ppocr/models.js';
@@ -128,6 +129,28 @@ describe('PP-OCR pool failures', () => {
       expect((await again.recognize(await textImage(ENGLISH, { width: 700 }), 1)).text).toContain('235.00');
     } finally {
       await again.terminate();
+    }
+  }, 60_000);
+
+  it('fails the page of a worker process that dies mid-page, and reads the next page with a new one', async () => {
+    const pool = await createPpOcrPool({ size: 1 });
+    try {
+      const english = await textImage(ENGLISH, { width: 700 });
+      await pool.recognize(english, 1);
+      const long = await textImage(Array.from({ length: 60 }, (_, i) => `LINE ${i} ITEM NUMBER ${i * 7} AMOUNT ${i}.50`), { width: 900 });
+      const page = pool.recognize(long, 2).catch((e: unknown) => e);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      // Killed from outside, as the kernel's OOM killer would.
+      const workers = execFileSync('pgrep', ['-P', String(process.pid), '-f', 'ppocr-worker'], { encoding: 'utf8' }).trim().split('\n');
+      expect(workers).toHaveLength(1);
+      process.kill(Number(workers[0]), 'SIGKILL');
+      const error = (await page) as DocintelError;
+      expect(error.code).toBe('OCR_FAILED');
+      expect(error.message).toMatch(/worker reading this page stopped.*SIGKILL/);
+      expect((await pool.recognize(english, 3)).text).toContain('235.00');
+      expect(pool.stats()).toMatchObject({ restarts: 1, failed: 1, recognized: 2 });
+    } finally {
+      await pool.terminate();
     }
   }, 60_000);
 

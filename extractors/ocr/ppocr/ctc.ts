@@ -89,19 +89,25 @@ export const LOST_COMMA_PROBABILITY = 0.1;
 /**
  * Puts back commas the model nearly emitted (`TAMPOI81200` → `TAMPOI,81200`). Never between two digits
  * (an amount's separator is read, or the amount parser would split it), next to another point or
- * comma, or beside Han text.
+ * comma, or beside Han text. A space the model saw there belongs after the comma, not before it.
  */
 export function restoreLostCommas(chars: readonly DecodedCharacter[], threshold = LOST_COMMA_PROBABILITY): DecodedCharacter[] {
   const out: DecodedCharacter[] = [];
   chars.forEach((char, i) => {
-    out.push(char);
     const next = chars[i + 1];
-    if (next === undefined || (char.commaAfter ?? 0) < threshold) return;
-    const pair = char.char + next.char;
-    if (/[.,，。\s]/u.test(pair) || /^\d\d$/.test(pair) || /\p{Script=Han}/u.test(pair)) return;
+    const lost = next !== undefined && (char.commaAfter ?? 0) >= threshold && !/[.,，。\s]/u.test(char.char + next.char) && !(isDigit(char.char) && isDigit(next.char)) && !isHan(char.char) && !isHan(next.char);
+    if (!lost) {
+      out.push(char);
+      return;
+    }
+    out.push({ ...char, spaceAfter: 0, commaAfter: 0 });
     out.push({ char: ',', step: Math.round((char.step + next.step) / 2), probability: char.commaAfter!, spaceAfter: char.spaceAfter, commaAfter: 0 });
   });
   return out;
+}
+
+function isDigit(char: string): boolean {
+  return /^\d$/.test(char);
 }
 
 /** Splits decoded characters into words at the spaces the model emitted and the ones it nearly did. */

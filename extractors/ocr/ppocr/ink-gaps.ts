@@ -18,9 +18,10 @@ import type { DecodedCharacter } from './ctc.js';
 export const COMMA_SPACE_GAP = 0.15;
 
 /**
- * Sets `spaceAfter` of every comma in `chars` (but those of thousands and before Chinese) from the ink of `pixels` (the crop the model read, `width`
- * × `height`, 8-bit grey, dark text on light): 1 when a space follows it, 0 when the next glyph follows
- * at letter spacing. A comma whose ink cannot be found keeps the model's value.
+ * Sets `spaceAfter` of the commas in `chars` (not those of thousands, nor before Chinese) from the ink
+ * of `pixels` (the crop the model read, `width` × `height`, 8-bit grey, dark text on light): 1 when a
+ * space follows, 0 when the next glyph follows at letter spacing. A comma whose ink cannot be found
+ * keeps the model's value.
  */
 export function spaceCommasByInk(chars: DecodedCharacter[], pixels: Uint8Array, width: number, height: number, steps: number): void {
   if (!chars.some((c) => c.char === ',')) return;

@@ -54,14 +54,13 @@ export class PpOcrEngine {
    * `detectionImage` is `image` scaled down (or not) for the detector; regions and words come back in
    * pixels of `image`.
    */
-  async readPage(image: GreyImage, detectionImage: GreyImage, shouldStop: () => boolean = () => false): Promise<RecognisedRegion[]> {
+  async readPage(image: GreyImage, detectionImage: GreyImage): Promise<RecognisedRegion[]> {
     const regions = await this.detect(detectionImage);
     const tilt = medianSlope(regions.map((region) => ({ width: region.x1 - region.x0, height: region.y1 - region.y0, slope: region.slope })));
     const scaleX = image.width / detectionImage.width;
     const scaleY = image.height / detectionImage.height;
     const out: RecognisedRegion[] = [];
     for (const region of regions) {
-      if (shouldStop()) break;
       const rect: Rect = {
         left: Math.max(0, Math.floor(region.x0 * scaleX)),
         top: Math.max(0, Math.floor(region.y0 * scaleY)),
