@@ -37,8 +37,8 @@ export async function createOcrReader(settings: OcrReaderSettings): Promise<OcrP
     const pageSegMode = settings.pageSegMode ?? RECEIPT_PAGE_SEG_MODE;
     return createAdaptiveOcr({ languages: settings.ocrLanguages, languageMode: settings.ocrLanguageMode, size: settings.ocrWorkers, pageSegMode });
   }
-  const { createPpOcrPool } = await import('../extractors/ocr/ppocr/ppocr-pool.js');
-  return createPpOcrPool({ size: settings.ocrWorkers });
+  const [{ createPpOcrPool }, { RECEIPT_LEXICON }] = await Promise.all([import('../extractors/ocr/ppocr/ppocr-pool.js'), import('../extractors/receipt/vocabulary.js')]);
+  return createPpOcrPool({ size: settings.ocrWorkers, lexicon: RECEIPT_LEXICON });
 }
 
 export async function createRunServices(config: Config): Promise<RunServices> {

@@ -4,7 +4,7 @@
  * Shared by the vendor and address rules so both read the header the same way.
  */
 import type { Row } from './layout.js';
-import { PLACE_NAMES } from './ocr-repair.js';
+import { PLACE_NAMES } from './vocabulary.js';
 import { digitCount, fuzzySubstringDistance, letterCount } from './text.js';
 
 /** Legal forms: the strongest sign that a line is the seller's name. */

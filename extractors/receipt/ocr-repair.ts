@@ -5,30 +5,8 @@
  * gazetteer of words every Malaysian/Singaporean address and company name is built from.
  */
 import { digitsFromLookalikes, mismatchedPairs } from './text.js';
+import { ADDRESS_SHORT, GAZETTEER, PLACE_NAMES } from './vocabulary.js';
 
-/** States, cities and districts: the words an address ends with. */
-export const PLACE_NAMES = [
-  'SELANGOR', 'JOHOR', 'KEDAH', 'KELANTAN', 'MELAKA', 'MALACCA', 'NEGERI', 'SEMBILAN', 'PAHANG', 'PENANG', 'PINANG',
-  'PERAK', 'PERLIS', 'SABAH', 'SARAWAK', 'TERENGGANU', 'PUTRAJAYA', 'LABUAN', 'MALAYSIA', 'SINGAPORE', 'DARUL',
-  'EHSAN', 'TAKZIM', 'KUALA', 'LUMPUR', 'BAHRU', 'PETALING', 'KLANG', 'SHAH', 'ALAM', 'SUBANG', 'PUCHONG', 'CHERAS',
-  'AMPANG', 'KAJANG', 'SERDANG', 'KEMBANGAN', 'DAMANSARA', 'GENTING', 'HIGHLANDS', 'SETAPAK', 'KEPONG', 'RAWANG',
-  'SEMENYIH', 'BANGI', 'CYBERJAYA', 'SEREMBAN', 'NILAI', 'IPOH', 'MASAI', 'PASIR', 'GUDANG', 'SKUDAI', 'KULAI',
-  'TEBRAU', 'PERMAS', 'SENAI', 'BALAKONG',
-];
-/**
- * Generic address and company vocabulary (street types, area words, states, the largest cities, legal
- * forms). Only words of 5+ letters are corrected, and only when exactly one entry is one edit away.
- */
-const GAZETTEER = [
-  'JALAN', 'TAMAN', 'LORONG', 'BANDAR', 'KAWASAN', 'PERINDUSTRIAN', 'PERSIARAN', 'LEBUHRAYA', 'KAMPUNG', 'SEKSYEN',
-  'MEDAN', 'PUSAT', 'BANGUNAN', 'WISMA', 'MENARA', 'KOMPLEKS', 'PLAZA', 'BLOCK', 'LEVEL', 'FLOOR', 'GROUND', 'SECOND',
-  'AVENUE', 'BOULEVARD', 'STREET', 'ROAD', 'CENTRE', 'CENTER', 'BATU', 'UTARA', 'SELATAN', 'TIMUR', 'BARAT', 'BARU',
-  'INDAH', 'JAYA', 'UTAMA', 'PERMAI', 'SENTOSA', 'DAMAI', 'MUTIARA', 'SETIA', 'DESA', 'BUKIT', 'SUNGAI', 'TASIK',
-  ...PLACE_NAMES, 'SRI', 'SERI', 'SDN', 'BHD', 'BERHAD', 'ENTERPRISE', 'TRADING',
-  'RESTAURANT', 'RESTORAN', 'HARDWARE', 'STATIONERY', 'MARKET', 'SUPERMARKET', 'PASARAYA', 'PERNIAGAAN',
-  'SYARIKAT', 'INTERNATIONAL', 'MARKETING', 'SERVICES', 'INDUSTRIES', 'HOLDINGS', 'ELECTRICAL', 'MACHINERY',
-  'TRADERS', 'COMPANY', 'CORPORATION', 'KEDAI', 'GALLERY', 'BOOKS', 'BAKERY', 'PHARMACY', 'FARMASI', 'KITCHEN',
-];
 const LEXICON = new Set(GAZETTEER);
 
 // Glyph pairs OCR confuses (tesseract; PP-OCR adds O/C, U/L and N/R on small thermal print: JOHCR,
@@ -58,11 +36,6 @@ export function correctWord(word: string): string {
   return hits.length === 1 ? hits[0]! : word;
 }
 
-/**
- * Address abbreviations and short place words, which the 5-letter gazetteer rule cannot reach. Only used
- * on addresses: as names these letters are ordinary words (`JUN` is a given name, not a misread JLN).
- */
-const ADDRESS_SHORT = ['JLN', 'TMN', 'LRG', 'SRI', 'SERI', 'JAYA', 'BARU', 'BATU', 'BLOK', 'INDAH', 'KG'];
 // OCR's usual confusions for these short words: the L of JLN read as U or I, the M of TMN as H or N.
 const SHORT_CONFUSABLE = ['LU', 'LI', 'MH', 'MN', 'IT', 'IL', 'OU'];
 

@@ -106,7 +106,7 @@ async function loadOcr(opts) {
   // With one language, or `all`, the adaptive reader is the plain pool: its code does not change the text.
   const adaptive = languages.length > 1 && opts.languageMode === 'auto';
   if (adaptive) ocrCode.push(join(dist, 'extractors', 'ocr', 'adaptive-ocr.js'), join(dist, 'extractors', 'ocr', 'language-strategy.js'));
-  ocrCode.push(join(dist, 'pipeline', 'services.js'));
+  ocrCode.push(join(dist, 'pipeline', 'services.js'), join(dist, 'extractors', 'receipt', 'vocabulary.js'));
   const ppocrDir = join(dist, 'extractors', 'ocr', 'ppocr');
   if (opts.ocrEngine === 'ppocr') for (const f of (await readdir(ppocrDir)).filter((name) => name.endsWith('.js')).sort()) ocrCode.push(join(ppocrDir, f));
   for (const f of ocrCode) if (existsSync(f)) codeHash.update(await readFile(f));

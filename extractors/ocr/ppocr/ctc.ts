@@ -139,6 +139,6 @@ export function wordsFromCharacters(chars: readonly DecodedCharacter[], options:
   return words;
 }
 
-function isHan(char: string): boolean {
+export function isHan(char: string): boolean {
   return /\p{Script=Han}/u.test(char);
 }

@@ -8,6 +8,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import type { TextWord } from '../../types.js';
 import { decodeCtc, restoreLostCommas, wordsFromCharacters } from './ctc.js';
 import { spaceCommasByInk } from './ink-gaps.js';
+import { createLexicon, readWithLexicon, type Lexicon } from './lexicon.js';
 import { resizeRegion, toChannels, type GreyImage, type Rect } from './image-ops.js';
 import { medianSlope, type RecognisedRegion } from './page-layout.js';
 import { textRegions } from './text-regions.js';
@@ -36,9 +37,15 @@ export class PpOcrEngine {
     private readonly detector: InferenceSession,
     private readonly recogniser: InferenceSession,
     private readonly dictionary: readonly string[],
-  ) {}
+    private readonly lexicon: Lexicon | null,
+  ) {
+    this.classOf = new Map(dictionary.map((char, i) => [char, i + 1]));
+  }
 
-  static async load(files: PpOcrModelFiles, threads = 1): Promise<PpOcrEngine> {
+  private readonly classOf: ReadonlyMap<string, number>;
+
+  /** `lexicon`: upper-case words whose spelling wins over a near-miss reading (lexicon.ts). */
+  static async load(files: PpOcrModelFiles, threads = 1, lexicon: readonly string[] = []): Promise<PpOcrEngine> {
     const ort = await import('onnxruntime-node');
     const options: InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
     const [detector, recogniser, dictionaryText] = await Promise.all([
@@ -47,7 +54,7 @@ export class PpOcrEngine {
       readFile(files.dictionary, 'utf8'),
     ]);
     const dictionary = dictionaryText.replace(/\r?\n$/u, '').split(/\r?\n/u);
-    return new PpOcrEngine(ort, detector, recogniser, dictionary);
+    return new PpOcrEngine(ort, detector, recogniser, dictionary, lexicon.length > 0 ? createLexicon(lexicon) : null);
   }
 
   /**
@@ -98,7 +105,9 @@ export class PpOcrEngine {
     const output = await this.recogniser.run({ [this.recogniser.inputNames[0]!]: input });
     const tensor = output[this.recogniser.outputNames[0]!]!;
     const [, steps, classes] = tensor.dims as [number, number, number];
-    const chars = restoreLostCommas(decodeCtc(tensor.data as Float32Array, steps, classes, this.dictionary));
+    const probabilities = tensor.data as Float32Array;
+    let chars = restoreLostCommas(decodeCtc(probabilities, steps, classes, this.dictionary));
+    if (this.lexicon) chars = readWithLexicon(chars, probabilities, steps, classes, this.classOf, this.lexicon);
     spaceCommasByInk(chars, pixels, width, LINE_HEIGHT, steps);
     const stepWidth = rect.width / steps;
     return wordsFromCharacters(chars).map((word) => ({

@@ -40,6 +40,8 @@ export interface PpOcrPoolOptions {
   recognizeTimeoutMs?: number;
   /** Largest page accepted, in pixels. Default 40 000 000, as the tesseract pool. */
   maxImagePixels?: number;
+  /** Upper-case words a near-miss reading is corrected to when the model's output supports it (lexicon.ts). */
+  lexicon?: readonly string[];
 }
 
 export interface PpOcrPoolStats extends OcrPoolStats {
@@ -70,7 +72,7 @@ export const DEFAULT_DETECTION_MAX_SIDE = 1600;
 export async function createPpOcrPool(options: PpOcrPoolOptions = {}): Promise<PpOcrPool> {
   const size = Math.max(1, options.size ?? availableParallelism());
   const models = await resolvePpOcrModels(options.models);
-  const setup: WorkerSetup = { type: 'setup', models, threads: options.threadsPerWorker ?? 1 };
+  const setup: WorkerSetup = { type: 'setup', models, threads: options.threadsPerWorker ?? 1, ...(options.lexicon ? { lexicon: [...options.lexicon] } : {}) };
   const detectionMaxSide = options.detectionMaxSide ?? DEFAULT_DETECTION_MAX_SIDE;
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const recognizeTimeoutMs = options.recognizeTimeoutMs ?? 180_000;

@@ -15,6 +15,8 @@ export interface WorkerSetup {
   type: 'setup';
   models: PpOcrModelFiles;
   threads: number;
+  /** Words whose spelling wins over a near-miss reading (lexicon.ts); none by default. */
+  lexicon?: string[];
 }
 
 export interface PageRequest {
@@ -45,7 +47,7 @@ let reading: Promise<void> = Promise.resolve();
 
 process.on('message', (message: WorkerSetup | PageRequest) => {
   if (message.type === 'setup') {
-    PpOcrEngine.load(message.models, message.threads).then(
+    PpOcrEngine.load(message.models, message.threads, message.lexicon).then(
       (loaded) => {
         engine = loaded;
         post({ type: 'ready' });

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { decodeCtc } from '../../extractors/ocr/ppocr/ctc.js';
+import { createLexicon, ctcLogLikelihood, editDistance, LEXICON_MARGIN, readWithLexicon } from '../../extractors/ocr/ppocr/lexicon.js';
+
+// A fake recogniser: classes are blank, the dictionary's letters, then the space.
+const DICTIONARY = [...'ABDEHJNORSTUYahjnors', ','];
+const CLASSES = DICTIONARY.length + 2;
+const SPACE = CLASSES - 1;
+const classOf = new Map(DICTIONARY.map((c, i) => [c, i + 1]));
+const lexicon = createLexicon(['JOHOR', 'BAHRU', 'SEKSYEN']);
+
+/**
+ * One step per entry: a character read at 0.9 (or the given split between two characters), `_` a blank,
+ * ` ` the space class.
+ */
+function output(steps: Array<string | Record<string, number>>): Float32Array {
+  const probabilities = new Float32Array(steps.length * CLASSES);
+  steps.forEach((step, t) => {
+    const spread: Record<string, number> = typeof step === 'string' ? { [step]: 0.9 } : step;
+    let rest = 1;
+    for (const [char, p] of Object.entries(spread)) {
+      const c = char === '_' ? 0 : char === ' ' ? SPACE : classOf.get(char)!;
+      probabilities[t * CLASSES + c] += p;
+      rest -= p;
+    }
+    probabilities[t * CLASSES] += rest;
+  });
+  return probabilities;
+}
+
+function read(steps: Array<string | Record<string, number>>, margin?: number): string {
+  const probabilities = output(steps);
+  const chars = decodeCtc(probabilities, steps.length, CLASSES, DICTIONARY);
+  return readWithLexicon(chars, probabilities, steps.length, CLASSES, classOf, lexicon, margin === undefined ? {} : { margin })
+    .map((c) => c.char)
+    .join('');
+}
+
+const spell = (word: string) => [...word].flatMap((c) => [c, '_']);
+
+describe('editDistance', () => {
+  it('counts substitutions, insertions and deletions, and stops past its limit', () => {
+    expect(editDistance('JAHOR', 'JOHOR')).toBe(1);
+    expect(editDistance('AAM', 'ALAM')).toBe(1);
+    expect(editDistance('SAKSYEN', 'SEKSYEN')).toBe(1);
+    expect(editDistance('KITTEN', 'SITTING')).toBe(3);
+    expect(editDistance('ABCDEFGH', 'STUVWXYZ', 2)).toBe(3);
+  });
+});
+
+describe('ctcLogLikelihood', () => {
+  it('sums every alignment: two steps each 0.5 A / 0.5 blank give P(A) = 0.75', () => {
+    const probabilities = output([{ A: 0.5 }, { A: 0.5 }]);
+    // Alignments of "A" over 2 steps: AA, A_, _A = 0.25 * 3.
+    expect(Math.exp(ctcLogLikelihood(probabilities, CLASSES, 0, 1, [classOf.get('A')!]))).toBeCloseTo(0.75, 5);
+  });
+
+  it('needs a blank between a repeated letter, and is -Infinity for an empty span', () => {
+    const probabilities = output(['A', 'A']);
+    const a = classOf.get('A')!;
+    // AA over two steps collapses to A: "AA" cannot be read without a blank between.
+    expect(Math.exp(ctcLogLikelihood(probabilities, CLASSES, 0, 1, [a, a]))).toBeLessThan(1e-6);
+    expect(ctcLogLikelihood(probabilities, CLASSES, 1, 0, [a])).toBe(-Infinity);
+  });
+});
+
+describe('readWithLexicon', () => {
+  it('takes the lexicon spelling when the model nearly read it (JAHOR with O a close second)', () => {
+    const steps = ['J', '_', { A: 0.5, O: 0.4 }, '_', ...spell('HOR')];
+    expect(read(steps)).toBe('JOHOR');
+  });
+
+  it('keeps a clearly read word that is not in the lexicon (margin: the model must nearly agree)', () => {
+    // JAHOR with no trace of an O: the lexicon spelling is far less likely than the margin allows.
+    expect(read(spell('JAHOR'))).toBe('JAHOR');
+    expect(read(['J', '_', { A: 0.5, O: 0.4 }, '_', ...spell('HOR')], 0)).toBe('JAHOR');
+  });
+
+  it('writes the replacement in the case of the word it replaces, and leaves mixed case alone', () => {
+    expect(read(['J', '_', { a: 0.5, o: 0.4 }, '_', ...spell('hor')])).toBe('Johor');
+    // `JaHOR` is no casing print uses: a name or a misread, not a word to respell.
+    expect(read(['J', '_', { a: 0.5, O: 0.4 }, '_', ...spell('HOR')])).toBe('JaHOR');
+  });
+
+  it('puts back a letter the model nearly read (a dropped O), and only within one word', () => {
+    // J O H R with an O that almost won between H and R.
+    const steps = ['J', '_', 'O', '_', 'H', '_', { _: 0.5, O: 0.45 }, 'R', '_'];
+    expect(read(steps)).toBe('JOHOR');
+    // BAHRU JAHOR: two words (a space step between them), each checked on its own steps.
+    const two = [...spell('BAHRU'), ' ', 'J', '_', { A: 0.5, O: 0.4 }, '_', ...spell('HOR')];
+    expect(read(two)).toBe('BAHRU JOHOR');
+  });
+
+  it('leaves short runs, known words and punctuation as read', () => {
+    expect(read([...spell('JOHOR'), ',', '_', ...spell('BAHRU')])).toBe('JOHOR,BAHRU');
+    expect(read(spell('JO'))).toBe('JO');
+  });
+
+  it('has a default margin of a few nats', () => {
+    expect(LEXICON_MARGIN).toBeGreaterThan(0);
+    expect(LEXICON_MARGIN).toBeLessThan(5);
+  });
+});
