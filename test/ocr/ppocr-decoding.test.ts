@@ -70,6 +70,17 @@ describe('decodeCtc', () => {
     expect(withComma('貨', '物', 0.4)).toBe('貨物');
   });
 
+  it('puts back the comma that ends a line (JALAN ANGSA, above the next line), not a faint trace', () => {
+    const ending = (last: string, p: number) => restoreLostCommas([{ char: 'A', step: 0, probability: 0.9, spaceAfter: 0 }, { char: last, step: 3, probability: 0.9, spaceAfter: 0, commaAfter: p }]);
+    const restored = ending('B', 0.39);
+    expect(restored.map((c) => c.char).join('')).toBe('AB,');
+    expect(restored[2]!.step).toBe(4);
+    expect(ending('1', 0.2).map((c) => c.char).join('')).toBe('A1,');
+    expect(ending('B', 0.03).map((c) => c.char).join('')).toBe('AB');
+    expect(ending('.', 0.4).map((c) => c.char).join('')).toBe('A.');
+    expect(ending('貨', 0.4).map((c) => c.char).join('')).toBe('A貨');
+  });
+
   it('moves a space the model saw at a lost comma to after the comma', () => {
     const read: DecodedCharacter[] = [
       { char: 'I', step: 0, probability: 0.9, spaceAfter: 0.3, commaAfter: 0.2 },

@@ -90,18 +90,24 @@ export const LOST_COMMA_PROBABILITY = 0.1;
  * Puts back commas the model nearly emitted (`TAMPOI81200` → `TAMPOI,81200`). Never between two digits
  * (an amount's separator is read, or the amount parser would split it), next to another point or
  * comma, or beside Han text. A space the model saw there belongs after the comma, not before it.
+ *
+ * Also the comma that ends a printed line (`JALAN ANGSA,` above `TAMAN BERKELEY`): the model reads the
+ * crop's last glyph less surely, and on sroie-dev the comma class after the last letter of such lines
+ * rose to 0.17-0.39 while other lines ended under 0.04.
  */
 export function restoreLostCommas(chars: readonly DecodedCharacter[], threshold = LOST_COMMA_PROBABILITY): DecodedCharacter[] {
   const out: DecodedCharacter[] = [];
   chars.forEach((char, i) => {
     const next = chars[i + 1];
-    const lost = next !== undefined && (char.commaAfter ?? 0) >= threshold && !/[.,，。\s]/u.test(char.char + next.char) && !(isDigit(char.char) && isDigit(next.char)) && !isHan(char.char) && !isHan(next.char);
+    const likely = (char.commaAfter ?? 0) >= threshold && !/[.,，。\s]/u.test(char.char) && !isHan(char.char);
+    const lost = likely && (next === undefined || (!/[.,，。\s]/u.test(next.char) && !(isDigit(char.char) && isDigit(next.char)) && !isHan(next.char)));
     if (!lost) {
       out.push(char);
       return;
     }
     out.push({ ...char, spaceAfter: 0, commaAfter: 0 });
-    out.push({ char: ',', step: Math.round((char.step + next.step) / 2), probability: char.commaAfter!, spaceAfter: char.spaceAfter, commaAfter: 0 });
+    const step = next === undefined ? char.step + 1 : Math.round((char.step + next.step) / 2);
+    out.push({ char: ',', step, probability: char.commaAfter!, spaceAfter: char.spaceAfter, commaAfter: 0 });
   });
   return out;
 }
