@@ -152,6 +152,10 @@ const SPACED_SEPARATOR = /(?<![0-9A-Za-z/.-])(\d{2}) (\d{2})([/.-])(\d{4}|\d{2})
 // `21032018`: day, month and year run together with every separator lost (COMPACT is year-first).
 const RUN_TOGETHER = /(?<![0-9])([0-3]\d)([01]\d)(20\d{2})(?![0-9])/g;
 
+// `202412=0616:11` (2024-12-06 16:11 on a faint Taiwan roll): a year-first date whose separators were
+// lost or misread (`=`, `~`, `_`), known for a date by the time printed right after it.
+const YEAR_FIRST_BEFORE_TIME = /(?<![0-9])(20\d{2})[-/.=~_]?([01]\d)[-/.=~_]?([0-3]\d)(?=\s*[0-2]?\d[:.][0-5]\d(?![0-9]))/g;
+
 /** Every date-shaped span in a line of text, before plausibility scoring. */
 export function findRawDates(rawText: string, locale: DateLocale, nowYear: number): RawDate[] {
   const text = repairGlyphYears(rawText, nowYear);
@@ -221,6 +225,9 @@ export function findRawDates(rawText: string, locale: DateLocale, nowYear: numbe
     const year = y.length === 2 ? expandYear(Number(y), nowYear) : Number(y);
     const [day, month] = monthFirst ? [Number(b), Number(a)] : [Number(a), Number(b)];
     add({ year, yearDigits: y.length, month, day, text: m[0], index: m.index, glued: true }, m.index + m[0].length);
+  }
+  for (const m of text.matchAll(YEAR_FIRST_BEFORE_TIME)) {
+    add({ year: Number(m[1]), yearDigits: 4, month: Number(m[2]), day: Number(m[3]), text: m[0], index: m.index, glued: true }, m.index + m[0].length);
   }
   for (const m of text.matchAll(RUN_TOGETHER)) {
     add({ year: Number(m[3]), yearDigits: 4, month: Number(m[2]), day: Number(m[1]), text: m[0], index: m.index, glued: true }, m.index + m[0].length);

@@ -112,6 +112,13 @@ describe('dates: a lost separator', () => {
   it('reads day, month and year run together (DDMMYYYY)', () => {
     expect(parseDate('DATE..14032018 NO :CS10021', { now })).toBe('2018-03-14');
   });
+  it('reads a year-first date with lost or misread separators when a time follows it', () => {
+    expect(parseDate('202412=0616:11 00157', { now: new Date('2025-01-10T00:00:00Z') })).toBe('2024-12-06');
+    expect(parseDate('2018-0305 10:21', { now })).toBe('2018-03-05');
+    // Without the time the same digits are an identifier, not a date.
+    expect(parseDate('202412=06 00157', { now: new Date('2025-01-10T00:00:00Z') })).toBeNull();
+    expect(parseDate('NO 2024123116:11', { now: new Date('2025-01-10T00:00:00Z') })).toBe('2024-12-31');
+  });
   it('leaves numbers that only sit side by side alone', () => {
     expect(parseDate('TEL : 03-3271 9872', { now })).toBeNull();
     expect(parseDate('1 05-18', { now })).toBeNull();
