@@ -91,10 +91,33 @@ async function checkDatabase(config: Config, checks: Check[]): Promise<void> {
   }
 }
 
-async function checkOcr(config: Config, checks: Check[]): Promise<void> {
-  try {
+/**
+ * How the OCR checks look at the install: the language data and the PP-OCR models with their runtime.
+ * Replaceable so a test can present a broken install without breaking the real one.
+ */
+export interface OcrProbes {
+  languageData(languages: readonly string[]): Promise<Array<{ language: string; present: boolean; path: string }>>;
+  /** The recognition model's path; throws when the models or onnxruntime-node cannot be loaded. */
+  ppocrModels(): Promise<string>;
+}
+
+export const installedOcr: OcrProbes = {
+  async languageData(languages) {
     const { checkLanguageData } = await import('../../extractors/ocr/lang-data.js');
-    const languages = await checkLanguageData(config.ocrLanguages);
+    return checkLanguageData(languages);
+  },
+  async ppocrModels() {
+    const { resolvePpOcrModels } = await import('../../extractors/ocr/ppocr/models.js');
+    const models = await resolvePpOcrModels();
+    await import('onnxruntime-node');
+    return models.recognition;
+  },
+};
+
+/** Language data and PP-OCR models: `fail` for what the configured engine needs, `warn` for the other. */
+export async function checkOcr(config: Pick<Config, 'ocrEngine' | 'ocrLanguages'>, checks: Check[], probes: OcrProbes = installedOcr): Promise<void> {
+  try {
+    const languages = await probes.languageData(config.ocrLanguages);
     for (const language of languages) {
       checks.push(
         language.present
@@ -109,15 +132,13 @@ async function checkOcr(config: Config, checks: Check[]): Promise<void> {
       );
     }
   } catch (error) {
-    checks.push({ name: 'ocr', status: 'fail', detail: errorMessage(error), hint: 'Run `npm ci` to reinstall the OCR packages.' });
+    checks.push({ name: 'ocr', status: config.ocrEngine === 'tesseract' ? 'fail' : 'warn', detail: errorMessage(error), hint: 'Run `npm ci` to reinstall the OCR packages.' });
   }
   // The PP-OCR models and runtime, needed only by --ocr-engine ppocr (the default): a warning otherwise.
   const needed = config.ocrEngine === 'ppocr';
   try {
-    const { resolvePpOcrModels } = await import('../../extractors/ocr/ppocr/models.js');
-    const models = await resolvePpOcrModels();
-    await import('onnxruntime-node');
-    checks.push({ name: 'ocr:ppocr', status: 'ok', detail: `PP-OCRv4 models ${dirname(models.recognition)}, onnxruntime-node loads` });
+    const recognition = await probes.ppocrModels();
+    checks.push({ name: 'ocr:ppocr', status: 'ok', detail: `PP-OCRv4 models ${dirname(recognition)}, onnxruntime-node loads` });
   } catch (error) {
     checks.push({
       name: 'ocr:ppocr',

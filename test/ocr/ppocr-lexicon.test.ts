@@ -20,10 +20,10 @@ function output(steps: Array<string | Record<string, number>>): Float32Array {
     let rest = 1;
     for (const [char, p] of Object.entries(spread)) {
       const c = char === '_' ? 0 : char === ' ' ? SPACE : classOf.get(char)!;
-      probabilities[t * CLASSES + c] += p;
+      probabilities[t * CLASSES + c] = probabilities[t * CLASSES + c]! + p;
       rest -= p;
     }
-    probabilities[t * CLASSES] += rest;
+    probabilities[t * CLASSES] = probabilities[t * CLASSES]! + rest;
   });
   return probabilities;
 }
