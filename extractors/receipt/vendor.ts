@@ -39,6 +39,12 @@ function isHandwritten(text: string): boolean {
   return letters.length >= 4 && letters.every((c) => c >= 'a' && c <= 'z');
 }
 
+/** `BISTRO & CAFE`, `RESTAURANT`: trade words joined by `&`/`AND` and nothing else. */
+export function isTradeDescriptor(text: string): boolean {
+  const rest = text.replace(new RegExp(BUSINESS_WORD.source, 'gi'), ' ').replace(/\bAND\b|&|[^\p{L}\p{N}]/giu, ' ').trim();
+  return rest === '' && BUSINESS_WORD.test(text);
+}
+
 function unbalanced(text: string): number {
   return (text.match(/\(/g) ?? []).length - (text.match(/\)/g) ?? []).length;
 }
@@ -205,13 +211,17 @@ export function findVendor(rows: Row[]): VendorResult | null {
   candidates.sort((a, b) => b.score - a.score);
   const best = candidates[0];
   if (!best) return null;
-  const picked = [best.row];
   const at = (row: Row) => header.indexOf(row);
   const adjacent = (a: Row, b: Row) => b.bbox.y0 - a.bbox.y1 < Math.max(height(a), height(b)) * 1.2;
+  // `THREE STOOGES` / `BISTRO & CAFE`: a row of trade words only says what the shop is; the name is the
+  // row right above it.
+  const named = header[at(best.row) - 1];
+  const nameAbove = isTradeDescriptor(best.row.text) && named && adjacent(named, best.row) && !isNoise(named) && !BUYER_ROW.test(named.text) && !isDateRow(named.text) && !looksLikeAddress(named.text) && !LEGAL_FORM.test(named.text) && !CONTINUES.test(named.text);
+  const picked = [nameAbove ? named : best.row];
   // `RESTAURANT SDN BHD`, `SDN BHD`, `CO. (M) SDN BHD`: a legal form with at most one word before it is
   // the tail of a name that started on the row above.
-  const above = header[at(best.row) - 1];
-  if (above && !isNoise(above) && adjacent(above, best.row) && !LEGAL_FORM.test(above.text) && !startsLikeAddress(above.text) && !hasPostcode(above.text) && isNameTail(best.row.text)) {
+  const above = header[at(picked[0]!) - 1];
+  if (above && !isNoise(above) && adjacent(above, picked[0]!) && !LEGAL_FORM.test(above.text) && !startsLikeAddress(above.text) && !hasPostcode(above.text) && isNameTail(picked[0]!.text)) {
     picked.unshift(above);
   }
   // Upwards: `AIK HUAT HARDWARE` / `ENTERPRISE (SETIA` / `ALAM) SDN BHD`.
@@ -225,7 +235,7 @@ export function findVendor(rows: Row[]): VendorResult | null {
     picked.unshift(prev);
   }
   // Downwards: `HOME MASTER HARDWARE &` / `ELECTRICAL`.
-  for (let i = at(best.row) + 1; i < header.length; i += 1) {
+  for (let i = at(picked[picked.length - 1]!) + 1; i < header.length; i += 1) {
     const next = header[i]!;
     const last = picked[picked.length - 1]!;
     if (isNoise(next) || !adjacent(last, next)) break;

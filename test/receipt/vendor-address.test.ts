@@ -3,7 +3,7 @@ import { cleanAddress, findAddress } from '../../extractors/receipt/address.js';
 import { isPlaceLine, isTitleNoise } from '../../extractors/receipt/header.js';
 import { extractReceiptOffline } from '../../extractors/receipt/index.js';
 import { buildRows } from '../../extractors/receipt/layout.js';
-import { cleanHanCompanyName, cleanVendorName, findVendor, repairLegalForm, stripSpecks } from '../../extractors/receipt/vendor.js';
+import { cleanHanCompanyName, cleanVendorName, findVendor, isTradeDescriptor, repairLegalForm, stripSpecks } from '../../extractors/receipt/vendor.js';
 import { page } from './helpers.js';
 
 function header(lines: Parameters<typeof page>[0]) {
@@ -65,6 +65,15 @@ describe('vendor and address', () => {
     expect(header(['AIK HUAT HARDWARE', 'ENTERPRISE (SETIA', 'ALAM) SDN BHD', '822737-X', 'NO. 17-G, JALAN SETIA INDAH']).vendor).toBe('AIK HUAT HARDWARE ENTERPRISE (SETIA ALAM) SDN BHD');
     expect(header(['HOME MASTER HARDWARE &', 'ELECTRICAL', 'NO.113G & 115G, JALAN SETIA GEMBILANG']).vendor).toBe('HOME MASTER HARDWARE & ELECTRICAL');
     expect(header(['LIAN CHI PU TIAN VEGETARIAN', 'RESTAURANT SDN BHD', '(1095514-X)', '54,JALAN SS23/11']).vendor).toBe('LIAN CHI PU TIAN VEGETARIAN RESTAURANT SDN BHD');
+  });
+
+  it('takes the name above a row of trade words only (BISTRO & CAFE says what the shop is)', () => {
+    expect(header(['THREE STOOGES', 'BISTRO & CAFE', '109, SS21/1A,', 'DAMANSARA UTAMA', 'GST ID : 001661886464']).vendor).toBe('THREE STOOGES');
+    expect(isTradeDescriptor('BISTRO & CAFE')).toBe(true);
+    expect(isTradeDescriptor('RESTAURANT AND BAKERY')).toBe(true);
+    expect(isTradeDescriptor('JIAWEI HOUSE')).toBe(false);
+    // A row ending in `&` continues onto the descriptor: one name.
+    expect(header(['HOME MASTER HARDWARE &', 'ELECTRICAL', 'NO.113G & 115G, JALAN SETIA GEMBILANG']).vendor).toBe('HOME MASTER HARDWARE & ELECTRICAL');
   });
 
   it('drops a trailing company number and repairs a misread legal form', () => {
