@@ -300,6 +300,20 @@ describe('spaces after commas, from the ink', () => {
     expect(tight[1]!.spaceAfter).toBe(0);
   });
 
+  it('spaces a point between a number and a word (a comma read as a point) by its ink; other points keep the model\'s spacing', () => {
+    const pixels = crop(80, [[0, 12], [17, 20], [40, 50]]);
+    const streetNumber = [char('3', 0), char('.', 2, 0.01), char('J', 5)];
+    spaceCommasByInk(streetNumber, pixels, 80, HEIGHT, 10);
+    expect(streetNumber[1]!.spaceAfter).toBe(1);
+    // An initial (`D. I`) and a decimal point are not commas.
+    const initial = [char('D', 0), char('.', 2, 0.01), char('I', 5)];
+    spaceCommasByInk(initial, pixels, 80, HEIGHT, 10);
+    expect(initial[1]!.spaceAfter).toBe(0.01);
+    const decimal = [char('9', 0), char('.', 2, 0.01), char('9', 5)];
+    spaceCommasByInk(decimal, pixels, 80, HEIGHT, 10);
+    expect(decimal[1]!.spaceAfter).toBe(0.01);
+  });
+
   it('leaves thousands separators and Chinese text to the model', () => {
     const pixels = crop(80, [[0, 12], [16, 19], [40, 50]]);
     const amount = [char('1', 0), char(',', 2, 0.01), char('2', 5)];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCtc } from '../../extractors/ocr/ppocr/ctc.js';
-import { createLexicon, ctcLogLikelihood, editDistance, LEXICON_MARGIN, readWithLexicon } from '../../extractors/ocr/ppocr/lexicon.js';
+import { decodeCtc, wordsFromCharacters } from '../../extractors/ocr/ppocr/ctc.js';
+import { createLexicon, ctcLogLikelihood, editDistance, LEXICON_MARGIN, readWithLexicon, splitJoinedWords } from '../../extractors/ocr/ppocr/lexicon.js';
 
 // A fake recogniser: classes are blank, the dictionary's letters, then the space.
 const DICTIONARY = [...'ABDEHJNORSTUYahjnors', ','];
@@ -99,5 +99,25 @@ describe('readWithLexicon', () => {
   it('has a default margin of a few nats', () => {
     expect(LEXICON_MARGIN).toBeGreaterThan(0);
     expect(LEXICON_MARGIN).toBeLessThan(5);
+  });
+});
+
+describe('splitJoinedWords', () => {
+  const lexicon = createLexicon(['DARUL', 'EHSAN', 'KUALA', 'LUMPUR', 'SERI', 'SERIKEMBANGAN', 'KEMBANGAN', 'PUTRAJAYA', 'PUTRA', 'JAYA']);
+  const split = (text: string) => {
+    const chars = [...text].map((char, step) => ({ char, step, probability: 0.9, spaceAfter: char === ' ' ? 0.9 : 0 }));
+    return wordsFromCharacters(splitJoinedWords(chars, lexicon)).map((w) => w.text);
+  };
+
+  it('breaks a word made of two lexicon words where its space was lost', () => {
+    expect(split('SELANGOR DARULEHSAN')).toEqual(['SELANGOR', 'DARUL', 'EHSAN']);
+    expect(split('Kualalumpur')).toEqual(['Kuala', 'lumpur']);
+  });
+
+  it('never splits a lexicon word, a word with parts under four letters, or one that splits two ways', () => {
+    expect(split('PUTRAJAYA')).toEqual(['PUTRAJAYA']);
+    expect(split('SERIKEMBANGAN')).toEqual(['SERIKEMBANGAN']);
+    expect(split('KLJAYA')).toEqual(['KLJAYA']);
+    expect(split('DARULEHSANX')).toEqual(['DARULEHSANX']);
   });
 });

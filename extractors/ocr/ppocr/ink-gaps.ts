@@ -24,7 +24,7 @@ export const COMMA_SPACE_GAP = 0.15;
  * keeps the model's value.
  */
 export function spaceCommasByInk(chars: DecodedCharacter[], pixels: Uint8Array, width: number, height: number, steps: number): void {
-  if (!chars.some((c) => c.char === ',')) return;
+  if (!chars.some((c) => c.char === ',' || c.char === '.')) return;
   const ink = inkColumns(pixels, width, height);
   const stepWidth = width / steps;
   for (let i = 0; i < chars.length - 1; i += 1) {
@@ -32,7 +32,10 @@ export function spaceCommasByInk(chars: DecodedCharacter[], pixels: Uint8Array, 
     const before = chars[i - 1]?.char ?? '';
     const after = chars[i + 1]!.char;
     // Thousands (`1,234`) and Chinese text keep the model's reading: neither takes a space.
-    if (char.char !== ',' || after === ' ' || (/\d/.test(before) && /\d/.test(after)) || /\p{Script=Han}/u.test(after)) continue;
+    // A point between a number and a word is the comma of a thermal print read as a point
+    // (`33.JALAN`), which the address rules make a comma again; other points keep the model's spacing.
+    const commaLike = char.char === ',' || (char.char === '.' && /\d/.test(before) && /[A-Za-z]/.test(after));
+    if (!commaLike || after === ' ' || (/\d/.test(before) && /\d/.test(after)) || /\p{Script=Han}/u.test(after)) continue;
     const gap = gapAfter(ink, Math.round((char.step + 0.5) * stepWidth), Math.round(stepWidth * 1.5));
     if (gap === null) continue;
     char.spaceAfter = gap >= COMMA_SPACE_GAP * height ? 1 : 0;

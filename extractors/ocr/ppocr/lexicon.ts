@@ -203,3 +203,32 @@ function respell(read: readonly DecodedCharacter[], word: string, logLikelihood:
     ...(i === word.length - 1 && last.commaAfter !== undefined ? { commaAfter: last.commaAfter } : {}),
   }));
 }
+
+/** Each part of a split must be at least this long: short words hide inside too many longer ones. */
+const MIN_SPLIT_PART = 4;
+
+/**
+ * Breaks a word the model read without its inner space into the two lexicon words it is made of
+ * (`DARULEHSAN` → DARUL EHSAN, `KUALALUMPUR` → KUALA LUMPUR): PP-OCR's recogniser, trained mostly on
+ * Chinese, drops spaces, and the space class does not always rise enough to restore them. A lexicon
+ * word is never split, and neither is a word that splits in more than one way.
+ */
+export function splitJoinedWords(chars: readonly DecodedCharacter[], lexicon: Lexicon): DecodedCharacter[] {
+  const out = chars.map((c) => ({ ...c }));
+  for (const run of letterRuns(chars)) {
+    const word = chars
+      .slice(run.start, run.end + 1)
+      .map((c) => c.char)
+      .join('')
+      .toUpperCase();
+    if (word.length < MIN_SPLIT_PART * 2 || lexicon.words.has(word)) continue;
+    const splits: number[] = [];
+    for (let i = MIN_SPLIT_PART; i <= word.length - MIN_SPLIT_PART; i += 1) {
+      if (lexicon.words.has(word.slice(0, i)) && lexicon.words.has(word.slice(i))) splits.push(i);
+    }
+    if (splits.length !== 1) continue;
+    const before = out[run.start + splits[0]! - 1]!;
+    before.spaceAfter = Math.max(before.spaceAfter, 1);
+  }
+  return out;
+}
