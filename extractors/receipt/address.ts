@@ -6,6 +6,7 @@
 import type { Row } from './layout.js';
 import { BUYER_ROW, hasPostcode, isBodyStart, isDateRow, isContactLine, isIdLine, isTitleNoise, looksLikeAddress, startsLikeAddress } from './header.js';
 import { letterCount } from './text.js';
+import { GAZETTEER } from './vocabulary.js';
 
 export interface AddressResult {
   address: string;
@@ -88,15 +89,22 @@ const ADDRESS_ABBREVIATIONS = new Set(['JLN', 'TMN', 'LRG', 'BLK', 'STR', 'AVE',
  */
 export function cleanAddress(text: string): string {
   return text
+    // `UTAMA4`, `SEKSYEN9,`: an address word glued to the number after it (`U13`, `PJU8` are codes).
+    .replace(/(?<![A-Za-z0-9])[A-Z]{4,}(?=\d{1,3}[A-Z]?(?![A-Za-z0-9]))/g, (word) => (GAZETTEER.includes(word) ? `${word} ` : word))
     .replace(/\s+(?=[,.](?:\s|$|[A-Za-z0-9]))/g, '')
+    // `NO.32&33`: an ampersand with no space on either side lost them to OCR (PP-OCR drops most
+    // spaces); addresses print it between spaces (16 to 6 in the sroie-dev keys), except between two
+    // one-digit house numbers (`NO.2&4`, `NO 1&3`). One space read (`14& 16`) is left as printed.
+    .replace(/([A-Za-z0-9-]+)&(?=([A-Za-z0-9-]+))/g, (match, left: string, right: string) => (/^\d$/.test(left) && /^\d$/.test(right) ? match : `${left} & `))
     // `TAMAN DAYA. 81100`, `BAHRU.JOHOR`: OCR reads the comma of a thermal print as a point. Inside an
     // address a point after a place word is the comma that separates its parts (234 commas to 2 such
     // points in the sroie-dev keys); abbreviations (NO., P.T., D.E) and numbers (`75.`) keep theirs.
     .replace(/(?<![A-Za-z.'])([A-Za-z]{3,})\.(?=\s*[A-Za-z0-9])/g, (match, word: string) => (ADDRESS_ABBREVIATIONS.has(word.toUpperCase()) ? match : `${word},`))
     // `12. JALAN`, `KENARI 5. BANDAR`, `LOT 38. 39`: the same misread after a number (91 commas to 3
     // points before a word, 4 to 0 before a spaced number, in the keys). A point inside a number
-    // (`122.124`) or before a closing one (`NO1.JALAN`'s kind is the rare exception) is not touched.
-    .replace(/(?<=(?:^|\s)[A-Za-z]?\d[\d/-]*[A-Za-z]?)\.(?=\s*[A-Za-z]{2}|\s+\d)/g, ',')
+    // (`122.124`) or before a closing one (`NO1.JALAN`'s kind is the rare exception) is not touched. The
+    // number may follow an ampersand (`NO.32&33.JALAN`).
+    .replace(/(?<=(?:^|[\s&])[A-Za-z]?\d[\d/-]*[A-Za-z]?)\.(?=\s*[A-Za-z]{2}|\s+\d)/g, ',')
     // `10T 1851-A`, `L0T 38`: the first word LOT with its L or O read as a digit.
     .replace(/^(?:1|I|L)[0O]T(?=\s)/, 'LOT')
     // `SELANGOR D. E`: initials (Darul Ehsan) OCR spaced apart.

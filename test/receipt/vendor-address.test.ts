@@ -273,3 +273,18 @@ describe('vendor: rows that are never the name', () => {
     expect(stripSpecks('ATK_HUAT HARDWARE')).toBe('ATK HUAT HARDWARE');
   });
 });
+
+describe('cleanAddress: spacing OCR lost', () => {
+  it('parts an address word from the number glued to it, not a code', () => {
+    expect(cleanAddress('JALAN TASIK UTAMA4. MEDAN NIAGA')).toBe('JALAN TASIK UTAMA 4, MEDAN NIAGA');
+    expect(cleanAddress('JALAN SR 1/9,SEKSYEN9, TAMAN')).toBe('JALAN SR 1/9,SEKSYEN 9, TAMAN');
+    expect(cleanAddress('JALAN PJU8/1, U13/X')).toBe('JALAN PJU8/1, U13/X');
+  });
+
+  it('puts spaces around an ampersand that lost both, except between one-digit house numbers', () => {
+    expect(cleanAddress('NO.32&33.JALAN SR 1/9')).toBe('NO.32 & 33,JALAN SR 1/9');
+    expect(cleanAddress('NO 19-G&19-1&19-2 JALAN')).toBe('NO 19-G & 19-1 & 19-2 JALAN');
+    expect(cleanAddress('NO.2&4, JALAN HARMONI')).toBe('NO.2&4, JALAN HARMONI');
+    expect(cleanAddress('NO 14& 16 JALAN PERMAS')).toBe('NO 14& 16 JALAN PERMAS');
+  });
+});
