@@ -59,8 +59,9 @@ export function hasPostcode(text: string): boolean {
 
 /** The first row of an address block: `NO. 53,`, `LOT 1851-A`, `12, JALAN`, `LEVEL 6`, `S117, SECOND FLOOR`. */
 export function startsLikeAddress(text: string): boolean {
-  // `3RD FLR, AEON ... SC`, `1ST FLOOR`: a floor opens the address like a street number does.
-  return /^\W*(?:NO\b|NO\.|NO:|NO,|LOT\b|LEVEL\b|UNIT\b|BLOCK\b|BLK\b|SUITE\b|FLOOR\b|FLR\b|G\/F|\d+(?:ST|ND|RD|TH)\b|[A-Z]{0,2}\d+[A-Z]?\b)/i.test(text) || /\b(?:JALAN|JLN)\b/i.test(text);
+  // `3RD FLR, AEON ... SC`, `1ST FLOOR`: a floor opens the address like a street number does (also with
+  // the D of its ordinal read as an O: `3RO FLR`).
+  return /^\W*(?:NO\b|NO\.|NO:|NO,|LOT\b|LEVEL\b|UNIT\b|BLOCK\b|BLK\b|SUITE\b|FLOOR\b|FLR\b|G\/F|\d+(?:ST|ND|RD|TH)\b|\d*[23][NR][O0]\s+(?:FLR|FLOOR)\b|[A-Z]{0,2}\d+[A-Z]?\b)/i.test(text) || /\b(?:JALAN|JLN)\b/i.test(text);
 }
 
 /** Rows about the buyer (買方, 買受人 on 三聯式 invoices, BUYER): their name, address and tax id are not the seller's. */

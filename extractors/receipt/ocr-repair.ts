@@ -94,6 +94,8 @@ export function repairHeaderText(text: string, options: { stripHan?: boolean } =
     })
     // `28I1`, `2O1`: a letter look-alike between digits of a number.
     .replace(/(?<![A-Za-z0-9])\d+[OIl]\d+(?![A-Za-z0-9])/g, (t) => t.replace(/O/g, '0').replace(/[Il]/g, '1'))
+    // `3RO FLR`, `2NO FLOOR`: the D of a floor's ordinal read as an O.
+    .replace(/(?<![A-Za-z0-9])(\d*[23])([NR])[O0](?=\s+(?:FLR|FLOOR)\b)/g, '$1$2D')
     // `JALAN 55 22/19`: the SS section prefix read as digits, spaced from its number.
     .replace(/\b(JALAN|JLN|JL)\s+[5$]{2}(?=\s\d{1,2}\/\d)/g, '$1 SS')
     // `JALAN 8823/11`: the same prefix read as 8s, glued to its number (street numbers never run to four digits before the slash).
