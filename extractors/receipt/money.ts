@@ -13,6 +13,11 @@ export interface AmountMatch {
   text: string;
   /** Offset in the row text. */
   index: number;
+  /**
+   * `S8.20`: the value if the leading S was a dollar sign rather than a 5 (both OCR misreads of what a
+   * receipt prints). The totals decide between the two readings by what the other amounts agree with.
+   */
+  dollarReading?: string;
 }
 
 /**
@@ -37,8 +42,10 @@ export function findAmounts(text: string): AmountMatch[] {
     if (!/\d/.test(intPart) && !(/^[Oo]$/.test(intPart) && /^\d\d$/.test(m[6]!))) continue;
     if (m[5] === ',' && intPart.includes(',')) continue;
     const negative = Boolean(m[1] || m[3] || m[7]);
-    const value = `${negative ? '-' : ''}${BigInt(cleanDigits(intPart))}.${digitsFromLookalikes(m[6]!)}`;
-    out.push({ value: toMoneyString(value), text: m[0], index: m.index });
+    const decimals = digitsFromLookalikes(m[6]!);
+    const value = `${negative ? '-' : ''}${BigInt(cleanDigits(intPart))}.${decimals}`;
+    const dollar = m[2] === undefined && /^S[0-9OolI]/.test(intPart) && !intPart.includes(',') ? `${negative ? '-' : ''}${BigInt(cleanDigits(intPart.slice(1)))}.${decimals}` : null;
+    out.push({ value: toMoneyString(value), text: m[0], index: m.index, ...(dollar ? { dollarReading: toMoneyString(dollar) } : {}) });
   }
   return out;
 }

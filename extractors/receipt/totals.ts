@@ -23,6 +23,8 @@ export interface LabelledAmount {
   amountsOnRow: number;
   /** True when the value was read past OCR damage to its decimal point (`5142`, `174.9`, `RM 64 13`). */
   repaired?: boolean;
+  /** The value with a leading S read as `$` instead of 5 (`S8.20`): see AmountMatch. */
+  dollarReading?: string;
 }
 
 export interface TotalsResult {
@@ -98,6 +100,8 @@ const currencyOnly = (label: string) => {
 /** Every labelled amount on the page, in reading order. */
 export function labelledAmounts(rows: Row[]): LabelledAmount[] {
   const out: LabelledAmount[] = [];
+  // A receipt that prints `$7.10` elsewhere prints `$8.20`, not `58.20`, where OCR read `S8.20`.
+  const dollarPage = rows.some((row) => findAmounts(row.text).some((a) => /^-?\s?\$/.test(a.text)));
   // The kind of the last labelled row even when its amount was unreadable (`ROUNDING ADJ -0.0t`).
   let lastLabel: { kind: AmountKind; index: number } | null = null;
   for (let i = 0; i < rows.length; i += 1) {
@@ -151,10 +155,12 @@ export function labelledAmounts(rows: Row[]): LabelledAmount[] {
       valueRow = next;
       valueAmounts = nextAmounts;
     }
-    let value = valueAmounts[valueAmounts.length - 1]!.value;
+    const last = valueAmounts[valueAmounts.length - 1]!;
+    let value = dollarPage && last.dollarReading ? last.dollarReading : last.value;
     // `CASH - 200.00`: a dash between label and value is a separator; money handed over is never negative.
     if (cls.kind === 'tendered' || cls.kind === 'change') value = value.replace(/^-/, '');
-    out.push({ ...cls, value, label, row, valueRow, amountsOnRow: valueAmounts.length, ...(repaired ? { repaired } : {}) });
+    const dollarReading = dollarPage ? undefined : last.dollarReading;
+    out.push({ ...cls, value, label, row, valueRow, amountsOnRow: valueAmounts.length, ...(repaired ? { repaired } : {}), ...(dollarReading ? { dollarReading } : {}) });
   }
   return out;
 }
@@ -234,6 +240,10 @@ export function findTotals(rows: Row[]): TotalsResult {
     amountsOnRow: number;
   }
   const candidates: Candidate[] = totals.map((t) => ({ value: t.value, strength: t.strength - (t.repaired ? 0.5 : 0), origin: 'label', row: t.valueRow, label: t.label, amountsOnRow: t.amountsOnRow }));
+  // `TOTAL S8.20`: read with the S as a dollar sign too, a little weaker; the other amounts decide.
+  for (const t of totals) {
+    if (t.dollarReading && isPositive(t.dollarReading)) candidates.push({ value: t.dollarReading, strength: t.strength - 0.25, origin: 'label', row: t.valueRow, label: t.label, amountsOnRow: t.amountsOnRow });
+  }
   // Figures the printed ones imply, so a total OCR dropped or misread can still be recovered.
   if (rounding && !isZero(rounding.value)) {
     for (const t of totals.filter((x) => x.row.index < rounding.row.index && x.strength >= 2)) {

@@ -174,3 +174,23 @@ describe('findTotals: OCR damage to amounts and labels', () => {
     expect(oneDigitApart('100.80', '100.80')).toBe(false);
   });
 });
+
+describe('findTotals: a dollar sign read as S', () => {
+  it('keeps both readings of a leading S: a 5, or a dollar sign', () => {
+    expect(findAmounts('Nett Total: S8.20')[0]).toMatchObject({ value: '58.20', dollarReading: '8.20' });
+    expect(findAmounts('TOTAL 58.20')[0]!.dollarReading).toBeUndefined();
+    expect(findAmounts('TOTAL RM S8.20')[0]!.dollarReading).toBeUndefined();
+  });
+
+  it('reads S as $ on a receipt that prints its other amounts with $', () => {
+    const rows = buildRows([page(['Vegetable $7.10', 'Rice $1.10', 'Total Amount: S8.20', 'GST @6%: $0.46', 'Nett Total: S8.20', 'Change $0.00'])]);
+    expect(findTotals(rows).total?.value).toBe('8.20');
+  });
+
+  it('elsewhere lets cash and change decide between the two readings', () => {
+    const dollar = buildRows([page(['TOTAL S8.20', 'CASH 10.00', 'CHANGE 1.80'])]);
+    expect(findTotals(dollar).total?.value).toBe('8.20');
+    const five = buildRows([page(['TOTAL S8.20', 'CASH 60.00', 'CHANGE 1.80'])]);
+    expect(findTotals(five).total?.value).toBe('58.20');
+  });
+});
