@@ -17,7 +17,8 @@ export const PLACE_NAMES = [
 ];
 /**
  * Generic address and company vocabulary (street types, area words, states, the largest cities, legal
- * forms). Only words of 5+ letters are corrected, and only when exactly one entry is one edit away.
+ * forms). The header repairs correct only words of 5+ letters with it, and only when exactly one entry
+ * is one edit away (ocr-repair.ts).
  */
 export const GAZETTEER = [
   'JALAN', 'TAMAN', 'LORONG', 'BANDAR', 'KAWASAN', 'PERINDUSTRIAN', 'PERSIARAN', 'LEBUHRAYA', 'KAMPUNG', 'SEKSYEN',
@@ -30,8 +31,10 @@ export const GAZETTEER = [
   'TRADERS', 'COMPANY', 'CORPORATION', 'KEDAI', 'GALLERY', 'BOOKS', 'BAKERY', 'PHARMACY', 'FARMASI', 'KITCHEN',
 ];
 /**
- * Address abbreviations and short place words, which the 5-letter gazetteer rule cannot reach. Only used
- * on addresses: as names these letters are ordinary words (`JUN` is a given name, not a misread JLN).
+ * Address abbreviations and short place words, which the 5-letter gazetteer rule cannot reach. The
+ * header repairs use them on addresses only: as names these letters are ordinary words (`JUN` is a given
+ * name, not a misread JLN). The OCR lexicon uses them everywhere, but only where the model itself nearly
+ * read the listed spelling, which a clearly printed JUN is not.
  */
 export const ADDRESS_SHORT = ['JLN', 'TMN', 'LRG', 'SRI', 'SERI', 'JAYA', 'BARU', 'BATU', 'BLOK', 'INDAH', 'KG'];
 /** Every word above, for the OCR engine's lexicon. */

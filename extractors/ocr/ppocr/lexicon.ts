@@ -1,7 +1,8 @@
 /**
- * Lexicon-aware reading of upper-case words: when the greedy CTC reading of a word is not a known word
- * but a known word one or two letters away explains the model's output almost as well, the known word
- * is what was printed (`JAHOR` → JOHOR, `SAKSYEN` → SEKSYEN, `SHAH AAM` → ALAM).
+ * Lexicon-aware reading of Latin words: when the greedy CTC reading of a word is not a known word but a
+ * known word one or two letters away explains the model's output almost as well, the known word is
+ * what was printed (`JAHOR` → JOHOR, `Saksyen` → Seksyen, `SHAH AAM` → ALAM). The lexicon is the
+ * caller's (the pipeline passes receipt-header words, extractors/receipt/vocabulary.ts).
  *
  * The comparison uses the model's own evidence, not a list of confusable letters: the CTC likelihood of
  * each spelling over the time steps the word was read in (the forward algorithm, summing over every
@@ -13,8 +14,8 @@ import { isHan, SPACE_PROBABILITY, type DecodedCharacter } from './ctc.js';
 
 /**
  * How much less likely (natural log) than the greedy spelling a lexicon word may be and still be taken.
- * On sroie-dev (PP-OCR, address exact): 0.50 without the lexicon, 0.53 at 2, 0.52 at 3, 4 and 6, 0.48
- * at 10. From 3 on it also "corrects" a misprint the receipt really has (`Parindustrian`, which the key
+ * On sroie-dev (PP-OCR, address exact, when it was chosen): 0.50 without the lexicon, 0.53 at 2, 0.52
+ * at 3, 4 and 6, 0.48 at 10. From 3 on it also "corrects" a misprint the receipt really has (`Parindustrian`, which the key
  * keeps); at 2 the clearly read spellings stay as printed.
  */
 export const LEXICON_MARGIN = 2;
