@@ -49,9 +49,13 @@ export function findAddress(rows: Row[], after: Row | null): AddressResult | nul
         if (skipped > 4) break;
         continue;
       }
-      // A branch or mall name (`IKEA CHERAS`) printed right above the street line is not the address.
+      // A branch or mall name (`IKEA CHERAS`) printed right above the street line is not the address;
+      // a row with house or unit numbers in it is its first line (`Avtivo Plaza, lot B-F-11, Block B`,
+      // `Level 6, Bangunan TH` with its L read as a 1). A run of six digits or more is a company or phone
+      // number (`CAMPANY REG, NO.:001055194X`), not an address.
       const next = rows[i + 1];
-      if (!startsLikeAddress(row.text) && !hasPostcode(row.text) && next && startsLikeAddress(next.text) && !isStop(next)) {
+      const unitNumbers = /\d/.test(row.text) && !/\d{6,}/.test(row.text);
+      if (!startsLikeAddress(row.text) && !hasPostcode(row.text) && !unitNumbers && next && startsLikeAddress(next.text) && !isStop(next)) {
         skipped += 1;
         continue;
       }

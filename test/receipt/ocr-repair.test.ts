@@ -32,6 +32,12 @@ describe('header OCR repair', () => {
 });
 
 describe('address OCR repair', () => {
+  it('gives a floor ordinal back the D read as an O, only before a floor word', () => {
+    expect(repairHeaderText('3RO FLR, AEON TAMAN MALURI SC')).toBe('3RD FLR, AEON TAMAN MALURI SC');
+    expect(repairHeaderText('22NO FLOOR, MENARA')).toBe('22ND FLOOR, MENARA');
+    expect(repairHeaderText('3RO STREET')).toBe('3RO STREET');
+  });
+
   it('reads an 8 printed as £ or § inside a postcode', () => {
     expect(repairHeaderText('TAMAN DESA HARMONI. £1100 JOHOR BAHRU')).toBe('TAMAN DESA HARMONI. 81100 JOHOR BAHRU');
     expect(repairHeaderText('TAMPOI,§1200 JOHOR')).toBe('TAMPOI,81200 JOHOR');

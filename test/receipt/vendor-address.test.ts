@@ -86,6 +86,20 @@ describe('vendor and address', () => {
     expect(r.address).toBe('NO 2A JALAN COCHRANE TAMAN MALURI 55100 KUALA LUMPUR');
   });
 
+  it('keeps a building line with unit numbers above the street line, but not a company number', () => {
+    const plaza = header(['OWNER BY CASTLE BLUE S/B', '(1035683-T)', 'GST No : 292198047349', 'Avtivo Plaza,lot B-F-11, Block B', 'NO1.JALAN PJU 9/1,D\'SARA AVEVUE', 'BANDAR SRI D\'SARA, 52000 KL', 'TEL: 03-62629219']);
+    expect(plaza.address).toBe("Avtivo Plaza,lot B-F-11, Block B NO1.JALAN PJU 9/1,D'SARA AVEVUE BANDAR SRI D'SARA, 52000 KL");
+    const level = header(['Gerbang Alaf Restaurants Sdn Bhd', '(65351-M)', 'Leve1 6, Bangunan TH, Damansara Uptown3', 'No.3, Jalan SS21/39,47400 Petaling Jaya', 'Selangor', '(GST ID No: 000504664064)']);
+    expect(level.address).toMatch(/^Leve1 6, Bangunan TH, Damansara Uptown3 No\.3, Jalan/);
+    const company = header(['PASARAYA SEGAR', 'CAMPANY REG, NO.:001055194X', 'NO 37, JALAN MANIS 7, TAMAN SEGAR,', '56100 CHERAS, KUALA LUMPUR.', 'TEL: 03-91303308']);
+    expect(company.address).toBe('NO 37, JALAN MANIS 7, TAMAN SEGAR, 56100 CHERAS, KUALA LUMPUR.');
+  });
+
+  it('opens the address at a floor whose ordinal lost its D (3RO FLR)', () => {
+    const r = header(['AEON CO. (M) BHD (126926-H)', '3RO FLR, AEON TAMAN MALURI SC', 'JLN JEJAKA, TAMAN MALURI', 'CHERAS, 55100 KUALA LUMPUR', 'GST ID : 002017394688']);
+    expect(r.address).toBe('3RO FLR, AEON TAMAN MALURI SC JLN JEJAKA, TAMAN MALURI CHERAS, 55100 KUALA LUMPUR');
+  });
+
   it('keeps a parenthesised branch after the postcode line but stops at a label', () => {
     const r = header(['MR D.I.Y. (M) SDN BHD', '(CO. REG : 860671-D)', 'LOT 1851-A & 1851-B, JALAN KPB 6,', '43300 SERI KEMBANGAN, SELANGOR', '(TESCO PUTRA NILAI)', 'CARELINE : 1800 88 1231']);
     expect(r.address).toBe('LOT 1851-A & 1851-B, JALAN KPB 6, 43300 SERI KEMBANGAN, SELANGOR (TESCO PUTRA NILAI)');
