@@ -37,5 +37,43 @@ export const GAZETTEER = [
  * read the listed spelling, which a clearly printed JUN is not.
  */
 export const ADDRESS_SHORT = ['JLN', 'TMN', 'LRG', 'SRI', 'SERI', 'JAYA', 'BARU', 'BATU', 'BLOK', 'INDAH', 'KG'];
+/**
+ * Towns, districts and neighbourhoods of Peninsular and East Malaysia, state by state, and the words of
+ * their names (`BATANG BERJUNTAI` → BATANG, BERJUNTAI), for the OCR lexicon only: the header repairs keep
+ * to the shorter list above, since they correct without the model's evidence. A general list, as an
+ * address parser's gazetteer would hold; it is not complete, and a town it lacks is read as printed.
+ */
+export const MALAYSIAN_PLACES = [
+  // Johor
+  'JOHOR BAHRU', 'SKUDAI', 'KULAI', 'KULAIJAYA', 'SENAI', 'TEBRAU', 'MASAI', 'PASIR GUDANG', 'PERMAS JAYA', 'TAMPOI', 'LARKIN',
+  'PONTIAN', 'KLUANG', 'BATU PAHAT', 'MUAR', 'SEGAMAT', 'KOTA TINGGI', 'MERSING', 'TANGKAK', 'YONG PENG', 'AYER HITAM',
+  'SIMPANG RENGGAM', 'NUSAJAYA', 'ISKANDAR PUTERI', 'GELANG PATAH', 'ULU TIRAM', 'PENGERANG', 'STULANG', 'PLENTONG', 'PAGOH',
+  'LABIS', 'PARIT RAJA', 'BENUT', 'JOHOR JAYA', 'MOUNT AUSTIN', 'BUKIT INDAH',
+  // Selangor
+  'SHAH ALAM', 'PETALING JAYA', 'SUBANG JAYA', 'KLANG', 'KAPAR', 'MERU', 'BANTING', 'KAJANG', 'BANGI', 'SEMENYIH', 'BERANANG',
+  'RAWANG', 'SELAYANG', 'BATU CAVES', 'GOMBAK', 'AMPANG', 'PUCHONG', 'SERI KEMBANGAN', 'SERDANG', 'BALAKONG', 'CYBERJAYA',
+  'DENGKIL', 'SEPANG', 'SALAK TINGGI', 'SUNGAI BULOH', 'KOTA DAMANSARA', 'SETIA ALAM', 'KUALA SELANGOR', 'IJOK', 'BESTARI JAYA',
+  'BATANG BERJUNTAI', 'TANJONG KARANG', 'SABAK BERNAM', 'KUALA KUBU BHARU', 'SERENDAH', 'HULU SELANGOR', 'BUKIT BERUNTUNG',
+  'PELABUHAN KLANG', 'PORT KLANG', 'TELUK PANGLIMA GARANG', 'JENJAROM', 'KOTA KEMUNING', 'SUNWAY', 'GLENMARIE', 'KELANA JAYA',
+  'ARA DAMANSARA', 'TROPICANA', 'SAUJANA', 'PUNCAK ALAM', 'BUKIT TINGGI', 'KOTA WARISAN',
+  // Kuala Lumpur and Putrajaya
+  'KUALA LUMPUR', 'KEPONG', 'SETAPAK', 'WANGSA MAJU', 'SENTUL', 'BANGSAR', 'BRICKFIELDS', 'PUDU', 'BUKIT BINTANG', 'MONT KIARA',
+  'SRI HARTAMAS', 'SEGAMBUT', 'JINJANG', 'SALAK SELATAN', 'SUNGAI BESI', 'KUCHAI LAMA', 'KERAMAT', 'MELAWATI', 'MALURI',
+  'TITIWANGSA', 'PANTAI', 'BUKIT JALIL', 'SERI PETALING', 'DESA PETALING', 'BANDAR TUN RAZAK', 'SRI RAMPAI', 'MENJALARA',
+  'DAMANSARA HEIGHTS', 'PUTRAJAYA',
+  // Other states
+  'SEREMBAN', 'NILAI', 'PORT DICKSON', 'RASAH', 'MELAKA', 'AYER KEROH', 'ALOR GAJAH', 'JASIN', 'IPOH', 'TAIPING', 'TELUK INTAN',
+  'KAMPAR', 'SITIAWAN', 'LUMUT', 'MANJUNG', 'GEORGETOWN', 'BUTTERWORTH', 'BAYAN LEPAS', 'BUKIT MERTAJAM', 'ALOR SETAR',
+  'SUNGAI PETANI', 'KULIM', 'LANGKAWI', 'KANGAR', 'KOTA BHARU', 'KUALA TERENGGANU', 'KEMAMAN', 'KUANTAN', 'TEMERLOH', 'BENTONG',
+  'RAUB', 'CAMERON', 'KOTA KINABALU', 'SANDAKAN', 'TAWAU', 'KUCHING', 'MIRI', 'SIBU', 'BINTULU',
+];
+/** Address words beyond the street types above: buildings, estates, areas. */
+const ADDRESS_WORDS = [
+  'PANGSAPURI', 'KONDOMINIUM', 'APARTMENT', 'RESIDENCE', 'RUMAH', 'SIMPANG', 'PEKAN', 'KOMERSIAL', 'NIAGA', 'PERUMAHAN',
+  'PERDAGANGAN', 'INDUSTRI', 'PARK', 'HEIGHTS', 'GARDEN', 'GARDENS', 'SQUARE', 'CENTRAL', 'MALL', 'RAYA', 'BESAR', 'LAMA',
+  'TENGAH', 'HILIR', 'HULU', 'ULU', 'TANJUNG', 'TANJONG',
+];
 /** Every word above, for the OCR engine's lexicon. */
-export const RECEIPT_LEXICON: readonly string[] = [...new Set([...GAZETTEER, ...ADDRESS_SHORT])];
+export const RECEIPT_LEXICON: readonly string[] = [
+  ...new Set([...GAZETTEER, ...ADDRESS_SHORT, ...ADDRESS_WORDS, ...MALAYSIAN_PLACES.flatMap((place) => place.split(' '))]),
+];

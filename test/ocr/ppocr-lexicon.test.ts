@@ -121,3 +121,12 @@ describe('splitJoinedWords', () => {
     expect(split('DARULEHSANX')).toEqual(['DARULEHSANX']);
   });
 });
+
+describe('the receipt lexicon the pipeline gives PP-OCR', () => {
+  it('holds single upper-case words, place names split into their words', async () => {
+    const { RECEIPT_LEXICON } = await import('../../extractors/receipt/vocabulary.js');
+    expect(RECEIPT_LEXICON.every((word) => /^[A-Z]+$/.test(word))).toBe(true);
+    expect(new Set(RECEIPT_LEXICON).size).toBe(RECEIPT_LEXICON.length);
+    for (const word of ['JOHOR', 'BAHRU', 'BATANG', 'BERJUNTAI', 'SEKSYEN', 'JLN']) expect(RECEIPT_LEXICON).toContain(word);
+  });
+});
