@@ -92,6 +92,8 @@ export function repairHeaderText(text: string, options: { stripHan?: boolean } =
       const digits = (t.match(/\d/g) ?? []).length;
       return digits >= 4 || (digits === 3 && place !== undefined) ? digitsFromLookalikes(t.replace(/[£§]/g, '8')) : t;
     })
+    // `JALAN 7/L18B`: a 1 after the slash of a street number read as a letter.
+    .replace(/(?<=(?<![A-Za-z0-9])[A-Z]{0,3}\d{1,3}\/)[IlL|](?=\d)/g, '1')
     // `28I1`, `2O1`: a letter look-alike between digits of a number.
     .replace(/(?<![A-Za-z0-9])\d+[OIl]\d+(?![A-Za-z0-9])/g, (t) => t.replace(/O/g, '0').replace(/[Il]/g, '1'))
     // `3RO FLR`, `2NO FLOOR`: the D of a floor's ordinal read as an O.

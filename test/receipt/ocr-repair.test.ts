@@ -32,6 +32,12 @@ describe('header OCR repair', () => {
 });
 
 describe('address OCR repair', () => {
+  it('reads a letter after the slash of a street number as the 1 it is', () => {
+    expect(repairHeaderText('NO 8, JALAN 7/L18B, DESA TUN RAZAK')).toBe('NO 8, JALAN 7/118B, DESA TUN RAZAK');
+    expect(repairHeaderText('JALAN SS21/I9')).toBe('JALAN SS21/19');
+    expect(repairHeaderText('JALAN PJU 9/L')).toBe('JALAN PJU 9/L');
+  });
+
   it('gives a floor ordinal back the D read as an O, only before a floor word', () => {
     expect(repairHeaderText('3RO FLR, AEON TAMAN MALURI SC')).toBe('3RD FLR, AEON TAMAN MALURI SC');
     expect(repairHeaderText('22NO FLOOR, MENARA')).toBe('22ND FLOOR, MENARA');
