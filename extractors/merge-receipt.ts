@@ -121,6 +121,9 @@ export function mergeReceipts({ offline, qr, llm }: MergeInput): ReceiptRecord {
     ...offline,
     fields,
     lineItems,
+    // The offline checks speak about the offline values: one about a field the QR code or the model
+    // replaced no longer applies (the validator recomputes its own checks on the merged record).
+    validations: offline.validations.filter((v) => (v.fields as ReceiptFieldName[]).every((name) => fields[name].value === offline.fields[name].value)),
     reviewReasons: reasons,
     extractor: llm ? 'ollama' : offline.extractor,
     model: llm ? llm.model : offline.model,

@@ -12,6 +12,7 @@ import { detectCurrencyCode, findBuyerTaxId, findInvoiceNumber, findPaymentMetho
 import { buildRows, type Row } from './layout.js';
 import { findLineItems } from './line-items.js';
 import { addMoney, isPositive, sameMoney } from './money.js';
+import { findInvoicePeriod, inInvoicePeriod } from '../rules/taiwan.js';
 import { repairAddressText, repairHeaderText } from './ocr-repair.js';
 import { caseLike, upperShare } from './text.js';
 import { findTotals } from './totals.js';
@@ -62,7 +63,10 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
   const vendor = findVendor(rows);
   const address = findAddress(rows, vendor?.rows[vendor.rows.length - 1] ?? null);
   const dates = findDates(rows, { locale, now, minYear: options.minYear });
-  const bestDate = dates[0] ?? null;
+  // A uniform invoice is dated inside the two-month period its header prints (`113年11-12月份`): a
+  // date read outside it is misread, unless it is the only date there is.
+  const period = locale === 'TW' ? findInvoicePeriod(allText) : null;
+  const bestDate = (period ? dates.find((d) => inInvoicePeriod(d.iso, period)) : undefined) ?? dates[0] ?? null;
   const totals = findTotals(rows);
   const invoice = findInvoiceNumber(rows, locale);
   const vendorTax = findVendorTaxId(rows, locale);
@@ -99,6 +103,10 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
   if (bestDate) {
     const future = new Date(`${bestDate.iso}T00:00:00Z`).getTime() > now.getTime() + 86_400_000;
     validations.push({ check: 'date_not_in_future', passed: !future, detail: bestDate.iso, fields: ['date'] });
+    if (period) {
+      const months = `${period.rocYear === null ? '' : `${period.rocYear}年`}${period.months[0]}-${period.months[1]}月`;
+      validations.push({ check: 'date_in_invoice_period', passed: inInvoicePeriod(bestDate.iso, period), detail: `${bestDate.iso}, invoice period ${months}`, fields: ['date'] });
+    }
   } else {
     reasons.push('no date found');
   }

@@ -177,6 +177,39 @@ export function parseRocDate(text: string): string | null {
   return null;
 }
 
+/**
+ * The two months a uniform invoice (統一發票) belongs to: invoices are issued in two-month periods
+ * (期別) printed in the header, `中華民國113年11-12月份`, `113年01-02月`, `三·四月份`, `11~12月`.
+ */
+export interface InvoicePeriod {
+  /** ROC year when printed with the months. */
+  rocYear: number | null;
+  /** First and second month, 1..12 (the first odd: 1-2, 3-4, … 11-12). */
+  months: [number, number];
+}
+
+const CHINESE_MONTH: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10, 十一: 11, 十二: 12 };
+const PERIOD = /(?:(\d{2,3})\s*年\s*)?(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*[-－~～、·．.,，]\s*(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?/u;
+
+/** The invoice period printed in `text`, or null; only real periods (an odd month and the next one). */
+export function findInvoicePeriod(text: string): InvoicePeriod | null {
+  const m = PERIOD.exec(toHalfWidth(text));
+  if (!m) return null;
+  const month = (s: string) => (/^\d+$/.test(s) ? Number(s) : (CHINESE_MONTH[s] ?? 0));
+  const first = month(m[2]!);
+  const second = month(m[3]!);
+  if (first % 2 !== 1 || second !== first + 1 || second > 12) return null;
+  return { rocYear: m[1] ? Number(m[1]) : null, months: [first, second] };
+}
+
+/** Whether an ISO date falls in the invoice period (and its ROC year, when the period prints one). */
+export function inInvoicePeriod(iso: string, period: InvoicePeriod): boolean {
+  const m = /^(\d{4})-(\d{2})-\d{2}$/.exec(iso);
+  if (!m) return false;
+  const month = Number(m[2]);
+  return (period.rocYear === null || Number(m[1]) - ROC_OFFSET === period.rocYear) && (month === period.months[0] || month === period.months[1]);
+}
+
 /** An ISO date as the ROC form printed on invoices, `2024-02-04` → `113/02/04`; null when not a date. */
 export function toRocDate(iso: string, separator = '/'): string | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);

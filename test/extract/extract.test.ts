@@ -137,6 +137,19 @@ describe('mergeReceipts', () => {
     expect(out.model).toBe('qwen2.5vl:7b');
   });
 
+  it('drops an offline check about a field the model replaced, keeps the others', () => {
+    const offline = record({ vendorName: '建印有限公司', date: '2023-02-06', total: '27069' });
+    offline.validations = [
+      { check: 'date_in_invoice_period', passed: false, detail: '2023-02-06, invoice period 3-4月', fields: ['date'] },
+      { check: 'total_positive', passed: true, detail: 'total 27069', fields: ['total'] },
+    ];
+    const out = mergeReceipts({ offline, llm: llm({ date: '2023-03-06' }) });
+    expect(out.fields.date.value).toBe('2023-03-06');
+    expect(out.validations.map((v) => v.check)).toEqual(['total_positive']);
+    // Without a model the offline checks stand.
+    expect(mergeReceipts({ offline }).validations).toHaveLength(2);
+  });
+
   it('prefers the value that passes its own check', () => {
     const out = mergeReceipts({ offline: record({ vendorTaxId: '53184627' }), llm: llm({ vendor_tax_id: '53184626' }) });
     expect(out.fields.vendorTaxId).toMatchObject({ value: '53184626', source: 'llm' });

@@ -127,6 +127,27 @@ describe('extractReceiptOffline', () => {
   });
 });
 
+describe('extractReceiptOffline: Taiwan invoice period', () => {
+  const now = new Date('2025-01-10T00:00:00Z');
+  it('takes the date inside the period the header prints over one outside it', () => {
+    const rec = extractReceiptOffline([page(['收銀機統一發票', '中華民國113年11-12月份', 'FY-03779651', '2024-10-06 印表', '2024-12-06 16:11', '總計 $195'])], { locale: 'TW', now });
+    expect(rec.fields.date.value).toBe('2024-12-06');
+    expect(rec.validations.find((v) => v.check === 'date_in_invoice_period')?.passed).toBe(true);
+  });
+
+  it('flags the only date when it falls outside the period (a misread month)', () => {
+    const rec = extractReceiptOffline([page(['統一發票（三聯式）', '三·四月份', 'KY54957806', '中華民國112年2月6日', '總計 27069'])], { locale: 'TW', now });
+    expect(rec.fields.date.value).toBe('2023-02-06');
+    expect(rec.needsReview).toBe(true);
+    expect(rec.reviewReasons).toContain('date_in_invoice_period: 2023-02-06, invoice period 3-4月');
+  });
+
+  it('checks no period on a receipt outside Taiwan', () => {
+    const rec = extractReceiptOffline([page(['KEDAI 3-4月', 'DATE: 14/03/2024', 'TOTAL 5.00'])], { now });
+    expect(rec.validations.some((v) => v.check === 'date_in_invoice_period')).toBe(false);
+  });
+});
+
 describe('vendor name: OCR specks and legal-form repair', () => {
   it('drops specks around the name and a lone character stranded among them', () => {
     expect(stripSpecks('| ’ 99 SPEED MART S/B')).toBe('99 SPEED MART S/B');

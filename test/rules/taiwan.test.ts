@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   findInvoiceNumbers,
+  findInvoicePeriod,
   findTaxIds,
+  inInvoicePeriod,
   isInvoiceNumber,
   isValidTaiwanTaxId,
   parseRocDate,
@@ -184,5 +186,30 @@ describe('parseTaiwanAmount', () => {
 
   it.each(['', '元', 'NT$', '2 件 185 元', '113/02/04'])('returns null for %j', (text) => {
     expect(parseTaiwanAmount(text)).toBeNull();
+  });
+});
+
+describe('findInvoicePeriod', () => {
+  it('reads the two-month period in digits or Chinese numerals, with or without the ROC year', () => {
+    expect(findInvoicePeriod('中華民國113年11-12月份')).toEqual({ rocYear: 113, months: [11, 12] });
+    expect(findInvoicePeriod('113年01-02月')).toEqual({ rocYear: 113, months: [1, 2] });
+    expect(findInvoicePeriod('統一發票 三·四月份')).toEqual({ rocYear: null, months: [3, 4] });
+    expect(findInvoicePeriod('十一、十二月份')).toEqual({ rocYear: null, months: [11, 12] });
+    expect(findInvoicePeriod('１１～１２月')).toEqual({ rocYear: null, months: [11, 12] });
+  });
+
+  it('is no period unless an odd month and the next one: dates and ranges are not periods', () => {
+    expect(findInvoicePeriod('113年02月04日')).toBeNull();
+    expect(findInvoicePeriod('2-3月')).toBeNull();
+    expect(findInvoicePeriod('11-13月')).toBeNull();
+    expect(findInvoicePeriod('TOTAL 3-4')).toBeNull();
+  });
+
+  it('tells a date inside the period from one outside it, year included when printed', () => {
+    const period = findInvoicePeriod('113年11-12月份')!;
+    expect(inInvoicePeriod('2024-12-06', period)).toBe(true);
+    expect(inInvoicePeriod('2024-10-31', period)).toBe(false);
+    expect(inInvoicePeriod('2023-12-06', period)).toBe(false);
+    expect(inInvoicePeriod('2023-02-06', findInvoicePeriod('三·四月份')!)).toBe(false);
   });
 });
