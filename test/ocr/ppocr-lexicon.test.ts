@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCtc, wordsFromCharacters } from '../../extractors/ocr/ppocr/ctc.js';
-import { createLexicon, ctcLogLikelihood, editDistance, LEXICON_MARGIN, readWithLexicon, splitJoinedWords } from '../../extractors/ocr/ppocr/lexicon.js';
+import { createLexicon, ctcLogLikelihood, editDistance, joinSplitWords, LEXICON_MARGIN, readWithLexicon, splitJoinedWords } from '../../extractors/ocr/ppocr/lexicon.js';
 
 // A fake recogniser: classes are blank, the dictionary's letters, then the space.
 const DICTIONARY = [...'ABDEHJNORSTUYahjnors', ','];
@@ -119,6 +119,30 @@ describe('splitJoinedWords', () => {
     expect(split('SERIKEMBANGAN')).toEqual(['SERIKEMBANGAN']);
     expect(split('KLJAYA')).toEqual(['KLJAYA']);
     expect(split('DARULEHSANX')).toEqual(['DARULEHSANX']);
+  });
+});
+
+describe('joinSplitWords', () => {
+  const lexicon = createLexicon(['TAMPOI', 'KAWASAN', 'PUTRAJAYA', 'PUTRA', 'JAYA']);
+  /** `|` marks a space the model only hinted at; ` ` one it read. */
+  const join = (text: string) => {
+    const chars: Array<{ char: string; step: number; probability: number; spaceAfter: number }> = [];
+    for (const c of text) {
+      if (c === '|') chars[chars.length - 1]!.spaceAfter = 0.2;
+      else chars.push({ char: c, step: chars.length, probability: 0.9, spaceAfter: c === ' ' ? 0.9 : 0 });
+    }
+    return wordsFromCharacters(joinSplitWords(chars, lexicon)).map((w) => w.text);
+  };
+
+  it('joins a letter the model split off a lexicon word', () => {
+    expect(join('JALAN T|AMPOI')).toEqual(['JALAN', 'TAMPOI']);
+    expect(join('K|AWASAN')).toEqual(['KAWASAN']);
+  });
+
+  it('keeps two words apart when each is a word, when a space was read, or when the join is no word', () => {
+    expect(join('PUTRA|JAYA')).toEqual(['PUTRA', 'JAYA']);
+    expect(join('T AMPOI')).toEqual(['T', 'AMPOI']);
+    expect(join('T|AMPOX')).toEqual(['T', 'AMPOX']);
   });
 });
 

@@ -106,7 +106,7 @@ const LATIN = /^[A-Za-z]$/;
  * space character, or a space the model nearly emitted), in one of the three cases print uses: `JOHOR`,
  * `Johor`, `johor`. Other mixes (`McDonald`) are names, left as read.
  */
-function letterRuns(chars: readonly DecodedCharacter[]): Run[] {
+function letterRuns(chars: readonly DecodedCharacter[], minRun = MIN_RUN): Run[] {
   const runs: Run[] = [];
   let start = -1;
   for (let i = 0; i <= chars.length; i += 1) {
@@ -114,7 +114,7 @@ function letterRuns(chars: readonly DecodedCharacter[]): Run[] {
     const previous = chars[i - 1];
     const breaks = char === undefined || !LATIN.test(char.char) || (start >= 0 && previous !== undefined && previous.spaceAfter >= SPACE_PROBABILITY && !isHan(previous.char));
     if (breaks && start >= 0) {
-      if (i - start >= MIN_RUN && casing(chars.slice(start, i).map((c) => c.char).join('')) !== null) runs.push({ start, end: i - 1 });
+      if (i - start >= minRun && casing(chars.slice(start, i).map((c) => c.char).join('')) !== null) runs.push({ start, end: i - 1 });
       start = -1;
     }
     if (char !== undefined && LATIN.test(char.char) && start < 0) start = i;
@@ -230,6 +230,26 @@ export function splitJoinedWords(chars: readonly DecodedCharacter[], lexicon: Le
     if (splits.length !== 1) continue;
     const before = out[run.start + splits[0]! - 1]!;
     before.spaceAfter = Math.max(before.spaceAfter, 1);
+  }
+  return out;
+}
+
+/**
+ * Joins a word the model split where the print has no space (`T AMPOI` → TAMPOI, `K AWASAN`): two
+ * neighbouring letter runs, parted only by a space the model hinted at (no space character read),
+ * whose letters together make a lexicon word that neither part is.
+ */
+export function joinSplitWords(chars: readonly DecodedCharacter[], lexicon: Lexicon): DecodedCharacter[] {
+  const out = chars.map((c) => ({ ...c }));
+  const runs = letterRuns(chars, 1);
+  for (let i = 0; i + 1 < runs.length; i += 1) {
+    const left = runs[i]!;
+    const right = runs[i + 1]!;
+    if (right.start !== left.end + 1) continue;
+    const text = (run: Run) => chars.slice(run.start, run.end + 1).map((c) => c.char).join('').toUpperCase();
+    const a = text(left);
+    const b = text(right);
+    if (lexicon.words.has(a + b) && !(lexicon.words.has(a) && lexicon.words.has(b)) && Math.min(a.length, b.length) <= 2) out[left.end]!.spaceAfter = 0;
   }
   return out;
 }

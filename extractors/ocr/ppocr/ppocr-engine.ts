@@ -8,7 +8,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import type { TextWord } from '../../types.js';
 import { decodeCtc, restoreLostCommas, wordsFromCharacters } from './ctc.js';
 import { spaceCommasByInk } from './ink-gaps.js';
-import { createLexicon, readWithLexicon, splitJoinedWords, type Lexicon } from './lexicon.js';
+import { createLexicon, joinSplitWords, readWithLexicon, splitJoinedWords, type Lexicon } from './lexicon.js';
 import { resizeRegion, toChannels, type GreyImage, type Rect } from './image-ops.js';
 import { medianSlope, type RecognisedRegion } from './page-layout.js';
 import { textRegions } from './text-regions.js';
@@ -107,7 +107,7 @@ export class PpOcrEngine {
     const [, steps, classes] = tensor.dims as [number, number, number];
     const probabilities = tensor.data as Float32Array;
     let chars = restoreLostCommas(decodeCtc(probabilities, steps, classes, this.dictionary));
-    if (this.lexicon) chars = splitJoinedWords(readWithLexicon(chars, probabilities, steps, classes, this.classOf, this.lexicon), this.lexicon);
+    if (this.lexicon) chars = joinSplitWords(splitJoinedWords(readWithLexicon(chars, probabilities, steps, classes, this.classOf, this.lexicon), this.lexicon), this.lexicon);
     spaceCommasByInk(chars, pixels, width, LINE_HEIGHT, steps);
     const stepWidth = rect.width / steps;
     return wordsFromCharacters(chars).map((word) => ({
