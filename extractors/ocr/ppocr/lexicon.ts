@@ -27,10 +27,24 @@ const FLOOR = 1e-9;
 export interface Lexicon {
   /** Upper-case words. */
   readonly words: ReadonlySet<string>;
+  /** The same words by length: a reading is compared only with words it could be a few edits from. */
+  readonly byLength: ReadonlyMap<number, readonly string[]>;
 }
 
 export function createLexicon(words: Iterable<string>): Lexicon {
-  return { words: new Set([...words].map((w) => w.toUpperCase()).filter((w) => /^[A-Z]+$/.test(w))) };
+  const set = new Set([...words].map((w) => w.toUpperCase()).filter((w) => /^[A-Z]+$/.test(w)));
+  const byLength = new Map<number, string[]>();
+  for (const word of set) byLength.set(word.length, [...(byLength.get(word.length) ?? []), word]);
+  return { words: set, byLength };
+}
+
+/** Lexicon words of at least MIN_RUN letters within `limit` edits of `word`. */
+function nearWords(lexicon: Lexicon, word: string, limit: number): string[] {
+  const out: string[] = [];
+  for (let length = Math.max(MIN_RUN, word.length - limit); length <= word.length + limit; length += 1) {
+    for (const candidate of lexicon.byLength.get(length) ?? []) if (editDistance(word, candidate, limit) <= limit) out.push(candidate);
+  }
+  return out;
 }
 
 /** Letters one spelling may differ from a lexicon word by: 1 up to 7 letters, 2 from 8. */
@@ -166,7 +180,7 @@ export function readWithLexicon(
     if (lexicon.words.has(upper)) continue;
     const limit = allowedEdits(word.length);
     const wordCase = casing(word)!;
-    const candidates = [...lexicon.words].filter((w) => w.length >= MIN_RUN && editDistance(upper, w, limit) <= limit).map((w) => inCase(w, wordCase));
+    const candidates = nearWords(lexicon, upper, limit).map((w) => inCase(w, wordCase));
     if (candidates.length === 0) continue;
     // The steps this word owns: after the character before it, up to the character after it.
     const from = run.start > 0 ? chars[run.start - 1]!.step + 1 : 0;
