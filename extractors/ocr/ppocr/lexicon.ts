@@ -250,8 +250,9 @@ export function splitJoinedWords(chars: readonly DecodedCharacter[], lexicon: Le
 
 /**
  * Joins a word the model split where the print has no space (`T AMPOI` → TAMPOI, `K AWASAN`): two
- * neighbouring letter runs, parted only by a space the model hinted at (no space character read),
- * whose letters together make a lexicon word that neither part is.
+ * neighbouring letter runs, parted only by a space the model hinted at (no space character read), one
+ * of them a stray letter or two, whose letters together make a lexicon word. Two words that are both
+ * listed stay apart (`PUTRA JAYA` as printed, though PUTRAJAYA is listed too).
  */
 export function joinSplitWords(chars: readonly DecodedCharacter[], lexicon: Lexicon): DecodedCharacter[] {
   const out = chars.map((c) => ({ ...c }));
