@@ -6,7 +6,7 @@
 import type { Row } from './layout.js';
 import { BUYER_ROW, hasPostcode, isBodyStart, isDateRow, isContactLine, isIdLine, isTitleNoise, looksLikeAddress, startsLikeAddress } from './header.js';
 import { letterCount } from './text.js';
-import { GAZETTEER } from './vocabulary.js';
+import { GAZETTEER_WORDS } from './vocabulary.js';
 
 export interface AddressResult {
   address: string;
@@ -94,7 +94,7 @@ const ADDRESS_ABBREVIATIONS = new Set(['JLN', 'TMN', 'LRG', 'BLK', 'STR', 'AVE',
 export function cleanAddress(text: string): string {
   return text
     // `UTAMA4`, `SEKSYEN9,`: an address word glued to the number after it (`U13`, `PJU8` are codes).
-    .replace(/(?<![A-Za-z0-9])[A-Z]{4,}(?=\d{1,3}[A-Z]?(?![A-Za-z0-9]))/g, (word) => (GAZETTEER.includes(word) ? `${word} ` : word))
+    .replace(/(?<![A-Za-z0-9])[A-Z]{4,}(?=\d{1,3}[A-Z]?(?![A-Za-z0-9]))/g, (word) => (GAZETTEER_WORDS.has(word) ? `${word} ` : word))
     .replace(/\s+(?=[,.](?:\s|$|[A-Za-z0-9]))/g, '')
     // `NO.32&33`: an ampersand with no space on either side lost them to OCR (PP-OCR drops most
     // spaces); addresses print it between spaces (16 to 6 in the sroie-dev keys), except between two

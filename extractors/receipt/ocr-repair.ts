@@ -5,9 +5,8 @@
  * gazetteer of words every Malaysian/Singaporean address and company name is built from.
  */
 import { digitsFromLookalikes, mismatchedPairs } from './text.js';
-import { ADDRESS_SHORT, GAZETTEER, PLACE_NAMES } from './vocabulary.js';
+import { ADDRESS_SHORT, GAZETTEER, GAZETTEER_WORDS, PLACE_NAMES } from './vocabulary.js';
 
-const LEXICON = new Set(GAZETTEER);
 
 // Glyph pairs OCR confuses (tesseract; PP-OCR adds O/C, U/L and N/R on small thermal print: JOHCR,
 // LUMPLR, PERIRDUSTRIAN); a substitution outside these is more likely a different real word (BORONG is
@@ -31,7 +30,7 @@ function ocrOneEdit(word: string, target: string): boolean {
 
 /** The gazetteer word one OCR edit away from `word` (upper-case, 5+ letters), when there is exactly one. */
 export function correctWord(word: string): string {
-  if (word.length < 5 || LEXICON.has(word) || !/^[A-Z]+$/.test(word)) return word;
+  if (word.length < 5 || GAZETTEER_WORDS.has(word) || !/^[A-Z]+$/.test(word)) return word;
   const hits = GAZETTEER.filter((w) => w.length >= 5 && ocrOneEdit(word, w));
   return hits.length === 1 ? hits[0]! : word;
 }
@@ -64,7 +63,7 @@ export function repairAddressText(text: string): string {
   for (let i = 0; i < tokens.length; i += 1) {
     const a = tokens[i]!;
     const b = tokens[i + 1];
-    if (b && /^[A-Z]+$/.test(a) && /^[A-Z]+[,.]?$/.test(b) && LEXICON.has(a + bare(b)) && !LEXICON.has(a) && !LEXICON.has(bare(b))) {
+    if (b && /^[A-Z]+$/.test(a) && /^[A-Z]+[,.]?$/.test(b) && GAZETTEER_WORDS.has(a + bare(b)) && !GAZETTEER_WORDS.has(a) && !GAZETTEER_WORDS.has(bare(b))) {
       out.push(a + b);
       i += 1;
       continue;

@@ -100,13 +100,14 @@ const currencyOnly = (label: string) => {
 /** Every labelled amount on the page, in reading order. */
 export function labelledAmounts(rows: Row[]): LabelledAmount[] {
   const out: LabelledAmount[] = [];
+  const rowAmounts = rows.map((row) => findAmounts(row.text));
   // A receipt that prints `$7.10` elsewhere prints `$8.20`, not `58.20`, where OCR read `S8.20`.
-  const dollarPage = rows.some((row) => findAmounts(row.text).some((a) => /^-?\s?\$/.test(a.text)));
+  const dollarPage = rowAmounts.some((found) => found.some((a) => /^-?\s?\$/.test(a.text)));
   // The kind of the last labelled row even when its amount was unreadable (`ROUNDING ADJ -0.0t`).
   let lastLabel: { kind: AmountKind; index: number } | null = null;
   for (let i = 0; i < rows.length; i += 1) {
     const row = rows[i]!;
-    let amounts = findAmounts(row.text);
+    let amounts = rowAmounts[i]!;
     // Taiwan prints whole dollars (`總計 13,965`, `營業稅 665`): on a row with Chinese text and no
     // decimal amount, whole numbers count as amounts.
     if (amounts.length === 0 && /\p{Script=Han}/u.test(row.text)) {
@@ -148,7 +149,7 @@ export function labelledAmounts(rows: Row[]): LabelledAmount[] {
       // no label of its own and sits close below.
       const next = rows[i + 1];
       if (!next || next.page !== row.page) continue;
-      const nextAmounts = findAmounts(next.text);
+      const nextAmounts = rowAmounts[i + 1]!;
       const gap = next.bbox.y0 - row.bbox.y1;
       const height = row.bbox.y1 - row.bbox.y0;
       if (nextAmounts.length === 0 || hasWords(labelOf(next, nextAmounts)) || gap > height * 2.5) continue;

@@ -30,6 +30,8 @@ export const GAZETTEER = [
   'SYARIKAT', 'INTERNATIONAL', 'MARKETING', 'SERVICES', 'INDUSTRIES', 'HOLDINGS', 'ELECTRICAL', 'MACHINERY',
   'TRADERS', 'COMPANY', 'CORPORATION', 'KEDAI', 'GALLERY', 'BOOKS', 'BAKERY', 'PHARMACY', 'FARMASI', 'KITCHEN',
 ];
+/** GAZETTEER as a set, for lookups. */
+export const GAZETTEER_WORDS: ReadonlySet<string> = new Set(GAZETTEER);
 /**
  * Address abbreviations and short place words, which the 5-letter gazetteer rule cannot reach. The
  * header repairs use them on addresses only: as names these letters are ordinary words (`JUN` is a given

@@ -15,8 +15,8 @@ import { isHan, SPACE_PROBABILITY, type DecodedCharacter } from './ctc.js';
 /**
  * How much less likely (natural log) than the greedy spelling a lexicon word may be and still be taken.
  * On sroie-dev (PP-OCR, address exact, when it was chosen): 0.50 without the lexicon, 0.53 at 2, 0.52
- * at 3, 4 and 6, 0.48 at 10. From 3 on it also "corrects" a misprint the receipt really has (`Parindustrian`, which the key
- * keeps); at 2 the clearly read spellings stay as printed.
+ * at 3, 4 and 6, 0.48 at 10. From 3 on it also "corrects" a misprint the receipt really has
+ * (`Parindustrian`, which the key keeps); at 2 the clearly read spellings stay as printed.
  */
 export const LEXICON_MARGIN = 2;
 /** Shorter runs of letters are left as read: too many short words are one letter apart. */
@@ -113,6 +113,14 @@ interface Run {
   end: number;
 }
 
+/** The characters of `chars[start..end]` as a string. */
+function runText(chars: readonly DecodedCharacter[], run: Run): string {
+  return chars
+    .slice(run.start, run.end + 1)
+    .map((c) => c.char)
+    .join('');
+}
+
 const LATIN = /^[A-Za-z]$/;
 
 /**
@@ -128,7 +136,8 @@ function letterRuns(chars: readonly DecodedCharacter[], minRun = MIN_RUN): Run[]
     const previous = chars[i - 1];
     const breaks = char === undefined || !LATIN.test(char.char) || (start >= 0 && previous !== undefined && previous.spaceAfter >= SPACE_PROBABILITY && !isHan(previous.char));
     if (breaks && start >= 0) {
-      if (i - start >= minRun && casing(chars.slice(start, i).map((c) => c.char).join('')) !== null) runs.push({ start, end: i - 1 });
+      const run = { start, end: i - 1 };
+      if (i - start >= minRun && casing(runText(chars, run)) !== null) runs.push(run);
       start = -1;
     }
     if (char !== undefined && LATIN.test(char.char) && start < 0) start = i;
@@ -157,7 +166,7 @@ export interface LexiconReadingOptions {
 }
 
 /**
- * `chars` as greedy decoding gave them, with each upper-case word the lexicon lacks replaced by the
+ * `chars` as greedy decoding gave them, with each Latin word the lexicon lacks replaced by the
  * lexicon word the model's output supports within `margin`, when one does. `probabilities` is the
  * model output (`steps` × `classes`), `classOf` a character's class index.
  */
@@ -175,7 +184,7 @@ export function readWithLexicon(
   // From the last run back, so replacing one run never shifts the indices of those still to do.
   for (const run of letterRuns(chars).reverse()) {
     const read = chars.slice(run.start, run.end + 1);
-    const word = read.map((c) => c.char).join('');
+    const word = runText(chars, run);
     const upper = word.toUpperCase();
     if (lexicon.words.has(upper)) continue;
     const limit = allowedEdits(word.length);
@@ -231,11 +240,7 @@ const MIN_SPLIT_PART = 4;
 export function splitJoinedWords(chars: readonly DecodedCharacter[], lexicon: Lexicon): DecodedCharacter[] {
   const out = chars.map((c) => ({ ...c }));
   for (const run of letterRuns(chars)) {
-    const word = chars
-      .slice(run.start, run.end + 1)
-      .map((c) => c.char)
-      .join('')
-      .toUpperCase();
+    const word = runText(chars, run).toUpperCase();
     if (word.length < MIN_SPLIT_PART * 2 || lexicon.words.has(word)) continue;
     const splits: number[] = [];
     for (let i = MIN_SPLIT_PART; i <= word.length - MIN_SPLIT_PART; i += 1) {
@@ -261,9 +266,8 @@ export function joinSplitWords(chars: readonly DecodedCharacter[], lexicon: Lexi
     const left = runs[i]!;
     const right = runs[i + 1]!;
     if (right.start !== left.end + 1) continue;
-    const text = (run: Run) => chars.slice(run.start, run.end + 1).map((c) => c.char).join('').toUpperCase();
-    const a = text(left);
-    const b = text(right);
+    const a = runText(chars, left).toUpperCase();
+    const b = runText(chars, right).toUpperCase();
     if (lexicon.words.has(a + b) && !(lexicon.words.has(a) && lexicon.words.has(b)) && Math.min(a.length, b.length) <= 2) out[left.end]!.spaceAfter = 0;
   }
   return out;
