@@ -20,6 +20,12 @@ function isStop(row: Row): boolean {
   return isContactLine(t) || isTitleNoise(t) || isBodyStart(row) || isDateRow(t) || BUYER_ROW.test(t) || /\b(?:GST|SST|VAT)\b/i.test(t);
 }
 
+/**
+ * A chain's store number and branch name under the head-office address (`1317 TRILLIUM S6 BESI`,
+ * `1076-IJOK`): part of the printed address block, which is what the vendor address is.
+ */
+const STORE_CODE_ROW = /^\d{3,5}(?:-|\s+)[A-Za-z][A-Za-z0-9 .'-]*$/;
+
 /** The address block that follows `after` (the vendor's last row), or the first block in the header. */
 export function findAddress(rows: Row[], after: Row | null): AddressResult | null {
   const start = after ? after.index + 1 : 0;
@@ -70,7 +76,7 @@ export function findAddress(rows: Row[], after: Row | null): AddressResult | nul
     // CITY MALL`, `(TESCO PUTRA NILAI)`); a branch tag or a `LABEL : value` row ends it.
     if (picked.some((r) => hasPostcode(r.text))) {
       if (/\S\s*:\s*\S/.test(row.text) && !startsLikeAddress(row.text)) break;
-      if (!looksLikeAddress(row.text) && !/^\(.*\)$/.test(row.text.trim())) break;
+      if (!looksLikeAddress(row.text) && !/^\(.*\)$/.test(row.text.trim()) && !STORE_CODE_ROW.test(row.text.trim())) break;
     }
     picked.push(row);
     if (picked.length >= 6) break;

@@ -104,6 +104,17 @@ describe('vendor and address', () => {
     const r = header(['MR D.I.Y. (M) SDN BHD', '(CO. REG : 860671-D)', 'LOT 1851-A & 1851-B, JALAN KPB 6,', '43300 SERI KEMBANGAN, SELANGOR', '(TESCO PUTRA NILAI)', 'CARELINE : 1800 88 1231']);
     expect(r.address).toBe('LOT 1851-A & 1851-B, JALAN KPB 6, 43300 SERI KEMBANGAN, SELANGOR (TESCO PUTRA NILAI)');
   });
+
+  it("keeps a chain's store number and branch name after the postcode line, not a numbered label", () => {
+    const lines = ['99 SPEED MART S/B (519537-X)', 'LOT P.T. 2811, JALAN ANGSA,', 'TAMAN BERKELEY', '41150 KLANG, SELANGOR'];
+    const spaced = header([...lines, '1317 TRILLIUM S6 BESI', 'GST ID. NO : 000181747712']);
+    expect(spaced.address).toBe('LOT P.T. 2811, JALAN ANGSA, TAMAN BERKELEY 41150 KLANG, SELANGOR 1317 TRILLIUM S6 BESI');
+    const dashed = header([...lines, '1249-TMN PANDAN CAHAYA', 'GST ID. NO : 000181747712']);
+    expect(dashed.address).toMatch(/SELANGOR 1249-TMN PANDAN CAHAYA$/);
+    // An invoice number row under the address is not a branch.
+    const labelled = header([...lines, '1317 INVOICE NO: 18299', 'GST ID. NO : 000181747712']);
+    expect(labelled.address).toBe('LOT P.T. 2811, JALAN ANGSA, TAMAN BERKELEY 41150 KLANG, SELANGOR');
+  });
 });
 
 describe('extractReceiptOffline', () => {
