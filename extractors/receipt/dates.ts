@@ -5,7 +5,7 @@
  */
 import { parseRocDate } from '../rules/taiwan.js';
 import type { Row } from './layout.js';
-import { digitsFromLookalikes, mismatchedPairs } from './text.js';
+import { digitsFromLookalikes, halfWidth, mismatchedPairs } from './text.js';
 
 export type DateLocale = 'MY' | 'TW' | 'US';
 
@@ -120,7 +120,10 @@ const ISO_LIKE = new RegExp(`(?<![0-9])(${D}{4})\\s?([/.-])\\s?(${D}{1,2})\\s?\\
 const COMPACT = /(?<![0-9])(20\d{2})(\d{2})(\d{2})(?![0-9])/g;
 const DAY_MONTH_YEAR = new RegExp(`(?<![0-9])(\\d{1,2})(?:ST|ND|RD|TH)?[\\s.\\-/]*(${MONTH_NAMES})\\.?[\\s.\\-/,]*('?\\d{4}|'?\\d{2,3})(?![0-9])`, 'gi');
 const MONTH_DAY_YEAR = new RegExp(`(?<![A-Za-z])(${MONTH_NAMES})\\.?\\s*(\\d{1,2})(?:ST|ND|RD|TH)?,?\\s*(\\d{4})(?![0-9])`, 'gi');
-const ROC_HAN = /(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?/g;
+// Not the last digits of a Western year (`2024年1月5日` is no ROC year 024).
+const ROC_HAN = /(?<![0-9])(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?/g;
+/** `2024年01月05日`: a Western year written with the Chinese date characters. */
+const WESTERN_HAN = /(?<![0-9])((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?/g;
 const ROC_NUMERIC = /(?<![0-9])(1\d{2})([/.-])(\d{1,2})\2(\d{1,2})(?![0-9])/g;
 
 function num(s: string): number {
@@ -158,7 +161,8 @@ const YEAR_FIRST_BEFORE_TIME = /(?<![0-9])(20\d{2})[-/.=~_]?([01]\d)[-/.=~_]?([0
 
 /** Every date-shaped span in a line of text, before plausibility scoring. */
 export function findRawDates(rawText: string, locale: DateLocale, nowYear: number): RawDate[] {
-  const text = repairGlyphYears(rawText, nowYear);
+  // Full-width digits (`２０２４年１月５日`) as the ASCII ones every pattern below reads.
+  const text = repairGlyphYears(halfWidth(rawText), nowYear);
   const found: RawDate[] = [];
   const taken: [number, number][] = [];
   const add = (d: RawDate, end: number) => {
@@ -171,6 +175,9 @@ export function findRawDates(rawText: string, locale: DateLocale, nowYear: numbe
     const iso = parseRocDate(m[0]);
     if (!iso) continue;
     add({ year: Number(iso.slice(0, 4)), month: Number(iso.slice(5, 7)), day: Number(iso.slice(8, 10)), yearDigits: m[1]!.length, text: m[0], index: m.index, roc: true }, m.index + m[0].length);
+  }
+  for (const m of text.matchAll(WESTERN_HAN)) {
+    add({ year: Number(m[1]), yearDigits: 4, month: Number(m[2]), day: Number(m[3]), text: m[0], index: m.index }, m.index + m[0].length);
   }
   if (locale === 'TW') {
     for (const m of text.matchAll(ROC_NUMERIC)) {

@@ -31,6 +31,13 @@ describe('parseDate: every printed form', () => {
     expect(parseDate('03/04/2018', { now, locale: 'US' })).toBe('2018-03-04');
   });
 
+  it('reads a Western year written with 年月日 as that year, not as an ROC year (2024年1月5日)', () => {
+    expect(parseDate('2024年1月5日', { now, locale: 'TW' })).toBe('2024-01-05');
+    expect(parseDate('日期:2018年12月25日 10:20', { now })).toBe('2018-12-25');
+    expect(parseDate('２０２４年０１月０５日', { now, locale: 'TW' })).toBe('2024-01-05');
+    expect(parseDate('中華民國１１３年１月５日', { now, locale: 'TW' })).toBe('2024-01-05');
+  });
+
   it('reads ROC numeric dates only in the Taiwan locale', () => {
     expect(parseDate('113/02/04', { now, locale: 'TW' })).toBe('2024-02-04');
   });
