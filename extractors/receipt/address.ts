@@ -26,14 +26,42 @@ function isStop(row: Row): boolean {
  */
 const STORE_CODE_ROW = /^\d{3,5}(?:-|\s+)[A-Za-z][A-Za-z0-9 .'-]*$/;
 
+/**
+ * A contact or tax label printed on an address row, after the address (`SELANGOR. TEL: 03-8736 1234`,
+ * `43000 KAJANG GST NO: 0012…`): where the address on that row ends.
+ */
+const TRAILING_LABEL = /\s(?:TEL|TELEPHONE|PHONE|FAX|H\/P|HP|MOBILE|EMAIL|E-MAIL|WEBSITE|WHATSAPPS?|GST|SST)\b\s*(?:NO\b|ID\b|REG\b)?\.?\s*[:.]?/i;
+
+/** The address part of a row that goes on with a contact label, or null when no label follows an address. */
+export function addressBeforeLabel(text: string): string | null {
+  const label = TRAILING_LABEL.exec(text);
+  if (!label) return null;
+  const before = text.slice(0, label.index).trim();
+  return letterCount(before) >= 3 && (looksLikeAddress(before) || hasPostcode(before)) ? before : null;
+}
+
 /** The address block that follows `after` (the vendor's last row), or the first block in the header. */
 export function findAddress(rows: Row[], after: Row | null): AddressResult | null {
   const start = after ? after.index + 1 : 0;
   const picked: Row[] = [];
+  // The part of each picked row that is address (a row may go on with `TEL: …`).
+  const texts: string[] = [];
   let skipped = 0;
   for (let i = start; i < rows.length && i < start + 12; i += 1) {
     const row = rows[i]!;
     if (row.page !== rows[start]?.page) break;
+    const cut = addressBeforeLabel(row.text);
+    const underBuyer = i > 0 && BUYER_ROW.test(rows[i - 1]!.text) && rows[i - 1]!.page === row.page;
+    if (cut !== null && !BUYER_ROW.test(row.text) && !underBuyer) {
+      // The address ends on this row; the label after it starts the contact lines.
+      if (picked.length > 0) {
+        const last = picked[picked.length - 1]!;
+        if (row.bbox.y0 - last.bbox.y1 > Math.max(height(last), height(row)) * 1.6) break;
+      }
+      picked.push(row);
+      texts.push(cut);
+      break;
+    }
     if (picked.length === 0) {
       // The buyer's block (`買受人: …` and the address under it) is not the seller's address.
       if (BUYER_ROW.test(row.text) || (i > 0 && BUYER_ROW.test(rows[i - 1]!.text) && rows[i - 1]!.page === row.page)) {
@@ -66,6 +94,7 @@ export function findAddress(rows: Row[], after: Row | null): AddressResult | nul
         continue;
       }
       picked.push(row);
+      texts.push(row.text);
       continue;
     }
     const last = picked[picked.length - 1]!;
@@ -79,10 +108,11 @@ export function findAddress(rows: Row[], after: Row | null): AddressResult | nul
       if (!looksLikeAddress(row.text) && !/^\(.*\)$/.test(row.text.trim()) && !STORE_CODE_ROW.test(row.text.trim())) break;
     }
     picked.push(row);
+    texts.push(row.text);
     if (picked.length >= 6) break;
   }
   if (picked.length === 0) return null;
-  const address = cleanAddress(picked.map((r) => r.text).join(' '));
+  const address = cleanAddress(texts.join(' '));
   return { address, rows: picked };
 }
 

@@ -105,6 +105,19 @@ describe('vendor and address', () => {
     expect(r.address).toBe('LOT 1851-A & 1851-B, JALAN KPB 6, 43300 SERI KEMBANGAN, SELANGOR (TESCO PUTRA NILAI)');
   });
 
+  it('ends the address where a contact or tax label follows it on the same row', () => {
+    const oneRow = header(['ABC MINI MARKET', 'NO 12, JALAN BESAR, 43000 KAJANG, SELANGOR. TEL: 03-87361234', 'GST NO: 001234567890']);
+    expect(oneRow.address).toBe('NO 12, JALAN BESAR, 43000 KAJANG, SELANGOR.');
+    // The postcode row is kept, not dropped as a contact line.
+    const lastRow = header(['SIN LIANHAP SDN BHD', '(301150-H)', 'LOT 13, JALAN IPOH KECIL,', '50350 KUALA LUMPUR. Tel: 03-4041 0599', 'Date: 27/12/2017']);
+    expect(lastRow.address).toBe('LOT 13, JALAN IPOH KECIL, 50350 KUALA LUMPUR.');
+    const gst = header(['KEDAI PAPAN YEW CHUAN', 'LOT 276 JALAN BANTING', '43800 DENGKIL GST NO: 000781500416']);
+    expect(gst.address).toBe('LOT 276 JALAN BANTING 43800 DENGKIL');
+    // A contact row with no address before its label stays out.
+    const contact = header(['KEDAI PAPAN YEW CHUAN', 'LOT 276 JALAN BANTING', '43800 DENGKIL, SELANGOR.', 'TEL : 03-87686092 FAX : 03-87686092']);
+    expect(contact.address).toBe('LOT 276 JALAN BANTING 43800 DENGKIL, SELANGOR.');
+  });
+
   it("keeps a chain's store number and branch name after the postcode line, not a numbered label", () => {
     const lines = ['99 SPEED MART S/B (519537-X)', 'LOT P.T. 2811, JALAN ANGSA,', 'TAMAN BERKELEY', '41150 KLANG, SELANGOR'];
     const spaced = header([...lines, '1317 TRILLIUM S6 BESI', 'GST ID. NO : 000181747712']);
