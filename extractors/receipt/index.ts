@@ -86,8 +86,12 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
   const tax = totals.tax?.value ?? null;
   let totalConfidence = totals.total ? sigmoid(totals.total.score - 2) : 0;
   if (total && subtotal && tax) {
-    const ok = sameMoney(addMoney(subtotal, tax), total) || (totals.rounding ? sameMoney(addMoney(subtotal, tax, totals.rounding.value), total) : false);
-    validations.push({ check: 'subtotal_plus_tax_is_total', passed: ok, detail: `${subtotal} + ${tax} vs ${total}`, fields: ['subtotal', 'tax', 'total'] });
+    // A service charge printed after the subtotal is added like a tax (`SERVICE CHARGE 10%`, `SST 6%`).
+    const charges = totals.charges.map((c) => c.value);
+    const adds = (parts: string[]) => sameMoney(addMoney(subtotal, ...parts), total) || (totals.rounding ? sameMoney(addMoney(subtotal, ...parts, totals.rounding.value), total) : false);
+    const ok = adds([tax]) || (charges.length > 1 && adds(charges));
+    const added = charges.length > 1 ? charges.join(' + ') : tax;
+    validations.push({ check: 'subtotal_plus_tax_is_total', passed: ok, detail: `${subtotal} + ${added} vs ${total}`, fields: ['subtotal', 'tax', 'total'] });
   }
   if (total && lineItems.length > 0 && subtotal) {
     const sum = addMoney(...lineItems.map((i) => i.amount ?? '0'));

@@ -30,7 +30,10 @@ export interface LabelledAmount {
 export interface TotalsResult {
   total: { value: string; row: Row; score: number; label: string } | null;
   subtotal: LabelledAmount | null;
+  /** The tax (GST, SST, VAT, 營業稅), never a service charge. */
   tax: LabelledAmount | null;
+  /** What was added to the subtotal after it, taxes and service charges alike (see chargesAfter). */
+  charges: LabelledAmount[];
   rounding: LabelledAmount | null;
   tendered: LabelledAmount | null;
   change: LabelledAmount | null;
@@ -44,6 +47,8 @@ const SUBTOTAL = /SUB\s*-?\s*TOTAL|\bEXCL|EXCLUDING|EXCLUDED|BEFORE\s*(?:GST|TAX
 const TAX_INCLUDED = /INCLUDES|INCLUDED\s*IN/;
 const TAX = /\bGST\b|\bSST\b|\bVAT\b|\bTAX\b|SERVICE\s*(?:CHARGE|TAX)|\bSVC\b|營業稅|稅額|税额/;
 const INCLUSIVE = /INCL|INCLUSIVE/;
+/** A restaurant's service charge: a charge added like a tax, but not a tax (Malaysia's SERVICE TAX is one). */
+const SERVICE_CHARGE = /SERVICE\s*(?:CHARGE|CHG)|\bSVC\b|\bS\/C\b/;
 const OTHER = /TOTAL\s*(?:QTY|QUANTITY|ITEM|ITEMS|PCS|UNIT|UNITS|DISC|DISCOUNT|SAVING|SAVINGS|POINT|POINTS|WEIGHT|NO)|\bQTY\b|DISCOUNT|\bDISC\b|POINTS?\b|ITEM\(S\)|NO\.?\s*OF|\bPTS\b|VOUCHER|DEPOSIT/;
 const TENDERED = /CASH|\bCA[S5B$]H\b|TENDER|\bPAID\b|PAYMENT|VISA|MASTER|\bCARD\b|CREDIT|DEBIT|AMEX|WALLET|BOOST|GRAB|\bTNG\b|TOUCH|RECEIVED|\bPAY\b|現金|信用卡|付款|收現/;
 const TOTAL_STRONG = /GRAND\s*TOTAL|NET+\s*(?:TOTAL|AMOUNT|AMT|SALES)|(?:AMOUNT|AMT)\s*DUE|TOTAL\s*DUE|BALANCE\s*DUE|(?:TOTAL|AMOUNT|AMT)\s*PAYABLE|TOTAL\s*(?:SALES|AMOUNT|AMT|INCL|\(INCL|INCLUSIVE|\(RM\)|\(MYR\)|RM|MYR)|總計|合計|總額|應付|总计|合计|应付/;
@@ -201,7 +206,7 @@ export function findTotals(rows: Row[]): TotalsResult {
   const tendered = firstOf(amounts, 'tendered', firstTotalRow) ?? firstOf(amounts, 'tendered');
   const change = tendered ? firstOf(amounts, 'change', tendered.row.index - 1) : firstOf(amounts, 'change');
   const subtotal = firstOf(amounts, 'subtotal');
-  const tax = amounts.find((a) => a.kind === 'tax' && isPositive(a.value) && (!tendered || a.row.index < tendered.row.index)) ?? null;
+  const tax = amounts.find((a) => a.kind === 'tax' && isPositive(a.value) && !SERVICE_CHARGE.test(a.label.toUpperCase()) && (!tendered || a.row.index < tendered.row.index)) ?? null;
   // Cash rounding moves a total by a few sen; a bigger `ADJ` figure is something else misread as rounding.
   const rounding = amounts.find((a) => a.kind === 'rounding' && compareMoney(a.value.replace(/^-/, ''), '0.10') < 0) ?? null;
   const paidRow = tendered?.row.index ?? change?.row.index ?? Infinity;
@@ -315,5 +320,5 @@ export function findTotals(rows: Row[]): TotalsResult {
       total = { value: maxSpent, row: a.valueRow, score: 0.3, label: a.label };
     }
   }
-  return { total, subtotal, tax, rounding, tendered, change, amounts };
+  return { total, subtotal, tax, charges, rounding, tendered, change, amounts };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRows } from '../../extractors/receipt/layout.js';
 import { addMoney, findAmounts, findLooseAmount, parseMoney, subMoney } from '../../extractors/receipt/money.js';
 import { classifyLabel, findTotals, oneDigitApart } from '../../extractors/receipt/totals.js';
+import { extractReceiptOffline } from '../../extractors/receipt/index.js';
 import { page } from './helpers.js';
 
 const total = (lines: Parameters<typeof page>[0]) => findTotals(buildRows([page(lines)])).total?.value ?? null;
@@ -148,6 +149,19 @@ describe('findTotals: OCR damage to amounts and labels', () => {
 
   it('adds every charge printed between subtotal and total', () => {
     expect(total(['SUB TOTAL||295.00', 'SERVICE CHARGE 10%||29.50', 'GST 6%||19.47', 'ROUNDING ADJ||-0.02'])).toBe('343.95');
+  });
+
+  it('takes the tax, not the service charge, as the tax, and checks subtotal + charges = total', () => {
+    const lines = ['SUB TOTAL||295.00', 'SERVICE CHARGE 10%||29.50', 'GST 6%||19.47', 'ROUNDING ADJ||-0.02', 'TOTAL||343.95', 'CASH||400.00', 'CHANGE||56.05'];
+    const totals = findTotals(buildRows([page(lines)]));
+    expect(totals.tax?.value).toBe('19.47');
+    expect(totals.charges.map((c) => c.value)).toEqual(['29.50', '19.47']);
+    const record = extractReceiptOffline([page(['ABC RESTAURANT SDN BHD', 'NO 1, JALAN SATU, 43000 KAJANG', 'DATE: 01/02/2018', 'NASI LEMAK||295.00', ...lines])]);
+    expect(record.fields.tax.value).toBe('19.47');
+    const check = record.validations.find((v) => v.check === 'subtotal_plus_tax_is_total');
+    expect(check).toMatchObject({ passed: true, detail: '295.00 + 29.50 + 19.47 vs 343.95' });
+    // A Malaysian SERVICE TAX is a tax.
+    expect(findTotals(buildRows([page(['SUB TOTAL||100.00', 'SERVICE TAX 6%||6.00', 'TOTAL||106.00'])])).tax?.value).toBe('6.00');
   });
 
   it('does not add a tax printed above the subtotal (the subtotal already includes it)', () => {
