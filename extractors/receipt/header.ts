@@ -75,7 +75,9 @@ const LEADING_DATE = /^(?:\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]
 /** A row that is a date (`中華民國113年02月04日`, `2024-02-04 13:45:10`, `25/12/2018`): never a name or an address. */
 export function isDateRow(text: string): boolean {
   const t = text.trim();
-  return LEADING_DATE.test(t) || /^(?:中華民國|民國)?\s*\d{2,4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?/.test(t);
+  // `日期: 113年05月20日`, `開立日期：2024-01-05`: a labelled date is a date row too.
+  const unlabelled = t.replace(/^(?:\p{Script=Han}{0,4}日期|DATE|TARIKH)\s*[:：]?\s*/iu, '');
+  return LEADING_DATE.test(unlabelled) || /^(?:中華民國|民國)?\s*\d{2,4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?/.test(unlabelled);
 }
 
 export function looksLikeAddress(text: string): boolean {

@@ -101,8 +101,11 @@ export function findBuyerTaxId(rows: Row[]): Found | null {
   const labelled = labelledTaxIds(rows).find((match) => match.role === 'buyer');
   if (labelled) return { value: labelled.id, row: labelled.row, confidence: 0.9 };
   for (const row of rows) {
-    if (!BUYER_ROW.test(row.text)) continue;
-    for (const m of row.text.matchAll(BARE_TAX_ID)) {
+    const label = BUYER_ROW.exec(row.text);
+    if (!label) continue;
+    // Only after the label: `賣方53212539 買方` (no buyer) prints the seller's number first.
+    const after = row.text.slice(label.index + label[0].length);
+    for (const m of after.matchAll(BARE_TAX_ID)) {
       if (isValidTaiwanTaxId(m[1]!)) return { value: m[1]!, row, confidence: 0.8 };
     }
   }
@@ -122,7 +125,8 @@ export function findPaymentMethod(rows: Row[], totalRow: Row | null): Found | nu
   const from = totalRow ? totalRow.index : Math.floor(rows.length / 2);
   const scan = rows.filter((r) => r.index >= from - 1);
   for (const [re, method] of PAYMENT) {
-    const row = scan.find((r) => re.test(r.text) && /\d+[.,]\d{2}/.test(r.text) && !/CASHIER/i.test(r.text));
+    // With an amount: cents, or whole dollars on a Chinese row (`現金 200`).
+    const row = scan.find((r) => re.test(r.text) && (/\d+[.,]\d{2}/.test(r.text) || (/\p{Script=Han}/u.test(r.text) && /\d/.test(r.text))) && !/CASHIER/i.test(r.text));
     if (row) return { value: method, row, confidence: 0.75 };
   }
   return null;

@@ -10,13 +10,13 @@ import { findAddress } from './address.js';
 import { findDates, type DateLocale } from './dates.js';
 import { detectCurrencyCode, findBuyerTaxId, findInvoiceNumber, findPaymentMethod, findVendorTaxId } from './identifiers.js';
 import { buildRows, type Row } from './layout.js';
-import { findLineItems } from './line-items.js';
+import { findLineItems, isTableHeader } from './line-items.js';
 import { addMoney, isPositive, sameMoney } from './money.js';
 import { findInvoicePeriod, inInvoicePeriod } from '../rules/taiwan.js';
 import { repairAddressText, repairHeaderText } from './ocr-repair.js';
 import { caseLike, upperShare } from './text.js';
 import { findTotals } from './totals.js';
-import { findVendor } from './vendor.js';
+import { findLabelledSeller, findVendor } from './vendor.js';
 import { headerRows } from './header.js';
 
 export interface OfflineOptions {
@@ -60,8 +60,10 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
   const text = (value: string | null, confidence: number, ev: Row[]) =>
     value ? { value, confidence: clamp(confidence), source, evidence: evidenceOf(ev) } : empty();
 
-  const vendor = findVendor(rows);
-  const address = findAddress(rows, vendor?.rows[vendor.rows.length - 1] ?? null);
+  const headerVendor = findVendor(rows);
+  const address = findAddress(rows, headerVendor?.rows[headerVendor.rows.length - 1] ?? null);
+  // A seller named with its label (`賣方: 大成建材行`) is the seller, wherever it is printed.
+  const vendor = findLabelledSeller(rows) ?? headerVendor;
   const dates = findDates(rows, { locale, now, minYear: options.minYear });
   // A uniform invoice is dated inside the two-month period its header prints (`113年11-12月份`): a
   // date read outside it is misread, unless it is the only date there is.
@@ -77,7 +79,15 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
   const header = headerRows(rows);
   const bodyStart = header.length;
   const firstSummary = totals.amounts.find((a) => a.kind === 'total' || a.kind === 'subtotal')?.row.index ?? rows.length;
-  const lineItems: LineItem[] = findLineItems(rows, bodyStart, firstSummary);
+  let lineItems: LineItem[] = findLineItems(rows, bodyStart, firstSummary);
+  if (lineItems.length === 0) {
+    // An e-invoice prints its total in the header (`隨機碼:9876 總計:260`) and the item table under it.
+    const table = rows.findIndex((r) => r.index > firstSummary && isTableHeader(r.text));
+    if (table > 0) {
+      const end = totals.amounts.find((a) => (a.kind === 'total' || a.kind === 'subtotal') && a.row.index > table)?.row.index ?? rows.length;
+      lineItems = findLineItems(rows, table, end);
+    }
+  }
 
   const validations: ValidationResult[] = [];
   const reasons: string[] = [];

@@ -8,14 +8,14 @@ import type { LineItem } from '../../schemas/receipt.js';
 import type { Row } from './layout.js';
 import { divideDecimal } from '../rules/amounts.js';
 import { findAmounts, lineAmount, sameMoney } from './money.js';
-import { classifyLabel } from './totals.js';
+import { classifyLabel, findWholeAmounts } from './totals.js';
 import { letterCount } from './text.js';
 
-const HEADER_WORDS = /\b(?:QTY|DESC(?:RIPTION)?|ITEM|PRICE|AMOUNT|AMT|TOTAL|U\/?PRICE|DISC|CODE)\b/gi;
+const HEADER_WORDS = /\b(?:QTY|DESC(?:RIPTION)?|ITEM|PRICE|AMOUNT|AMT|TOTAL|U\/?PRICE|DISC|CODE)\b|品\s*名|品\s*項|數\s*量|單\s*價|金\s*額|備\s*註/gi;
 const QTY_TIMES = /(?<![\d.])(\d{1,4}(?:\.\d{1,3})?)\s*(?:(?:PCS?|UNITS?|EA|KG)\b\s*[Xx@*]?|[Xx@*](?=\s*(?:RM|\$)?\s*\d))\s*(?:RM|\$)?\s*(\d+\.\d{2,3})?/;
 const NOISE = /^(?:\W*\d{8,14}\W*|\W*)$/;
 
-function isTableHeader(text: string): boolean {
+export function isTableHeader(text: string): boolean {
   return (text.match(HEADER_WORDS) ?? []).length >= 2 && findAmounts(text).length === 0;
 }
 
@@ -30,6 +30,20 @@ function cleanDescription(text: string): string {
     .trim();
 }
 
+/**
+ * The whole numbers of a Chinese item row, after its first Han character: the quantity, price and
+ * amount columns, and a tax mark after the amount (`120TX`). A number glued to a unit (`600ml`, `2入`)
+ * belongs to the description.
+ */
+function wholeAmountsOfItem(text: string): ReturnType<typeof findWholeAmounts> {
+  const firstHan = text.search(/\p{Script=Han}/u);
+  return findWholeAmounts(text).filter((a) => {
+    if (a.index <= firstHan) return false;
+    const next = text.slice(a.index + a.text.length);
+    return /^(?:\s|$|T?X\b|TX|[A-Z]?$)/u.test(next);
+  });
+}
+
 /** Line items between `from` (first body row) and the first total/subtotal row. */
 export function findLineItems(rows: Row[], from: number, until: number): LineItem[] {
   const items: LineItem[] = [];
@@ -41,6 +55,9 @@ export function findLineItems(rows: Row[], from: number, until: number): LineIte
       continue;
     }
     const amounts = findAmounts(text);
+    // Taiwan prices are whole dollars (`牛肉麵 1 180 180`, `咖啡 1 @120 120TX`).
+    const whole = amounts.length === 0 && /\p{Script=Han}/u.test(text);
+    if (whole) amounts.push(...wholeAmountsOfItem(text));
     if (amounts.length === 0) {
       if (letterCount(text) >= 3 && !NOISE.test(text) && !/[:]\s*\S/.test(text)) pending.push(text);
       if (pending.length > 2) pending.shift();
@@ -62,6 +79,8 @@ export function findLineItems(rows: Row[], from: number, until: number): LineIte
       if (lead && amounts.length >= 2) quantity = lead[1]!;
     }
     if (!unitPrice && amounts.length >= 2) unitPrice = amounts[amounts.length - 2]!.value;
+    // Whole-dollar columns: quantity, unit price, amount, when they multiply out.
+    if (whole && !quantity && amounts.length >= 3 && sameMoney(lineAmount(amounts[0]!.value, unitPrice!), amount)) quantity = amounts[0]!.value;
     if (!unitPrice && quantity && quantity !== '0') {
       // amount / qty when it divides exactly.
       const each = divideDecimal(amount, quantity, 2);

@@ -85,7 +85,8 @@ function labelOf(row: Row, amounts: AmountMatch[]): string {
   return text.trim();
 }
 
-const WHOLE_AMOUNT = /(?<![\d.,:/-])(?:NT\$\s?|\$\s?)?(\d{1,3}(?:,\d{3})+|\d{1,7})(?:\s?元)?(?![\d.,:/-]*\d)/g;
+// Not after a time's colon (`10:20`); after a label's colon (`總計:100`) it is the amount.
+const WHOLE_AMOUNT = /(?<![\d.,/-])(?<!\d\s?:)(?:NT\$\s?|\$\s?)?(\d{1,3}(?:,\d{3})+|\d{1,7})(?:\s?元)?(?![\d.,:/-]*\d)/g;
 
 /** Whole-dollar amounts on a row (`13,965`, `NT$185`, `185元`), left to right. */
 export function findWholeAmounts(text: string): AmountMatch[] {
@@ -129,7 +130,7 @@ export function labelledAmounts(rows: Row[]): LabelledAmount[] {
         repaired = true;
       }
     }
-    const label = labelOf(row, amounts);
+    let label = labelOf(row, amounts);
     if (!hasWords(label) || currencyOnly(label)) {
       // `RM 60.30` right under the rounding line: the rounded total printed without its label.
       const prev = out[out.length - 1];
@@ -139,7 +140,19 @@ export function labelledAmounts(rows: Row[]): LabelledAmount[] {
       }
       continue;
     }
-    const cls = classifyLabel(label);
+    let cls = classifyLabel(label);
+    if (!cls && amounts.length > 1) {
+      // Two `label:value` pairs on one row (`隨機碼:1234 總計:100`): the pair whose label says what it is.
+      for (let k = 1; k < amounts.length && !cls; k += 1) {
+        const between = row.text.slice(amounts[k - 1]!.index + amounts[k - 1]!.text.length, amounts[k]!.index).trim();
+        const found = hasWords(between) ? classifyLabel(between) : null;
+        if (found) {
+          cls = found;
+          label = between;
+          amounts = [amounts[k]!, ...amounts.slice(k + 1)];
+        }
+      }
+    }
     if (!cls) continue;
     lastLabel = { kind: cls.kind, index: i };
     let valueRow = row;

@@ -6,6 +6,7 @@
 import type { Row } from './layout.js';
 import { BUSINESS_WORD, BUYER_ROW, LEGAL_FORM, hasPostcode, isDateRow, headerRows, startsLikeAddress, isContactLine, isIdLine, isPlaceLine, isTitleNoise, looksLikeAddress } from './header.js';
 import { letterCount } from './text.js';
+import { findInvoicePeriod } from '../rules/taiwan.js';
 
 export interface VendorResult {
   name: string;
@@ -22,7 +23,26 @@ function median(values: number[]): number {
 
 function isNoise(row: Row): boolean {
   const t = row.text;
-  return isTitleNoise(t) || isIdLine(t) || isContactLine(t) || letterCount(t) < 3 || isHandwritten(t) || isPlaceLine(t) || isStreetLine(t);
+  return isTitleNoise(t) || isIdLine(t) || isContactLine(t) || letterCount(t) < 3 || isHandwritten(t) || isPlaceLine(t) || isStreetLine(t) || isPeriodLine(t);
+}
+
+/** `中華民國113年5-6月份`: a uniform invoice's period, printed where a name would be. */
+function isPeriodLine(text: string): boolean {
+  return findInvoicePeriod(text) !== null && !LEGAL_FORM.test(text);
+}
+
+/**
+ * The seller named with a label (`賣方: 大成建材行 統一編號 24549210`, `營業人名稱：…`), as a
+ * 三聯式 invoice prints it under the items, away from the header.
+ */
+const LABELLED_SELLER = /(?:賣\s*方|營業人|銷售人)(?:\s*名\s*稱)?\s*[:：]\s*(\p{Script=Han}[\p{Script=Han}()（）A-Za-z0-9]{1,40}?)(?=\s|統一編號|統編|$)/u;
+
+export function findLabelledSeller(rows: Row[]): VendorResult | null {
+  for (const row of rows) {
+    const m = LABELLED_SELLER.exec(row.text);
+    if (m && letterCount(m[1]!) >= 2) return { name: m[1]!, rows: [row], score: 4 };
+  }
+  return null;
 }
 
 /**

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { extractReceiptOffline } from '../../extractors/receipt/index.js';
+import { page } from './helpers.js';
+
+const now = new Date('2024-06-30T00:00:00Z');
+const read = (lines: Parameters<typeof page>[0]) => extractReceiptOffline([page(lines)], { locale: 'TW', now });
+
+describe('Taiwan layouts (offline rules)', () => {
+  it('reads the total of an e-invoice row that also prints the random code, and no buyer when 買方 is empty', () => {
+    const r = read(['全家便利商店', '電子發票證明聯', '113年01-02月', 'AB-12345678', '2024-01-05 10:20:30', '隨機碼:1234 總計:100', '賣方53212539 買方']);
+    expect(r.fields.total.value).toBe('100');
+    expect(r.fields.vendorTaxId.value).toBe('53212539');
+    expect(r.fields.buyerTaxId.value).toBeNull();
+    expect(r.fields.date.value).toBe('2024-01-05');
+  });
+
+  it('reads the item table printed under an e-invoice header total, in whole dollars', () => {
+    const r = read(['好好吃餐廳股份有限公司', '電子發票證明聯', '113年03-04月', 'CD-87654321', '2024-03-15 12:00:00', '隨機碼:9876 總計:380', '賣方:24549210 買方:53212539', '品名||數量||金額', '牛肉麵 1 180||180', '紅茶 2 40||80', '礦泉水600ml 1 20 20', '咖啡 1 @100 100TX', '合計||380']);
+    expect(r.fields.total.value).toBe('380');
+    expect(r.lineItems.map((i) => [i.description, i.quantity, i.unitPrice, i.amount])).toEqual([
+      ['牛肉麵', '1', '180', '180'],
+      ['紅茶', '2', '40', '80'],
+      // A number glued to its unit is part of the name, not a price.
+      ['礦泉水600ml', '1', '20', '20'],
+      ['咖啡', '1', '100', '100'],
+    ]);
+  });
+
+  it('takes the labelled seller of a 三聯式 invoice as the vendor, never its period line', () => {
+    const r = read(['統一發票(三聯式)', '中華民國113年5-6月份', '買受人: 測試營造股份有限公司', '統一編號: 53212539', '日期: 113年05月20日', '品名 數量 單價 金額', '水泥 10 350 3,500', '銷售額合計||3,500', '營業稅||175', '總計||3,675', '賣方: 大成建材行 統一編號 24549210', 'AB12345678']);
+    expect(r.fields.vendorName.value).toBe('大成建材行');
+    expect(r.fields.vendorTaxId.value).toBe('24549210');
+    expect(r.fields.buyerTaxId.value).toBe('53212539');
+    expect([r.fields.subtotal.value, r.fields.tax.value, r.fields.total.value]).toEqual(['3500', '175', '3675']);
+    expect(r.lineItems.map((i) => [i.description, i.quantity, i.unitPrice, i.amount])).toEqual([['水泥', '10', '350', '3500']]);
+    // Without a labelled seller the period line is still no vendor.
+    const unlabelled = read(['統一發票(三聯式)', '中華民國113年5-6月份', '日期: 113年05月20日', '總計||3,675']);
+    expect(unlabelled.fields.vendorName.value).toBeNull();
+  });
+
+  it('reads cash paid in whole dollars as the payment method', () => {
+    const r = read(['收銀機統一發票', '113年05-06月', 'QW 55667788', '2024/05/22 18:05', '咖啡 1 @120 120TX', '合計 120', '現金 200', '找零 80', '統一編號:24549210']);
+    expect(r.fields.total.value).toBe('120');
+    expect(r.fields.paymentMethod.value).toBe('cash');
+  });
+});
