@@ -14,6 +14,8 @@ import { letterCount } from './text.js';
 const HEADER_WORDS = /\b(?:QTY|DESC(?:RIPTION)?|ITEM|PRICE|AMOUNT|AMT|TOTAL|U\/?PRICE|DISC|CODE)\b|品\s*名|品\s*項|數\s*量|單\s*價|金\s*額|備\s*註/gi;
 const QTY_TIMES = /(?<![\d.])(\d{1,4}(?:\.\d{1,3})?)\s*(?:(?:PCS?|UNITS?|EA|KG)\b\s*[Xx@*]?|[Xx@*](?=\s*(?:RM|\$)?\s*\d))\s*(?:RM|\$)?\s*(\d+\.\d{2,3})?/;
 const NOISE = /^(?:\W*\d{8,14}\W*|\W*)$/;
+/** `2 x MILO ICE 3.50 7.00`: the quantity printed before the name. */
+const LEADING_QTY = /^(\d{1,3})\s*[xX×*]\s+(?=[A-Za-z\p{Script=Han}])/u;
 
 export function isTableHeader(text: string): boolean {
   return (text.match(HEADER_WORDS) ?? []).length >= 2 && findAmounts(text).length === 0;
@@ -71,7 +73,9 @@ export function findLineItems(rows: Row[], from: number, until: number): LineIte
     let quantity: string | null = null;
     let unitPrice: string | null = null;
     const qm = QTY_TIMES.exec(text);
-    if (qm) {
+    const leading = LEADING_QTY.exec(text);
+    if (leading) quantity = leading[1]!;
+    else if (qm) {
       quantity = qm[1]!;
       if (qm[2]) unitPrice = qm[2];
     } else {
@@ -91,8 +95,9 @@ export function findLineItems(rows: Row[], from: number, until: number): LineIte
       const hit = amounts.slice(0, -1).find((a) => sameMoney(lineAmount(quantity!, a.value), amount));
       unitPrice = hit ? hit.value : amounts[0]!.value;
     }
-    let description = cleanDescription(label);
-    if (letterCount(description) < 3 && pending.length > 0) description = cleanDescription(pending.join(' '));
+    let description = cleanDescription(label.replace(LEADING_QTY, ''));
+    // A name on its own row keeps its size (`MILO 1KG`): only barcodes are taken out of it.
+    if (letterCount(description) < 3 && pending.length > 0) description = pending.join(' ').replace(/\b\d{8,14}\b/g, ' ').replace(/\s+/g, ' ').trim();
     pending = [];
     if (letterCount(description) < 2) continue;
     items.push({

@@ -21,6 +21,20 @@ describe('line items', () => {
     expect(items(['KF MODELLING CLAY KIDDY FISH', '1 PC * 9.000 0.00||9.00'])).toEqual([['KF MODELLING CLAY KIDDY FISH', '1', '9.000', '9.00']]);
   });
 
+  it('reads a quantity printed before the name (2 x MILO ICE)', () => {
+    expect(items(['2 x MILO ICE 3.50||7.00', '1 x NASI LEMAK 5.50||5.50'])).toEqual([
+      ['MILO ICE', '2', '3.50', '7.00'],
+      ['NASI LEMAK', '1', '5.50', '5.50'],
+    ]);
+  });
+
+  it('keeps the size of a name printed on its own row, and drops its barcode', () => {
+    expect(items(['9555916500133', 'MILO 1KG', '1 X 2.90||2.90 SR', '9556001234567 NESCAFE', '2 X 12.50||25.00 SR'])).toEqual([
+      ['MILO 1KG', '1', '2.90', '2.90'],
+      ['NESCAFE', '2', '12.50', '25.00'],
+    ]);
+  });
+
   it('stops at the totals', () => {
     expect(items(['TEA||2.00', 'TOTAL||2.00', 'CASH||5.00'])).toEqual([['TEA', null, null, '2.00']]);
   });
