@@ -77,10 +77,14 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
   const currency = detectCurrencyCode(allText, locale);
 
   const header = headerRows(rows);
-  const bodyStart = header.length;
+  // Items start after the seller's block. The header runs on to the first body keyword (DATE, QTY…) or
+  // half the page; a receipt that prints its items straight under the address (`-INVOICE-`, then the
+  // first item) would lose them to it.
+  const sellerEnd = Math.max(headerVendor?.rows.at(-1)?.index ?? -1, address?.rows.at(-1)?.index ?? -1);
+  const bodyStart = sellerEnd >= 0 && sellerEnd + 1 < header.length ? sellerEnd + 1 : header.length;
   const firstSummary = totals.amounts.find((a) => a.kind === 'total' || a.kind === 'subtotal')?.row.index ?? rows.length;
   let lineItems: LineItem[] = findLineItems(rows, bodyStart, firstSummary);
-  if (lineItems.length === 0) {
+  if (lineItems.length === 0 && locale === 'TW') {
     // An e-invoice prints its total in the header (`隨機碼:9876 總計:260`) and the item table under it.
     const table = rows.findIndex((r) => r.index > firstSummary && isTableHeader(r.text));
     if (table > 0) {

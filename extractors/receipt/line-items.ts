@@ -9,6 +9,7 @@ import type { Row } from './layout.js';
 import { divideDecimal } from '../rules/amounts.js';
 import { findAmounts, lineAmount, sameMoney } from './money.js';
 import { classifyLabel, findWholeAmounts } from './totals.js';
+import { isTitleNoise } from './header.js';
 import { letterCount } from './text.js';
 
 const HEADER_WORDS = /\b(?:QTY|DESC(?:RIPTION)?|ITEM|PRICE|AMOUNT|AMT|TOTAL|U\/?PRICE|DISC|CODE)\b|品\s*名|品\s*項|數\s*量|單\s*價|金\s*額|備\s*註/gi;
@@ -46,11 +47,30 @@ function wholeAmountsOfItem(text: string): ReturnType<typeof findWholeAmounts> {
   });
 }
 
+/** A row that can name an item: some letters, not a barcode, not a `LABEL: value` row. */
+function isDescription(text: string): boolean {
+  return letterCount(text) >= 3 && !NOISE.test(text) && !/[:]\s*\S/.test(text) && !isTableHeader(text) && !isTitleNoise(text);
+}
+
+/**
+ * Enough of a name: a Chinese one may be two characters (紅茶), a Latin one needs three letters. (One
+ * Han character on a Latin receipt is OCR noise: `丹1801`.)
+ */
+function hasName(text: string): boolean {
+  return (text.match(/\p{Script=Han}/gu) ?? []).length >= 2 || letterCount(text) >= 3;
+}
+
+function withoutBarcodes(text: string): string {
+  return text.replace(/\b\d{8,14}\b/g, ' ').replace(/^[\s*-]+/, '').replace(/\s+/g, ' ').trim();
+}
+
 /** Line items between `from` (first body row) and the first total/subtotal row. */
 export function findLineItems(rows: Row[], from: number, until: number): LineItem[] {
   const items: LineItem[] = [];
   let pending: string[] = [];
-  for (const row of rows.slice(from, until)) {
+  const end = Math.min(until, rows.length);
+  for (let i = Math.max(0, from); i < end; i += 1) {
+    const row = rows[i]!;
     const text = row.text;
     if (isTableHeader(text)) {
       pending = [];
@@ -61,7 +81,7 @@ export function findLineItems(rows: Row[], from: number, until: number): LineIte
     const whole = amounts.length === 0 && /\p{Script=Han}/u.test(text);
     if (whole) amounts.push(...wholeAmountsOfItem(text));
     if (amounts.length === 0) {
-      if (letterCount(text) >= 3 && !NOISE.test(text) && !/[:]\s*\S/.test(text)) pending.push(text);
+      if (isDescription(text)) pending.push(text);
       if (pending.length > 2) pending.shift();
       continue;
     }
@@ -69,7 +89,7 @@ export function findLineItems(rows: Row[], from: number, until: number): LineIte
     const cls = classifyLabel(label);
     if (cls && cls.kind !== 'total') continue;
     if (cls?.kind === 'total') break;
-    const amount = amounts[amounts.length - 1]!.value;
+    let amount = amounts[amounts.length - 1]!.value;
     let quantity: string | null = null;
     let unitPrice: string | null = null;
     const qm = QTY_TIMES.exec(text);
@@ -95,9 +115,24 @@ export function findLineItems(rows: Row[], from: number, until: number): LineIte
       const hit = amounts.slice(0, -1).find((a) => sameMoney(lineAmount(quantity!, a.value), amount));
       unitPrice = hit ? hit.value : amounts[0]!.value;
     }
+    // `1X 11.23 811.23`: a speck read as a leading digit of the amount; quantity x price says which.
+    if (quantity && unitPrice) {
+      const product = lineAmount(quantity, unitPrice);
+      if (!sameMoney(product, amount) && amount.length === product.length + 1 && amount.slice(1) === product) amount = product;
+    }
     let description = cleanDescription(label.replace(LEADING_QTY, ''));
     // A name on its own row keeps its size (`MILO 1KG`): only barcodes are taken out of it.
-    if (letterCount(description) < 3 && pending.length > 0) description = pending.join(' ').replace(/\b\d{8,14}\b/g, ' ').replace(/\s+/g, ' ').trim();
+    if (!hasName(description) && pending.length > 0) description = withoutBarcodes(pending.join(' '));
+    else if (!hasName(description) && i + 1 < end) {
+      // `9555017370017 1 28.00 26.00` / `LION FILE LAMINATING FILM`: a layout that prints the name under
+      // the numbers (the first item has nothing above it to carry down).
+      const below = rows[i + 1]!.text;
+      const chinesePriced = /\p{Script=Han}/u.test(below) && wholeAmountsOfItem(below).length > 0;
+      if (isDescription(below) && findAmounts(below).length === 0 && !chinesePriced) {
+        description = withoutBarcodes(below);
+        i += 1;
+      }
+    }
     pending = [];
     if (letterCount(description) < 2) continue;
     items.push({

@@ -205,6 +205,8 @@ async function main() {
   const ocr = opts.source === 'ocr' ? await loadOcr(opts) : null;
   const fields = ['company', 'date', 'address', 'total'];
   const stats = Object.fromEntries(fields.map((f) => [f, { n: 0, exact: 0, f1: 0, spaceless: 0 }]));
+  const review = { flagged: 0, wrong: 0, wrongFlagged: 0, rightFlagged: 0, itemsAddUp: 0, itemsDoNot: 0 };
+  const reasonCounts = new Map();
   const misses = [];
   const skippedReceipts = [];
   let ocrMs = 0;
@@ -259,6 +261,22 @@ async function main() {
         address: record?.fields.vendorAddress.value ?? '',
         total: record?.fields.total.value ?? '',
       };
+      // Whether the record asks for review, against whether the fields an accountant books from (date,
+      // total) are right: a flag should catch the wrong ones without crying wolf on the right ones.
+      const flagged = record?.needsReview ?? true;
+      const bookedWrong = ['date', 'total'].some((f) => {
+        const expected = squash(key[f]);
+        if (!expected) return false;
+        return f === 'date' ? parseDate(expected) !== got.date : !sameMoney(parseMoney(expected.replace(/^RM\s*/i, '')), got.total || null);
+      });
+      review.flagged += flagged ? 1 : 0;
+      const itemCheck = record?.validations.find((v) => v.check === 'lines_sum_to_subtotal');
+      if (itemCheck) review[itemCheck.passed ? 'itemsAddUp' : 'itemsDoNot'] += 1;
+      if (process.env.EVAL_REASONS === 'detail') console.log(id, bookedWrong ? 'WRONG' : 'ok', JSON.stringify(record?.reviewReasons), record?.lineItems.length);
+      if (process.env.EVAL_REASONS) for (const r of record?.reviewReasons ?? ['no record']) reasonCounts.set(r.replace(/[\d.,-]+/g, '#'), (reasonCounts.get(r.replace(/[\d.,-]+/g, '#')) ?? 0) + 1);
+      review.wrong += bookedWrong ? 1 : 0;
+      review.wrongFlagged += bookedWrong && flagged ? 1 : 0;
+      review.rightFlagged += !bookedWrong && flagged ? 1 : 0;
       for (const f of fields) {
         const expected = squash(key[f]);
         if (!expected) continue;
@@ -289,9 +307,13 @@ async function main() {
   console.log('field      n    exact   token-F1   (exact ignoring spaces)');
   for (const r of rows) console.log(`${r.field.padEnd(9)} ${String(r.n).padStart(3)}   ${r.exact.toFixed(3)}   ${r.f1.toFixed(3)}      (${r.exactIgnoringSpaces.toFixed(3)})`);
   console.log(`mean           ${mean.toFixed(3)}   ${meanF1.toFixed(3)}`);
+  console.log(`needs_review: ${review.flagged} of ${ids.length} receipts; wrong date or total: ${review.wrong}, of them flagged ${review.wrongFlagged}; right ones flagged ${review.rightFlagged} of ${ids.length - review.wrong}`);
+  // Label-free measure of line items: receipts whose items add up to their subtotal or total.
+  console.log(`line items: add up to the subtotal or total on ${review.itemsAddUp} receipts, do not on ${review.itemsDoNot}, none read on ${ids.length - review.itemsAddUp - review.itemsDoNot}`);
+  if (process.env.EVAL_REASONS) console.log([...reasonCounts].sort((a, b) => b[1] - a[1]));
   const perReceipt = extractMs / Math.max(1, ids.length);
   console.log(`time: extraction ${perReceipt.toFixed(1)} ms/receipt` + (ocrCount ? `, OCR ${(ocrMs / ocrCount / 1000).toFixed(2)} s/receipt (${ocrCount} not cached)` : ocr ? ', OCR all cached' : '') + `, wall ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  if (opts.json) console.log(JSON.stringify({ rows, mean, meanF1, misses, skipped: skippedReceipts }));
+  if (opts.json) console.log(JSON.stringify({ rows, mean, meanF1, review, misses, skipped: skippedReceipts }));
 }
 
 main().catch((error) => {

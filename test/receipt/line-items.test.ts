@@ -35,6 +35,19 @@ describe('line items', () => {
     ]);
   });
 
+  it('takes the name printed under the numbers when nothing above names the item', () => {
+    expect(items(['ITEM QTY U/P DISC% AMOUNT', '9556655864036 1 26.42 9.14 24.00 *', '-CBE BADGE CLIP 100PCS', '9555535000663 1 28.00 0.00 28.00 *', '-NISO A4 LAMINATING FILM'])).toEqual([
+      ['CBE BADGE CLIP 100PCS', '1', '26.42', '24.00'],
+      ['NISO A4 LAMINATING FILM', '1', '28.00', '28.00'],
+    ]);
+  });
+
+  it('drops a speck read as a leading digit of the amount when quantity x price says so (811.23)', () => {
+    expect(items(['WD40 277ml', '079567600084 1X 11.23||811.23'])).toEqual([['WD40 277ml', '1', '11.23', '11.23']]);
+    // A real difference (a discount) is left as printed.
+    expect(items(['PEN', '1X 11.23||10.23'])).toEqual([['PEN', '1', '11.23', '10.23']]);
+  });
+
   it('stops at the totals', () => {
     expect(items(['TEA||2.00', 'TOTAL||2.00', 'CASH||5.00'])).toEqual([['TEA', null, null, '2.00']]);
   });

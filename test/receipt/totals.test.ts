@@ -151,6 +151,14 @@ describe('findTotals: OCR damage to amounts and labels', () => {
     expect(total(['SUB TOTAL||295.00', 'SERVICE CHARGE 10%||29.50', 'GST 6%||19.47', 'ROUNDING ADJ||-0.02'])).toBe('343.95');
   });
 
+  it('reads SUBTOTAL with misread letters as the subtotal, not as an item (Gubtotai)', () => {
+    expect(classifyLabel('Gubtotai :')?.kind).toBe('subtotal');
+    expect(classifyLabel('5UBTOTAL')?.kind).toBe('subtotal');
+    const record = extractReceiptOffline([page(['M.ONE SDN BHD', 'NO 1, JALAN SATU, 43000 KAJANG', 'Date: 22/12/2017 14:03', '24MMX7Y M.ONE TAPE', '1.00 X 15.90||15.90 SR', 'Gubtotai :||15.90', 'Total Amt Rounded||15.90'])]);
+    expect(record.lineItems.map((i) => i.amount)).toEqual(['15.90']);
+    expect(record.fields.subtotal.value).toBe('15.90');
+  });
+
   it('takes the tax, not the service charge, as the tax, and checks subtotal + charges = total', () => {
     const lines = ['SUB TOTAL||295.00', 'SERVICE CHARGE 10%||29.50', 'GST 6%||19.47', 'ROUNDING ADJ||-0.02', 'TOTAL||343.95', 'CASH||400.00', 'CHANGE||56.05'];
     const totals = findTotals(buildRows([page(lines)]));

@@ -130,6 +130,19 @@ describe('vendor and address', () => {
   });
 });
 
+describe('extractReceiptOffline: where the items start', () => {
+  it('reads items printed straight under the address, with no body keyword before them', () => {
+    const r = extractReceiptOffline([page(['MR D.I.Y. (M) SDN BHD', 'LOT 1851-A & 1851-B, JALAN KPB 6,', '43300 SERI KEMBANGAN, SELANGOR', '-INVOICE-', 'KILAT AUTO ECO WASH & SHINE 1L', '9555916500133 1X 3.11||3.11', 'KILAT ECO AUTO WASH & WAX 1L', '9555916500126 1X 4.62||4.62', 'Total||7.73', 'CASH||10.00', 'CHANGE||2.27', '', '', '', '', '', '', '', '', '', '', '', '', '', '', ''])]);
+    expect(r.lineItems.map((i) => [i.description, i.amount])).toEqual([['KILAT AUTO ECO WASH & SHINE 1L', '3.11'], ['KILAT ECO AUTO WASH & WAX 1L', '4.62']]);
+    expect(r.validations.find((v) => v.check === 'lines_sum_to_subtotal')?.passed ?? true).toBe(true);
+  });
+
+  it('does not read a GST summary table after the totals as items', () => {
+    const r = extractReceiptOffline([page(['ABC TRADING SDN BHD', 'NO 1, JALAN SATU, 43000 KAJANG', 'Date: 04/12/2017', 'Total Qty: 3||47.70', 'Total Sales (Inclusive of GST) :||47.70', 'CASH :||47.70', 'GST SUMMARY', 'Tax Code % Amount Tax', '(RM) (RM)', 'SR 6||45.00 2.70'])]);
+    expect(r.lineItems).toEqual([]);
+  });
+});
+
 describe('extractReceiptOffline', () => {
   it('returns a complete record with evidence', () => {
     const rec = extractReceiptOffline([
