@@ -255,6 +255,8 @@ export function parseDate(text: string, options: DateOptions = {}): string | nul
   return isValidDate(year, raw.month, raw.day) ? toIso(year, raw.month, raw.day) : null;
 }
 
+/** Score added to a date when every date read on the slip is the same one. */
+const UNRIVALLED_BONUS = 1;
 const LABEL = /(?:^|[^A-Z])(DATE|DATED|TARIKH|TRANS(?:ACTION)?\s*DATE|INVOICE\s*DATE|BILL\s*DATE|DT)\b|日期|開立|交易時間/i;
 const WRONG_LABEL = /EXP(?:IRY|IRES|\.)?|VALID|DUE\s*DATE|BIRTH|D\.?O\.?B|MFG|BEST\s*BEFORE|PRINTED|START|PERIOD|JOIN|SINCE|到期|有效/i;
 const TIME = /\b\d{1,2}\s?[:.]\s?\d{2}(?:\s?[:.]\s?\d{2})?\s*(?:AM|PM)?\b/i;
@@ -324,6 +326,11 @@ export function findDates(rows: Row[], options: DateOptions = {}): DateCandidate
   }
   // The same date printed twice (header and footer) is more likely the transaction date.
   for (const c of candidates) c.score += 0.3 * (candidates.filter((o) => o.iso === c.iso).length - 1);
+  // A date no other date on the slip disagrees with needs no label to be the date (`10:43AM 568582
+  // 24-01-18`); one read from a mangled year, or in the future, stays as weak as it was.
+  if (candidates.length > 0 && candidates.every((c) => c.iso === candidates[0]!.iso)) {
+    for (const c of candidates) if (!c.repaired && c.score > 0) c.score += UNRIVALLED_BONUS;
+  }
   candidates.sort((a, b) => b.score - a.score);
   const best = candidates[0];
   const stamped = stampedDate(rows, minYear, latest);

@@ -273,7 +273,14 @@ async function main() {
       const itemCheck = record?.validations.find((v) => v.check === 'lines_sum_to_subtotal');
       if (itemCheck) review[itemCheck.passed ? 'itemsAddUp' : 'itemsDoNot'] += 1;
       if (process.env.EVAL_REASONS === 'detail') console.log(id, bookedWrong ? 'WRONG' : 'ok', JSON.stringify(record?.reviewReasons), record?.lineItems.length);
-      if (process.env.EVAL_REASONS) for (const r of record?.reviewReasons ?? ['no record']) reasonCounts.set(r.replace(/[\d.,-]+/g, '#'), (reasonCounts.get(r.replace(/[\d.,-]+/g, '#')) ?? 0) + 1);
+      if (process.env.EVAL_REASONS) {
+        for (const r of record?.reviewReasons ?? ['no record']) {
+          const name = r.split(':')[0];
+          const c = reasonCounts.get(name) ?? { wrong: 0, right: 0 };
+          c[bookedWrong ? 'wrong' : 'right'] += 1;
+          reasonCounts.set(name, c);
+        }
+      }
       review.wrong += bookedWrong ? 1 : 0;
       review.wrongFlagged += bookedWrong && flagged ? 1 : 0;
       review.rightFlagged += !bookedWrong && flagged ? 1 : 0;
@@ -310,7 +317,7 @@ async function main() {
   console.log(`needs_review: ${review.flagged} of ${ids.length} receipts; wrong date or total: ${review.wrong}, of them flagged ${review.wrongFlagged}; right ones flagged ${review.rightFlagged} of ${ids.length - review.wrong}`);
   // Label-free measure of line items: receipts whose items add up to their subtotal or total.
   console.log(`line items: add up to the subtotal or total on ${review.itemsAddUp} receipts, do not on ${review.itemsDoNot}, none read on ${ids.length - review.itemsAddUp - review.itemsDoNot}`);
-  if (process.env.EVAL_REASONS) console.log([...reasonCounts].sort((a, b) => b[1] - a[1]));
+  if (process.env.EVAL_REASONS) for (const [name, c] of [...reasonCounts].sort((a, b) => b[1].right - a[1].right)) console.log(`  ${name.padEnd(40)} on wrong ${c.wrong}, on right ${c.right}`);
   const perReceipt = extractMs / Math.max(1, ids.length);
   console.log(`time: extraction ${perReceipt.toFixed(1)} ms/receipt` + (ocrCount ? `, OCR ${(ocrMs / ocrCount / 1000).toFixed(2)} s/receipt (${ocrCount} not cached)` : ocr ? ', OCR all cached' : '') + `, wall ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (opts.json) console.log(JSON.stringify({ rows, mean, meanF1, review, misses, skipped: skippedReceipts }));

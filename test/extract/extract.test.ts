@@ -97,6 +97,31 @@ describe('validateReceipt', () => {
     expect(out.confidence).toBe(0);
   });
 
+  it('lists items that do not add up without sending the record to review, unless the sum is the total but for a leading digit', () => {
+    // Items read incompletely (one of several): named, the subtotal weakened, the total and the review untouched.
+    const partial = validateReceipt(record({ vendorName: 'S', date: '2024-01-01', subtotal: '10.00', tax: '0.60', total: '10.60' }, ['4.00']), { now });
+    const check = partial.validations.find((v) => v.check === 'lines_sum_to_subtotal');
+    expect(check).toMatchObject({ passed: false, fields: ['subtotal'] });
+    expect(partial.reviewReasons).toContain('lines_sum_to_subtotal: line items sum to 4.00; subtotal 10.00, total 10.60');
+    expect(partial.needsReview).toBe(false);
+    expect(partial.fields.total.confidence).toBeGreaterThan(0.8);
+    // `58.20` read for `$8.20`: the items say the total is misread.
+    const speck = validateReceipt(record({ vendorName: 'S', date: '2024-01-01', total: '58.20' }, ['5.00', '3.20']), { now });
+    expect(speck.validations.find((v) => v.check === 'lines_sum_to_subtotal')).toMatchObject({ passed: false, fields: ['total'] });
+    expect(speck.needsReview).toBe(true);
+    expect(speck.fields.total.confidence).toBeLessThan(0.5);
+  });
+
+  it('accepts a tax printed as included in a subtotal equal to the total, and an extractor that closed the sum with a service charge', () => {
+    const included = validateReceipt(record({ vendorName: 'S', date: '2024-01-01', subtotal: '42.40', tax: '2.40', total: '42.40' }), { now });
+    expect(included.validations.find((v) => v.check === 'subtotal_plus_tax_is_total')).toMatchObject({ passed: true, detail: '42.40 includes tax 2.40, total is 42.40' });
+    const charged = record({ vendorName: 'S', date: '2024-01-01', subtotal: '295.00', tax: '19.47', total: '343.95' });
+    charged.validations = [{ check: 'subtotal_plus_tax_is_total', passed: true, detail: '295.00 + 29.50 + 19.47 vs 343.95', fields: ['subtotal', 'tax', 'total'] }];
+    const out = validateReceipt(charged, { now });
+    expect(out.validations.filter((v) => v.check === 'subtotal_plus_tax_is_total')).toEqual([charged.validations[0]]);
+    expect(out.needsReview).toBe(false);
+  });
+
   it('tolerates cash rounding to 0.05 but not more', () => {
     expect(validateReceipt(record({ vendorName: 'S', date: '2024-01-01', subtotal: '10.00', tax: '0.62', total: '10.60' }), { now }).needsReview).toBe(false);
     expect(validateReceipt(record({ vendorName: 'S', date: '2024-01-01', subtotal: '10.00', tax: '0.62', total: '10.70' }), { now }).needsReview).toBe(true);

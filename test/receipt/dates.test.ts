@@ -70,6 +70,14 @@ describe('findDates: choosing the transaction date', () => {
     expect(findDates(rows, { now })[0]?.iso).toBe('2018-12-25');
   });
 
+  it('trusts an unlabelled date more when no other date on the slip disagrees with it', () => {
+    const alone = findDates(buildRows([page(['99 SPEED MART S/B', '10:43AM 568582 24-01-18', 'TOTAL 2.50'])]), { now })[0]!;
+    const rivalled = findDates(buildRows([page(['99 SPEED MART S/B', '10:43AM 568582 24-01-18', 'EXCHANGE BEFORE 31-01-18', 'TOTAL 2.50'])]), { now })[0]!;
+    expect(alone.iso).toBe('2018-01-24');
+    expect(rivalled.iso).toBe('2018-01-24');
+    expect(alone.score - rivalled.score).toBeCloseTo(1, 5);
+  });
+
   it('takes the value of a label printed as a separate segment on the same row', () => {
     const rows = buildRows([page(['DATE:||25/12/2018'])]);
     const best = findDates(rows, { now })[0];
