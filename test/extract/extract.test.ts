@@ -102,7 +102,7 @@ describe('validateReceipt', () => {
     const partial = validateReceipt(record({ vendorName: 'S', date: '2024-01-01', subtotal: '10.00', tax: '0.60', total: '10.60' }, ['4.00']), { now });
     const check = partial.validations.find((v) => v.check === 'lines_sum_to_subtotal');
     expect(check).toMatchObject({ passed: false, fields: ['subtotal'] });
-    expect(partial.reviewReasons).toContain('lines_sum_to_subtotal: line items sum to 4.00; subtotal 10.00, total 10.60');
+    expect(partial.reviewReasons).toContain('lines_sum_to_subtotal: line items sum to 4.00, subtotal 10.00, total 10.60');
     expect(partial.needsReview).toBe(false);
     expect(partial.fields.total.confidence).toBeGreaterThan(0.8);
     // `58.20` read for `$8.20`: the items say the total is misread.
@@ -110,6 +110,15 @@ describe('validateReceipt', () => {
     expect(speck.validations.find((v) => v.check === 'lines_sum_to_subtotal')).toMatchObject({ passed: false, fields: ['total'] });
     expect(speck.needsReview).toBe(true);
     expect(speck.fields.total.confidence).toBeLessThan(0.5);
+  });
+
+  it('counts discount rows before calling an item dearer than the total, and blames the items, not the total', () => {
+    const discounted = validateReceipt(record({ vendorName: 'S', date: '2024-01-01', total: '31.45' }, ['41.07', '-9.60']), { now });
+    expect(discounted.validations.find((v) => v.check === 'total_covers_largest_item')?.passed).toBe(true);
+    const misread = validateReceipt(record({ vendorName: 'S', date: '2024-01-01', total: '10.00' }, ['1231.00']), { now });
+    expect(misread.validations.find((v) => v.check === 'total_covers_largest_item')).toMatchObject({ passed: false, fields: [] });
+    expect(misread.reviewReasons).toContain('total_covers_largest_item: total 10.00, largest item 1231.00');
+    expect(misread.needsReview).toBe(false);
   });
 
   it('accepts a tax printed as included in a subtotal equal to the total, and an extractor that closed the sum with a service charge', () => {
