@@ -48,6 +48,10 @@ describe('line items', () => {
     expect(items(['PEN', '1X 11.23||10.23'])).toEqual([['PEN', '1', '11.23', '10.23']]);
   });
 
+  it('reads a quantity with its unit in lower case (3pc), not the @ misread as 0 after it', () => {
+    expect(items(["70g P.Copy 450'S", '3pc 0 13.69||41.07 T'])).toEqual([["70g P.Copy 450'S", '3', '13.69', '41.07']]);
+  });
+
   it('stops at the totals', () => {
     expect(items(['TEA||2.00', 'TOTAL||2.00', 'CASH||5.00'])).toEqual([['TEA', null, null, '2.00']]);
   });
