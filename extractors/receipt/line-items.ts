@@ -15,6 +15,8 @@ import { letterCount } from './text.js';
 const HEADER_WORDS = /\b(?:QTY|DESC(?:RIPTION)?|ITEM|PRICE|AMOUNT|AMT|TOTAL|U\/?PRICE|DISC|CODE)\b|品\s*名|品\s*項|數\s*量|單\s*價|金\s*額|備\s*註/gi;
 const QTY_TIMES = /(?<![\d.])(\d{1,4}(?:\.\d{1,3})?)\s*(?:(?:PCS?|UNITS?|EA|KG)\b\s*[Xx@*]?|[Xx@*](?=\s*(?:RM|\$)?\s*\d))\s*(?:RM|\$)?\s*(\d+\.\d{2,3})?/i;
 const NOISE = /^(?:\W*\d{8,14}\W*|\W*)$/;
+/** A unit right after a number: the number is a quantity (`39.54 litre Pump # 07`). */
+const MEASURE_AFTER = /^\s?(?:LITRES?|LITERS?|LTRS?|L|KG|KGS|G|GM|ML)\b/i;
 /** `2 x MILO ICE 3.50 7.00`: the quantity printed before the name. */
 const LEADING_QTY = /^(\d{1,3})\s*[xX×*]\s+(?=[A-Za-z\p{Script=Han}])/u;
 
@@ -76,7 +78,8 @@ export function findLineItems(rows: Row[], from: number, until: number): LineIte
       pending = [];
       continue;
     }
-    const amounts = findAmounts(text);
+    // `39.54 litre`, `0.85 KG`: a measured quantity, not money.
+    const amounts = findAmounts(text).filter((a) => !MEASURE_AFTER.test(text.slice(a.index + a.text.length)));
     // Taiwan prices are whole dollars (`牛肉麵 1 180 180`, `咖啡 1 @120 120TX`).
     const whole = amounts.length === 0 && /\p{Script=Han}/u.test(text);
     if (whole) amounts.push(...wholeAmountsOfItem(text));

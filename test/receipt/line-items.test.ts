@@ -52,6 +52,11 @@ describe('line items', () => {
     expect(items(["70g P.Copy 450'S", '3pc 0 13.69||41.07 T'])).toEqual([["70g P.Copy 450'S", '3', '13.69', '41.07']]);
   });
 
+  it('reads a measured quantity (litres, kg) as a quantity, not as an item amount', () => {
+    expect(items(['39.54 litre Pump # 07', 'FuelSave 95||RM 88.17 C']).map((item) => item[3])).toEqual(['88.17']);
+    expect(items(['BANANA 0.85 KG @ 4.99||4.24'])).toEqual([['BANANA', '0.85', '4.99', '4.24']]);
+  });
+
   it('stops at the totals', () => {
     expect(items(['TEA||2.00', 'TOTAL||2.00', 'CASH||5.00'])).toEqual([['TEA', null, null, '2.00']]);
   });
