@@ -59,7 +59,9 @@ function isDescription(text: string): boolean {
  * Han character on a Latin receipt is OCR noise: `丹1801`.)
  */
 function hasName(text: string): boolean {
-  return (text.match(/\p{Script=Han}/gu) ?? []).length >= 2 || letterCount(text) >= 3;
+  // Letters of an item code (`FG-A00019`) name nothing: only words without digits count.
+  const words = text.split(/\s+/).filter((word) => !/\d/.test(word)).join(' ');
+  return (words.match(/\p{Script=Han}/gu) ?? []).length >= 2 || letterCount(words) >= 3;
 }
 
 function withoutBarcodes(text: string): string {

@@ -65,7 +65,9 @@ export function classifyLabel(label: string): { kind: AmountKind; strength: numb
     // TOTAL as OCR misreads it (`OTAL`, `IOTEL`, `TOTAI`, `T0TAL`): one damaged or lost letter.
     .replace(/\b(?:[TIJL1]?[O0]T[AE][LI1]|T[O0]TA[LI1]?)\b/g, 'TOTAL')
     // SUBTOTAL with its S or L misread (`GUBTOTAI`, `5UBTOTAL`).
-    .replace(/\b[SG5$]U[B8]\s*-?\s*T[O0]TA[LI1]\b/g, 'SUBTOTAL');
+    .replace(/\b[SG5$]U[B8]\s*-?\s*T[O0]TA[LI1]\b/g, 'SUBTOTAL')
+    // (`SUBTETA?`: SUB and a four-letter word starting with T, past recognition)
+    .replace(/\b[SG5$]U[B8]\s*-?\s*T[A-Z0-9]{3}\??(?=\s|:|$)/g, 'SUBTOTAL');
   if (CHANGE.test(l)) return { kind: 'change', strength: 0 };
   if (ROUNDED_TOTAL.test(l)) return { kind: 'total', strength: 4 };
   if (ROUNDING.test(l)) return { kind: 'rounding', strength: 0 };

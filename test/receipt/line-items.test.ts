@@ -57,6 +57,13 @@ describe('line items', () => {
     expect(items(['BANANA 0.85 KG @ 4.99||4.24'])).toEqual([['BANANA', '0.85', '4.99', '4.24']]);
   });
 
+  it('takes an item code for no name: the name printed under the numbers goes with them (FG-A00019 / Green Tea)', () => {
+    expect(items(['Item Qty U.Price Amount Tax', 'FG-A00019 1 1.50||1.50 SR', 'Green Tea', 'FG-H00001 1 8.80||8.80 SR', 'Kake Udon R'])).toEqual([
+      ['Green Tea', '1', '1.50', '1.50'],
+      ['Kake Udon R', '1', '8.80', '8.80'],
+    ]);
+  });
+
   it('stops at the totals', () => {
     expect(items(['TEA||2.00', 'TOTAL||2.00', 'CASH||5.00'])).toEqual([['TEA', null, null, '2.00']]);
   });

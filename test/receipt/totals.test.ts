@@ -154,6 +154,7 @@ describe('findTotals: OCR damage to amounts and labels', () => {
   it('reads SUBTOTAL with misread letters as the subtotal, not as an item (Gubtotai)', () => {
     expect(classifyLabel('Gubtotai :')?.kind).toBe('subtotal');
     expect(classifyLabel('5UBTOTAL')?.kind).toBe('subtotal');
+    expect(classifyLabel('SubTeta? :')?.kind).toBe('subtotal');
     const record = extractReceiptOffline([page(['M.ONE SDN BHD', 'NO 1, JALAN SATU, 43000 KAJANG', 'Date: 22/12/2017 14:03', '24MMX7Y M.ONE TAPE', '1.00 X 15.90||15.90 SR', 'Gubtotai :||15.90', 'Total Amt Rounded||15.90'])]);
     expect(record.lineItems.map((i) => i.amount)).toEqual(['15.90']);
     expect(record.fields.subtotal.value).toBe('15.90');
