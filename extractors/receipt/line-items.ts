@@ -9,7 +9,7 @@ import type { Row } from './layout.js';
 import { divideDecimal } from '../rules/amounts.js';
 import { findAmounts, lineAmount, sameMoney } from './money.js';
 import { classifyLabel, findWholeAmounts } from './totals.js';
-import { isTitleNoise } from './header.js';
+import { isIdLine, isTitleNoise } from './header.js';
 import { letterCount } from './text.js';
 
 const HEADER_WORDS = /\b(?:QTY|DESC(?:RIPTION)?|ITEM|PRICE|AMOUNT|AMT|TOTAL|U\/?PRICE|DISC|CODE)\b|品\s*名|品\s*項|數\s*量|單\s*價|金\s*額|備\s*註/gi;
@@ -17,6 +17,8 @@ const QTY_TIMES = /(?<![\d.])(\d{1,4}(?:\.\d{1,3})?)\s*(?:(?:PCS?|UNITS?|EA|KG)\
 const NOISE = /^(?:\W*\d{8,14}\W*|\W*)$/;
 /** A unit right after a number: the number is a quantity (`39.54 litre Pump # 07`). */
 const MEASURE_AFTER = /^\s?(?:LITRES?|LITERS?|LTRS?|L|KG|KGS|G|GM|ML)\b/i;
+/** `7.90*3 23.70`: the unit price first, then how many. */
+const PRICE_TIMES_QTY = /(?<![\d.])(\d+\.\d{2})\s*[*xX@]\s*(\d{1,3})(?![\d.])/;
 /** `2 x MILO ICE 3.50 7.00`: the quantity printed before the name. */
 const LEADING_QTY = /^(\d{1,3})\s*[xX×*]\s+(?=[A-Za-z\p{Script=Han}])/u;
 
@@ -51,7 +53,7 @@ function wholeAmountsOfItem(text: string): ReturnType<typeof findWholeAmounts> {
 
 /** A row that can name an item: some letters, not a barcode, not a `LABEL: value` row. */
 function isDescription(text: string): boolean {
-  return letterCount(text) >= 3 && !NOISE.test(text) && !/[:]\s*\S/.test(text) && !isTableHeader(text) && !isTitleNoise(text);
+  return letterCount(text) >= 3 && !NOISE.test(text) && !/[:]\s*\S/.test(text) && !isTableHeader(text) && !isTitleNoise(text) && !isIdLine(text);
 }
 
 /**
@@ -99,7 +101,12 @@ export function findLineItems(rows: Row[], from: number, until: number): LineIte
     let unitPrice: string | null = null;
     const qm = QTY_TIMES.exec(text);
     const leading = LEADING_QTY.exec(text);
+    const priceFirst = PRICE_TIMES_QTY.exec(text);
     if (leading) quantity = leading[1]!;
+    else if (priceFirst && sameMoney(lineAmount(priceFirst[2]!, priceFirst[1]!), amount)) {
+      quantity = priceFirst[2]!;
+      unitPrice = priceFirst[1]!;
+    }
     else if (qm) {
       quantity = qm[1]!;
       if (qm[2]) unitPrice = qm[2];

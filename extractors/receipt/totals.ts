@@ -46,7 +46,8 @@ const ROUNDING = /ROUND|\bADJ|\bRND\b|捨入/;
 const SUBTOTAL = /SUB\s*-?\s*TOTAL|\bEXCL|EXCLUDING|EXCLUDED|BEFORE\s*(?:GST|TAX)|W\/O\s*GST|小計|未稅|銷售額/;
 const TAX_INCLUDED = /INCLUDES|INCLUDED\s*IN/;
 const TAX = /\bGST\b|\bSST\b|\bVAT\b|\bTAX\b|SERVICE\s*(?:CHARGE|TAX)|\bSVC\b|營業稅|稅額|税额/;
-const INCLUSIVE = /INCL|INCLUSIVE/;
+// (with OCR's usual damage: `Inchusive`, `lnclusive`)
+const INCLUSIVE = /INCL|INCLUSIVE|[IL1]N[CG][A-Z]{1,3}SIVE/;
 /** A restaurant's service charge: a charge added like a tax, but not a tax (Malaysia's SERVICE TAX is one). */
 const SERVICE_CHARGE = /SERVICE\s*(?:CHARGE|CHG)|\bSVC\b|\bS\/C\b/;
 const OTHER = /TOTAL\s*(?:QTY|QUANTITY|ITEM|ITEMS|PCS|UNIT|UNITS|DISC|DISCOUNT|SAVING|SAVINGS|POINT|POINTS|WEIGHT|NO)|\bQTY\b|DISCOUNT|\bDISC\b|POINTS?\b|ITEM\(S\)|NO\.?\s*OF|\bPTS\b|VOUCHER|DEPOSIT/;
@@ -74,7 +75,7 @@ export function classifyLabel(label: string): { kind: AmountKind; strength: numb
   if (SUBTOTAL.test(l)) return { kind: 'subtotal', strength: 0 };
   if (OTHER.test(l)) return { kind: 'other', strength: 0 };
   // `TOTAL SALES (INCLUSIVE OF GST)` even when OCR mangles INCLUSIVE: a total that names the tax it includes.
-  if (/TOTAL|J[UO]MLAH/.test(l) && /(?:SALES|\bOF\s*GST|\bOF\s*TAX|AFTER)/.test(l)) return { kind: 'total', strength: 3 };
+  if (/TOTAL|J[UO]MLAH/.test(l) && /(?:SALES|\bOF\s*GST|\bOF\s*TAX|AFTER|\bWITH\s*(?:GST|SST|TAX))/.test(l)) return { kind: 'total', strength: 3 };
   if (TAX.test(l) && TAX_INCLUDED.test(l)) return { kind: 'tax', strength: 0 };
   if (TAX.test(l) && !INCLUSIVE.test(l)) return { kind: 'tax', strength: 0 };
   if (TENDERED.test(l) && !/TOTAL/.test(l)) return { kind: 'tendered', strength: 0 };
@@ -90,6 +91,20 @@ function labelOf(row: Row, amounts: AmountMatch[]): string {
 }
 
 // Not after a time's colon (`10:20`); after a label's colon (`總計:100`) it is the amount.
+/**
+ * A row's amounts grouped under the words printed before them: a new pair starts wherever words stand
+ * between two amounts. One pair (the usual `TOTAL 12.50`, or `2 x 3.50 7.00`) when none do.
+ */
+function labelValuePairs(text: string, label: string, amounts: AmountMatch[]): { label: string; amounts: AmountMatch[] }[] {
+  const pairs = [{ label, amounts: [amounts[0]!] }];
+  for (let k = 1; k < amounts.length; k += 1) {
+    const between = text.slice(amounts[k - 1]!.index + amounts[k - 1]!.text.length, amounts[k]!.index).trim();
+    if (hasWords(between) && !currencyOnly(between)) pairs.push({ label: between, amounts: [amounts[k]!] });
+    else pairs[pairs.length - 1]!.amounts.push(amounts[k]!);
+  }
+  return pairs;
+}
+
 const WHOLE_AMOUNT = /(?<![\d.,/-])(?<!\d\s?:)(?:NT\$\s?|\$\s?)?(\d{1,3}(?:,\d{3})+|\d{1,7})(?:\s?元)?(?![\d.,:/-]*\d)/g;
 
 /** Whole-dollar amounts on a row (`13,965`, `NT$185`, `185元`), left to right. */
@@ -134,7 +149,7 @@ export function labelledAmounts(rows: Row[]): LabelledAmount[] {
         repaired = true;
       }
     }
-    let label = labelOf(row, amounts);
+    const label = labelOf(row, amounts);
     if (!hasWords(label) || currencyOnly(label)) {
       // `RM 60.30` right under the rounding line: the rounded total printed without its label.
       const prev = out[out.length - 1];
@@ -144,19 +159,21 @@ export function labelledAmounts(rows: Row[]): LabelledAmount[] {
       }
       continue;
     }
-    let cls = classifyLabel(label);
-    if (!cls && amounts.length > 1) {
-      // Two `label:value` pairs on one row (`隨機碼:1234 總計:100`): the pair whose label says what it is.
-      for (let k = 1; k < amounts.length && !cls; k += 1) {
-        const between = row.text.slice(amounts[k - 1]!.index + amounts[k - 1]!.text.length, amounts[k]!.index).trim();
-        const found = hasWords(between) ? classifyLabel(between) : null;
-        if (found) {
-          cls = found;
-          label = between;
-          amounts = [amounts[k]!, ...amounts.slice(k + 1)];
-        }
+    const pairs = labelValuePairs(row.text, label, amounts);
+    if (pairs.length > 1) {
+      // Several `label value` pairs on one row (`CASH 50.00 CHANGE 20.10`, `Total Saving 0.00 Total
+      // 77.20`, `隨機碼:1234 總計:100`): each label speaks for its own amounts.
+      for (const pair of pairs) {
+        const kind = classifyLabel(pair.label);
+        if (!kind) continue;
+        lastLabel = { kind: kind.kind, index: i };
+        const last = pair.amounts[pair.amounts.length - 1]!;
+        const value = kind.kind === 'tendered' || kind.kind === 'change' ? last.value.replace(/^-/, '') : last.value;
+        out.push({ ...kind, value, label: pair.label, row, valueRow: row, amountsOnRow: pair.amounts.length });
       }
+      continue;
     }
+    const cls = classifyLabel(label);
     if (!cls) continue;
     lastLabel = { kind: cls.kind, index: i };
     let valueRow = row;

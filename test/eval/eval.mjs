@@ -264,15 +264,15 @@ async function main() {
       // Whether the record asks for review, against whether the fields an accountant books from (date,
       // total) are right: a flag should catch the wrong ones without crying wolf on the right ones.
       const flagged = record?.needsReview ?? true;
+      const itemCheck = record?.validations.find((v) => v.check === 'lines_sum_to_subtotal');
       const bookedWrong = ['date', 'total'].some((f) => {
         const expected = squash(key[f]);
         if (!expected) return false;
         return f === 'date' ? parseDate(expected) !== got.date : !sameMoney(parseMoney(expected.replace(/^RM\s*/i, '')), got.total || null);
       });
       review.flagged += flagged ? 1 : 0;
-      const itemCheck = record?.validations.find((v) => v.check === 'lines_sum_to_subtotal');
       if (itemCheck) review[itemCheck.passed ? 'itemsAddUp' : 'itemsDoNot'] += 1;
-      if (process.env.EVAL_REASONS === 'detail') console.log(id, bookedWrong ? 'WRONG' : 'ok', JSON.stringify(record?.reviewReasons), record?.lineItems.length);
+      if (process.env.EVAL_REASONS === 'detail') console.log(id, bookedWrong ? 'WRONG' : 'ok', JSON.stringify(record?.reviewReasons), record?.lineItems.length, itemCheck ? (itemCheck.passed ? 'items-add-up' : 'items-do-not') : 'no-item-check');
       if (process.env.EVAL_REASONS) {
         for (const r of record?.reviewReasons ?? ['no record']) {
           const name = r.split(':')[0];

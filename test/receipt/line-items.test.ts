@@ -64,6 +64,10 @@ describe('line items', () => {
     ]);
   });
 
+  it('reads the unit price printed before the quantity (7.90*3 23.70), and no GST number as a name', () => {
+    expect(items(['(GST REG NO 000243941376)', 'Dole Pineapple Pcs', '8809069300708 7.90*3||23.70 Z'])).toEqual([['Dole Pineapple Pcs', '3', '7.90', '23.70']]);
+  });
+
   it('stops at the totals', () => {
     expect(items(['TEA||2.00', 'TOTAL||2.00', 'CASH||5.00'])).toEqual([['TEA', null, null, '2.00']]);
   });

@@ -160,6 +160,22 @@ describe('findTotals: OCR damage to amounts and labels', () => {
     expect(record.fields.subtotal.value).toBe('15.90');
   });
 
+  it('reads each label-value pair of a row on its own (CASH 50.00 CHANGE 20.10, Total Saving 0.00 Total 77.20)', () => {
+    const totals = findTotals(buildRows([page(['ITEM||77.20', 'Total Saving 0.00 Total||77.20', 'CASH 100.00 CHANGE 22.80'])]));
+    expect(totals.total?.value).toBe('77.20');
+    expect(totals.tendered?.value).toBe('100.00');
+    expect(totals.change?.value).toBe('22.80');
+    // One label before several amounts stays one pair.
+    expect(findTotals(buildRows([page(['ITEM||7.00', 'SR @ 6% 15.00 0.90', 'TOTAL||7.00'])])).total?.value).toBe('7.00');
+  });
+
+  it('reads a total that says it includes the tax, however OCR spelt it (with GST, Inchusive)', () => {
+    expect(classifyLabel('Item 2 Total with GST @ 6%')?.kind).toBe('total');
+    expect(classifyLabel('Total Inchusive GST:')?.kind).toBe('total');
+    expect(classifyLabel('Total lnclusive GST')?.kind).toBe('total');
+    expect(classifyLabel('Total GST')?.kind).toBe('tax');
+  });
+
   it('takes the tax, not the service charge, as the tax, and checks subtotal + charges = total', () => {
     const lines = ['SUB TOTAL||295.00', 'SERVICE CHARGE 10%||29.50', 'GST 6%||19.47', 'ROUNDING ADJ||-0.02', 'TOTAL||343.95', 'CASH||400.00', 'CHANGE||56.05'];
     const totals = findTotals(buildRows([page(lines)]));
