@@ -159,7 +159,10 @@ export function validateReceipt(record: ReceiptRecord, options: ValidateOptions 
     }
   }
 
-  const reasons = new Set<string>(record.reviewReasons.filter((reason) => ![...names].some((name) => reason.startsWith(`${name}:`))));
+  // Reasons about checks run again here, and about key-field confidence (recomputed below from the
+  // confidences these checks leave), are replaced; an extractor's other reasons are kept.
+  const recomputed = (reason: string) => [...names].some((name) => reason.startsWith(`${name}:`)) || /^(?:low_confidence|missing_)/.test(reason);
+  const reasons = new Set<string>(record.reviewReasons.filter((reason) => !recomputed(reason)));
   for (const failed of validations.filter((v) => !v.passed)) reasons.add(`${failed.check}: ${failed.detail}`);
   for (const name of KEY_FIELDS) {
     if (fields[name].value === null) reasons.add(`missing_${name}`);

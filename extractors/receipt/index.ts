@@ -148,7 +148,7 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
   const key = [fields.vendorName, fields.date, fields.total];
   const confidence = Math.min(...key.map((f) => f.confidence));
   const needsReview = reasons.length > 0 || confidence < 0.5;
-  if (confidence < 0.5 && reasons.length === 0) reasons.push('low confidence in vendor, date or total');
+  if (confidence < 0.5 && reasons.length === 0) reasons.push(`low_confidence: vendor, date or total at ${confidence.toFixed(2)}`);
   return { fields, lineItems, validations, needsReview, reviewReasons: reasons, confidence, extractor: 'offline', model: null };
 }
 

@@ -23,6 +23,7 @@ interface Miss {
 interface EvalJson {
   rows: { field: string; n: number; exact: number }[];
   mean: number;
+  review: { flagged: number; wrong: number; wrongFlagged: number; rightFlagged: number; itemsAddUp: number; itemsDoNot: number };
   misses: Miss[];
   skipped: { id: string; why: string }[];
 }
@@ -83,6 +84,13 @@ describe.skipIf(!haveData)('npm run eval', () => {
     expect(json.rows.map((r) => r.field)).toEqual(['company', 'date', 'address', 'total']);
     for (const row of json.rows) expect(row.n).toBe(3);
     expect(json.skipped).toEqual([]);
+    // How review flags meet wrong dates and totals, and how often the items add up: counts over the 3.
+    const { review } = json;
+    expect(review.wrongFlagged + review.rightFlagged).toBe(review.flagged);
+    expect(review.wrongFlagged).toBeLessThanOrEqual(review.wrong);
+    expect(review.itemsAddUp + review.itemsDoNot).toBeLessThanOrEqual(3);
+    expect(stdout).toMatch(new RegExp(`needs_review: ${review.flagged} of 3 receipts; wrong date or total: ${review.wrong}, of them flagged ${review.wrongFlagged}`));
+    expect(stdout).toMatch(/line items: add up to the subtotal or total on \d+ receipts, do not on \d+, none read on \d+/);
     expect(server.requests).toHaveLength(0);
   }, 60_000);
 

@@ -3,7 +3,7 @@
 // (img/<id>.jpg, key/<id>.json {company, date, address, total}, box/<id>.txt ground-truth OCR lines).
 //
 //   node test/eval/eval.mjs [--dir DIR] [--limit N] [--ids first-half|second-half|all|ID,ID]
-//                           [--source ocr|box] [--misses] [--workers N] [--languages eng+chi_tra]
+//                           [--source ocr|box] [--misses] [--reasons] [--workers N] [--languages eng+chi_tra]
 //                           [--language-mode auto|all] [--ocr-engine ppocr|tesseract] [--psm N]
 //                           [--extractor offline|ollama] [--json]
 //
@@ -25,7 +25,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dist = join(root, 'dist');
 
 function parseArgs(argv) {
-  const opts = { dir: resolve(root, '..', 'shared', 'data', 'sroie-dev'), limit: Infinity, ids: 'all', source: 'ocr', misses: false, workers: 2, languages: 'eng+chi_tra', json: false, fallbackScale: 1, psm: undefined, languageMode: 'auto', lineHeight: undefined, ocrEngine: process.env.DOCINTEL_OCR_ENGINE ?? 'ppocr', extractor: undefined, ollamaHost: undefined, visionModel: undefined };
+  const opts = { dir: resolve(root, '..', 'shared', 'data', 'sroie-dev'), limit: Infinity, ids: 'all', source: 'ocr', misses: false, reasons: false, workers: 2, languages: 'eng+chi_tra', json: false, fallbackScale: 1, psm: undefined, languageMode: 'auto', lineHeight: undefined, ocrEngine: process.env.DOCINTEL_OCR_ENGINE ?? 'ppocr', extractor: undefined, ollamaHost: undefined, visionModel: undefined };
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i];
     const next = () => {
@@ -38,6 +38,7 @@ function parseArgs(argv) {
     else if (a === '--ids') opts.ids = next();
     else if (a === '--source') opts.source = next();
     else if (a === '--misses') opts.misses = true;
+    else if (a === '--reasons') opts.reasons = true;
     else if (a === '--workers') opts.workers = Number(next());
     else if (a === '--languages') opts.languages = next();
     else if (a === '--json') opts.json = true;
@@ -54,7 +55,7 @@ function parseArgs(argv) {
     // Only while extractors/image/preprocess.ts does not exist: upscale factor of the stand-in preprocessing.
     else if (a === '--fallback-scale') opts.fallbackScale = Number(next());
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run eval -- [--dir DIR] [--limit N] [--ids first-half|second-half|all|ID,ID] [--source ocr|box] [--misses] [--workers N] [--languages eng+chi_tra] [--language-mode auto|all] [--ocr-engine ppocr|tesseract] [--psm N] [--extractor offline|ollama] [--ollama-host URL] [--vision-model NAME] [--json]');
+      console.log('usage: npm run eval -- [--dir DIR] [--limit N] [--ids first-half|second-half|all|ID,ID] [--source ocr|box] [--misses] [--reasons] [--workers N] [--languages eng+chi_tra] [--language-mode auto|all] [--ocr-engine ppocr|tesseract] [--psm N] [--extractor offline|ollama] [--ollama-host URL] [--vision-model NAME] [--json]');
       process.exit(0);
     } else throw new Error(`[eval] unknown option ${a} (see --help)`);
   }
@@ -206,7 +207,9 @@ async function main() {
   const fields = ['company', 'date', 'address', 'total'];
   const stats = Object.fromEntries(fields.map((f) => [f, { n: 0, exact: 0, f1: 0, spaceless: 0 }]));
   const review = { flagged: 0, wrong: 0, wrongFlagged: 0, rightFlagged: 0, itemsAddUp: 0, itemsDoNot: 0 };
+  // --reasons: each review reason against whether the receipt's date and total were right.
   const reasonCounts = new Map();
+  const reasonLines = [];
   const misses = [];
   const skippedReceipts = [];
   let ocrMs = 0;
@@ -272,8 +275,10 @@ async function main() {
       });
       review.flagged += flagged ? 1 : 0;
       if (itemCheck) review[itemCheck.passed ? 'itemsAddUp' : 'itemsDoNot'] += 1;
-      if (process.env.EVAL_REASONS === 'detail') console.log(id, bookedWrong ? 'WRONG' : 'ok', JSON.stringify(record?.reviewReasons), record?.lineItems.length, itemCheck ? (itemCheck.passed ? 'items-add-up' : 'items-do-not') : 'no-item-check');
-      if (process.env.EVAL_REASONS) {
+      if (opts.reasons && (flagged || bookedWrong || (record?.reviewReasons.length ?? 0) > 0)) {
+        reasonLines.push(`${id} ${bookedWrong ? 'wrong' : 'right'} date/total, ${flagged ? 'sent to review' : 'not sent'}: ${(record?.reviewReasons ?? ['no record']).join('; ')}`);
+      }
+      if (opts.reasons) {
         for (const r of record?.reviewReasons ?? ['no record']) {
           const name = r.split(':')[0];
           const c = reasonCounts.get(name) ?? { wrong: 0, right: 0 };
@@ -317,7 +322,11 @@ async function main() {
   console.log(`needs_review: ${review.flagged} of ${ids.length} receipts; wrong date or total: ${review.wrong}, of them flagged ${review.wrongFlagged}; right ones flagged ${review.rightFlagged} of ${ids.length - review.wrong}`);
   // Label-free measure of line items: receipts whose items add up to their subtotal or total.
   console.log(`line items: add up to the subtotal or total on ${review.itemsAddUp} receipts, do not on ${review.itemsDoNot}, none read on ${ids.length - review.itemsAddUp - review.itemsDoNot}`);
-  if (process.env.EVAL_REASONS) for (const [name, c] of [...reasonCounts].sort((a, b) => b[1].right - a[1].right)) console.log(`  ${name.padEnd(40)} on wrong ${c.wrong}, on right ${c.right}`);
+  if (opts.reasons) {
+    for (const line of reasonLines) console.log(line);
+    console.log('reasons, on receipts with a wrong / right date or total:');
+    for (const [name, c] of [...reasonCounts].sort((a, b) => b[1].right - a[1].right)) console.log(`  ${name.padEnd(40)} ${String(c.wrong).padStart(3)} / ${c.right}`);
+  }
   const perReceipt = extractMs / Math.max(1, ids.length);
   console.log(`time: extraction ${perReceipt.toFixed(1)} ms/receipt` + (ocrCount ? `, OCR ${(ocrMs / ocrCount / 1000).toFixed(2)} s/receipt (${ocrCount} not cached)` : ocr ? ', OCR all cached' : '') + `, wall ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (opts.json) console.log(JSON.stringify({ rows, mean, meanF1, review, misses, skipped: skippedReceipts }));

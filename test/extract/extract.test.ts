@@ -131,6 +131,14 @@ describe('validateReceipt', () => {
     expect(out.needsReview).toBe(false);
   });
 
+  it("replaces an extractor's key-field confidence reasons with its own, from the confidences after the checks", () => {
+    const stale = record({ vendorName: 'S', date: '2024-01-01', subtotal: '10.00', tax: '0.60', total: '10.60' });
+    stale.reviewReasons = ['low_confidence: vendor, date or total at 0.45', 'disagreement_total: rules read "10.60", model read "10.80"'];
+    const out = validateReceipt(stale, { now });
+    expect(out.reviewReasons).toEqual(['disagreement_total: rules read "10.60", model read "10.80"']);
+    expect(out.needsReview).toBe(true);
+  });
+
   it('tolerates cash rounding to 0.05 but not more', () => {
     expect(validateReceipt(record({ vendorName: 'S', date: '2024-01-01', subtotal: '10.00', tax: '0.62', total: '10.60' }), { now }).needsReview).toBe(false);
     expect(validateReceipt(record({ vendorName: 'S', date: '2024-01-01', subtotal: '10.00', tax: '0.62', total: '10.70' }), { now }).needsReview).toBe(true);
