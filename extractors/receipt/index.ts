@@ -6,6 +6,7 @@
 import type { PageText } from '../types.js';
 import type { FieldSource, LineItem, ReceiptFields, ReceiptRecord, ValidationResult } from '../../schemas/receipt.js';
 import { emptyField } from '../../schemas/receipt.js';
+import { subtotalPlusTax } from '../checks/validate-receipt.js';
 import { findAddress } from './address.js';
 import { findDates, type DateLocale } from './dates.js';
 import { detectCurrencyCode, findBuyerTaxId, findInvoiceNumber, findPaymentMethod, findVendorTaxId } from './identifiers.js';
@@ -100,12 +101,9 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
   const tax = totals.tax?.value ?? null;
   let totalConfidence = totals.total ? sigmoid(totals.total.score - 2) : 0;
   if (total && subtotal && tax) {
-    // A service charge printed after the subtotal is added like a tax (`SERVICE CHARGE 10%`, `SST 6%`).
-    const charges = totals.charges.map((c) => c.value);
-    const adds = (parts: string[]) => sameMoney(addMoney(subtotal, ...parts), total) || (totals.rounding ? sameMoney(addMoney(subtotal, ...parts, totals.rounding.value), total) : false);
-    const ok = adds([tax]) || (charges.length > 1 && adds(charges));
-    const added = charges.length > 1 ? charges.join(' + ') : tax;
-    validations.push({ check: 'subtotal_plus_tax_is_total', passed: ok, detail: `${subtotal} + ${added} vs ${total}`, fields: ['subtotal', 'tax', 'total'] });
+    // With every charge printed after the subtotal (`SERVICE CHARGE 10%`, `SST 6%`) and the rounding line.
+    const check = subtotalPlusTax({ subtotal, tax, total, charges: totals.charges.map((c) => c.value), rounding: totals.rounding?.value ?? null });
+    validations.push({ check: 'subtotal_plus_tax_is_total', ...check, fields: ['subtotal', 'tax', 'total'] });
   }
   if (total && lineItems.length > 0 && subtotal) {
     const sum = addMoney(...lineItems.map((i) => i.amount ?? '0'));

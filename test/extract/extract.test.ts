@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { validateReceipt } from '../../extractors/checks/validate-receipt.js';
+import { subtotalPlusTax, validateReceipt } from '../../extractors/checks/validate-receipt.js';
 import { mergeReceipts } from '../../extractors/merge-receipt.js';
 import { createOllamaClient } from '../../extractors/ollama/client.js';
 import { LlmReceipt } from '../../extractors/ollama/receipt-extractor.js';
@@ -129,6 +129,18 @@ describe('validateReceipt', () => {
     const out = validateReceipt(charged, { now });
     expect(out.validations.filter((v) => v.check === 'subtotal_plus_tax_is_total')).toEqual([charged.validations[0]]);
     expect(out.needsReview).toBe(false);
+  });
+
+  it('checks subtotal + tax exactly against the rounding line, and keeps the cash-rounding allowance without one', () => {
+    expect(subtotalPlusTax({ subtotal: '106.10', tax: '6.37', total: '112.45', rounding: '-0.02' })).toEqual({ passed: true, detail: '106.10 + 6.37 - 0.02 = 112.45, total is 112.45' });
+    expect(subtotalPlusTax({ subtotal: '106.10', tax: '6.37', total: '112.46', rounding: '-0.02' }).passed).toBe(false);
+    expect(subtotalPlusTax({ subtotal: '106.10', tax: '6.37', total: '112.45' }).passed).toBe(true);
+    // The extractor's result, with the rounding it read, stands over the record-level allowance.
+    const misread = record({ vendorName: 'S', date: '2024-01-01', subtotal: '106.10', tax: '6.37', total: '112.46' });
+    misread.validations = [{ check: 'subtotal_plus_tax_is_total', ...subtotalPlusTax({ subtotal: '106.10', tax: '6.37', total: '112.46', rounding: '-0.02' }), fields: ['subtotal', 'tax', 'total'] }];
+    const out = validateReceipt(misread, { now });
+    expect(out.validations.find((v) => v.check === 'subtotal_plus_tax_is_total')?.passed).toBe(false);
+    expect(out.needsReview).toBe(true);
   });
 
   it("replaces an extractor's key-field confidence reasons with its own, from the confidences after the checks", () => {

@@ -184,7 +184,7 @@ describe('findTotals: OCR damage to amounts and labels', () => {
     const record = extractReceiptOffline([page(['ABC RESTAURANT SDN BHD', 'NO 1, JALAN SATU, 43000 KAJANG', 'DATE: 01/02/2018', 'NASI LEMAK||295.00', ...lines])]);
     expect(record.fields.tax.value).toBe('19.47');
     const check = record.validations.find((v) => v.check === 'subtotal_plus_tax_is_total');
-    expect(check).toMatchObject({ passed: true, detail: '295.00 + 29.50 + 19.47 vs 343.95' });
+    expect(check).toMatchObject({ passed: true, detail: '295.00 + 29.50 + 19.47 - 0.02 = 343.95, total is 343.95' });
     // A Malaysian SERVICE TAX is a tax.
     expect(findTotals(buildRows([page(['SUB TOTAL||100.00', 'SERVICE TAX 6%||6.00', 'TOTAL||106.00'])])).tax?.value).toBe('6.00');
   });
