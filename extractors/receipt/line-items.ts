@@ -13,8 +13,10 @@ import { isIdLine, isTitleNoise } from './header.js';
 import { letterCount } from './text.js';
 
 const HEADER_WORDS = /\b(?:QTY|DESC(?:RIPTION)?|ITEM|PRICE|AMOUNT|AMT|TOTAL|U\/?PRICE|DISC|CODE)\b|品\s*名|品\s*項|數\s*量|單\s*價|金\s*額|備\s*註/gi;
-const QTY_TIMES = /(?<![\d.])(\d{1,4}(?:\.\d{1,3})?)\s*(?:(?:PCS?|UNITS?|EA|KG)\b\s*[Xx@*]?|[Xx@*](?=\s*(?:RM|\$)?\s*\d))\s*(?:RM|\$)?\s*(\d+\.\d{2,3})?/i;
+const QTY_TIMES = /(?<![\d.])(\d{1,4}(?:\.\d{1,3})?)\s*(?:(?:PCS?|UNITS?|EA|KG|SETS?|PKTS?|BOX(?:ES)?|BTLS?|ROLLS?|PAIRS?|DOZ)\b\s*[Xx@*]?|[Xx@*](?=\s*(?:RM|\$)?\s*\d))\s*(?:RM|\$)?\s*(\d+\.\d{2,3})?/i;
 const NOISE = /^(?:\W*\d{8,14}\W*|\W*)$/;
+/** An e-mail or web address (the shop's, under its address), not an item. */
+const WEB_ADDRESS = /\S@\S+\.\S|WWW\.|\.COM\b/i;
 /** A unit right after a number: the number is a quantity (`39.54 litre Pump # 07`). */
 const MEASURE_AFTER = /^\s?(?:LITRES?|LITERS?|LTRS?|L|KG|KGS|G|GM|ML)\b/i;
 /** `7.90*3 23.70`: the unit price first, then how many. */
@@ -53,7 +55,7 @@ function wholeAmountsOfItem(text: string): ReturnType<typeof findWholeAmounts> {
 
 /** A row that can name an item: some letters, not a barcode, not a `LABEL: value` row. */
 function isDescription(text: string): boolean {
-  return letterCount(text) >= 3 && !NOISE.test(text) && !/[:]\s*\S/.test(text) && !isTableHeader(text) && !isTitleNoise(text) && !isIdLine(text);
+  return letterCount(text) >= 3 && !NOISE.test(text) && !/[:]\s*\S/.test(text) && !isTableHeader(text) && !isTitleNoise(text) && !isIdLine(text) && !WEB_ADDRESS.test(text);
 }
 
 /**
@@ -135,14 +137,20 @@ export function findLineItems(rows: Row[], from: number, until: number): LineIte
     let description = cleanDescription(label.replace(LEADING_QTY, ''));
     // A name on its own row keeps its size (`MILO 1KG`): only barcodes are taken out of it.
     if (!hasName(description) && pending.length > 0) description = withoutBarcodes(pending.join(' '));
-    else if (!hasName(description) && i + 1 < end) {
+    else if (!hasName(description)) {
       // `9555017370017 1 28.00 26.00` / `LION FILE LAMINATING FILM`: a layout that prints the name under
-      // the numbers (the first item has nothing above it to carry down).
-      const below = rows[i + 1]!.text;
-      const chinesePriced = /\p{Script=Han}/u.test(below) && wholeAmountsOfItem(below).length > 0;
-      if (isDescription(below) && findAmounts(below).length === 0 && !chinesePriced) {
-        description = withoutBarcodes(below);
-        i += 1;
+      // the numbers (the first item has nothing above it to carry down). A speck row between them
+      // (`8o:`) is stepped over.
+      for (let j = i + 1; j < Math.min(end, i + 3); j += 1) {
+        const below = rows[j]!.text;
+        const priced = findAmounts(below).length > 0 || (/\p{Script=Han}/u.test(below) && wholeAmountsOfItem(below).length > 0);
+        if (priced) break;
+        if (isDescription(below)) {
+          description = withoutBarcodes(below);
+          i = j;
+          break;
+        }
+        if (letterCount(below) >= 3) break;
       }
     }
     pending = [];

@@ -191,7 +191,8 @@ export function labelledAmounts(rows: Row[]): LabelledAmount[] {
       const nextAmounts = rowAmounts[i + 1]!;
       const gap = next.bbox.y0 - row.bbox.y1;
       const height = row.bbox.y1 - row.bbox.y0;
-      if (nextAmounts.length === 0 || hasWords(labelOf(next, nextAmounts)) || gap > height * 2.5) continue;
+      // One amount alone: a row of several is an item's columns under a table header ending in `Tax`.
+      if (nextAmounts.length !== 1 || hasWords(labelOf(next, nextAmounts)) || gap > height * 2.5) continue;
       valueRow = next;
       valueAmounts = nextAmounts;
     }

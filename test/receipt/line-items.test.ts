@@ -68,6 +68,13 @@ describe('line items', () => {
     expect(items(['(GST REG NO 000243941376)', 'Dole Pineapple Pcs', '8809069300708 7.90*3||23.70 Z'])).toEqual([['Dole Pineapple Pcs', '3', '7.90', '23.70']]);
   });
 
+  it('steps over a speck row between the numbers and the name under them, and takes no web address for a name', () => {
+    expect(items(['YONGTAT99@YAHOO.COM.MY', 'Item Qty S/Price S/Price Amount Tax', '2597 1.00 PCS 48.00 50.88||50.88 SR', '10 WING COMPASS', '5736 1.00 SET 47.17 50.00||50.00 SR', '8o:', '18-3/4 12PCS HOLLOW PUNCH SET'])).toEqual([
+      ['10 WING COMPASS', '1.00', '50.88', '50.88'],
+      ['18-3/4 12PCS HOLLOW PUNCH SET', '1.00', '50.00', '50.00'],
+    ]);
+  });
+
   it('stops at the totals', () => {
     expect(items(['TEA||2.00', 'TOTAL||2.00', 'CASH||5.00'])).toEqual([['TEA', null, null, '2.00']]);
   });

@@ -169,6 +169,13 @@ describe('findTotals: OCR damage to amounts and labels', () => {
     expect(findTotals(buildRows([page(['ITEM||7.00', 'SR @ 6% 15.00 0.90', 'TOTAL||7.00'])])).total?.value).toBe('7.00');
   });
 
+  it("takes no item row's columns as the value of a table header that ends in Tax", () => {
+    const totals = findTotals(buildRows([page(['Item Qty S/Price Amount Tax', '2597 1.00 PCS 48.00 50.88 50.88 SR', 'Total Sales (Excluding GST) :||95.17', 'Total GST||5.71', 'Total Sales (Inclusive of GST) :||100.90'])]));
+    expect(totals.tax?.value).toBe('5.71');
+    // A label whose single value wrapped to the next row still gets it.
+    expect(findTotals(buildRows([page(['ITEM||9.00', 'ROUNDED TOTAL (RM):', '9.00'])])).total?.value).toBe('9.00');
+  });
+
   it('reads a total that says it includes the tax, however OCR spelt it (with GST, Inchusive)', () => {
     expect(classifyLabel('Item 2 Total with GST @ 6%')?.kind).toBe('total');
     expect(classifyLabel('Total Inchusive GST:')?.kind).toBe('total');
