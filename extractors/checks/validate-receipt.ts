@@ -26,7 +26,7 @@ export const KEY_FIELDS: ReceiptFieldName[] = ['vendorName', 'date', 'total'];
  * (a name split over rows, a discount row) than a wrong total: with tesseract on sroie-dev the check
  * failed on 9 of the 17 receipts with a wrong date or total and on 33 of the 83 right ones; as a review
  * trigger it flagged 23 of 99 right receipts read with PP-OCR. It speaks about the total only when the
- * sum is one misread digit from it. An item dearer than the total likewise is a misread item.
+ * sum is the total but for one leading digit. An item dearer than the total likewise is a misread item.
  */
 export const INFORMATIONAL_CHECKS: readonly string[] = ['lines_sum_to_subtotal', 'total_covers_largest_item'];
 
@@ -111,8 +111,6 @@ export function validateReceipt(record: ReceiptRecord, options: ValidateOptions 
     }
   }
 
-  // An extractor that saw charges the record has no field for (a service charge) may have closed this
-  // sum already; its passing result stands.
   // An extractor that read the slip's charges and rounding line (which the record has no fields for)
   // ran this check with more than the record holds: its result, pass or fail, stands.
   const checkedByExtractor = record.validations.some((v) => v.check === 'subtotal_plus_tax_is_total');

@@ -1,8 +1,9 @@
 /**
- * Line items: the rows between the header and the first subtotal/total line that end in an amount.
- * Quantity and unit price come from `2 x 3.50`, `2 @ 3.50`, `1 PC * 9.00` or from the amount columns
- * (qty, unit price, amount left to right); a description printed on its own row above its numbers
- * (barcode lines, long names) is carried down.
+ * Line items: the rows between the seller's block and the first subtotal/total line that end in an
+ * amount. Quantity and unit price come from `2 x 3.50`, `2 @ 3.50`, `1 PC * 9.00`, `7.90*3`, `2 x NAME`
+ * or from the amount columns (qty, unit price, amount left to right; whole dollars on Chinese rows). A
+ * description printed on its own row above its numbers (barcode lines, long names) is carried down; on
+ * slips that print the name under the numbers, it is taken from below.
  */
 import type { LineItem } from '../../schemas/receipt.js';
 import type { Row } from './layout.js';
@@ -24,6 +25,7 @@ const PRICE_TIMES_QTY = /(?<![\d.])(\d+\.\d{2})\s*[*xX@]\s*(\d{1,3})(?![\d.])/;
 /** `2 x MILO ICE 3.50 7.00`: the quantity printed before the name. */
 const LEADING_QTY = /^(\d{1,3})\s*[xX×*]\s+(?=[A-Za-z\p{Script=Han}])/u;
 
+/** `QTY DESCRIPTION PRICE AMOUNT`, `品名 數量 金額`: column titles, no amounts. */
 export function isTableHeader(text: string): boolean {
   return (text.match(HEADER_WORDS) ?? []).length >= 2 && findAmounts(text).length === 0;
 }
@@ -108,8 +110,7 @@ export function findLineItems(rows: Row[], from: number, until: number): LineIte
     else if (priceFirst && sameMoney(lineAmount(priceFirst[2]!, priceFirst[1]!), amount)) {
       quantity = priceFirst[2]!;
       unitPrice = priceFirst[1]!;
-    }
-    else if (qm) {
+    } else if (qm) {
       quantity = qm[1]!;
       if (qm[2]) unitPrice = qm[2];
     } else {

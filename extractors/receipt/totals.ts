@@ -90,7 +90,6 @@ function labelOf(row: Row, amounts: AmountMatch[]): string {
   return text.trim();
 }
 
-// Not after a time's colon (`10:20`); after a label's colon (`總計:100`) it is the amount.
 /**
  * A row's amounts grouped under the words printed before them: a new pair starts wherever words stand
  * between two amounts. One pair (the usual `TOTAL 12.50`, or `2 x 3.50 7.00`) when none do.
@@ -105,6 +104,7 @@ function labelValuePairs(text: string, label: string, amounts: AmountMatch[]): {
   return pairs;
 }
 
+// Not after a time's colon (`10:20`); after a label's colon (`總計:100`) it is the amount.
 const WHOLE_AMOUNT = /(?<![\d.,/-])(?<!\d\s?:)(?:NT\$\s?|\$\s?)?(\d{1,3}(?:,\d{3})+|\d{1,7})(?:\s?元)?(?![\d.,:/-]*\d)/g;
 
 /** Whole-dollar amounts on a row (`13,965`, `NT$185`, `185元`), left to right. */
