@@ -78,9 +78,14 @@ const BARE_TAX_ID = /(?<![\dA-Za-z-])(\d{8})(?![\d-])/g;
 
 /** The seller's tax registration: GST/SST number (MY) or a checksum-valid 統一編號 (TW). */
 export function findVendorTaxId(rows: Row[], locale: string): Found | null {
-  const labelled = labelledTaxIds(rows).find((match) => match.role === 'seller');
+  const ids = labelledTaxIds(rows);
+  const labelled = ids.find((match) => match.role === 'seller');
   if (labelled) return { value: labelled.id, row: labelled.row, confidence: 0.9 };
+  // The buyer's number (`統一編號: 53212539` under `買受人: …`) is never the seller's, even when the
+  // seller prints none.
+  const buyerRows = new Set(ids.filter((match) => match.role === 'buyer').map((match) => match.row));
   for (const row of rows) {
+    if (buyerRows.has(row)) continue;
     if (locale === 'TW' || /統一編號|統編/.test(row.text)) {
       for (const m of row.text.matchAll(BARE_TAX_ID)) {
         if (isValidTaiwanTaxId(m[1]!) && !BUYER_ROW.test(row.text)) return { value: m[1]!, row, confidence: 0.75 };
@@ -121,12 +126,14 @@ const PAYMENT: [RegExp, string][] = [
 ];
 
 /** Payment method from the payment lines (below the total); `cash` when a CASH line with an amount exists. */
-export function findPaymentMethod(rows: Row[], totalRow: Row | null): Found | null {
+export function findPaymentMethod(rows: Row[], totalRow: Row | null, options: { wholeDollars?: boolean } = {}): Found | null {
   const from = totalRow ? totalRow.index : Math.floor(rows.length / 2);
   const scan = rows.filter((r) => r.index >= from - 1);
   for (const [re, method] of PAYMENT) {
-    // With an amount: cents, or whole dollars on a Chinese row (`現金 200`).
-    const row = scan.find((r) => re.test(r.text) && (/\d+[.,]\d{2}/.test(r.text) || (/\p{Script=Han}/u.test(r.text) && /\d/.test(r.text))) && !/CASHIER/i.test(r.text));
+    // With an amount: cents, or whole dollars on a Chinese row (`現金 200`); or a Chinese payment word
+    // alone on its row (`信用卡`).
+    const paidBy = (r: Row) => /\d+[.,]\d{2}/.test(r.text) || ((/\p{Script=Han}/u.test(r.text) || options.wholeDollars === true) && /\d/.test(r.text)) || (/\p{Script=Han}/u.test(r.text) && r.text.trim().length <= 6);
+    const row = scan.find((r) => re.test(r.text) && paidBy(r) && !/CASHIER/i.test(r.text));
     if (row) return { value: method, row, confidence: 0.75 };
   }
   return null;

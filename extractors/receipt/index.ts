@@ -70,11 +70,13 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
   // date read outside it is misread, unless it is the only date there is.
   const period = locale === 'TW' ? findInvoicePeriod(allText) : null;
   const bestDate = (period ? dates.find((d) => inInvoicePeriod(d.iso, period)) : undefined) ?? dates[0] ?? null;
-  const totals = findTotals(rows);
+  // Taiwan prints whole dollars, in Latin rows too (`Total NT$55`).
+  const wholeDollars = locale === 'TW';
+  const totals = findTotals(rows, { wholeDollars });
   const invoice = findInvoiceNumber(rows, locale);
   const vendorTax = findVendorTaxId(rows, locale);
   const buyerTax = locale === 'TW' ? findBuyerTaxId(rows) : null;
-  const payment = findPaymentMethod(rows, totals.total?.row ?? null);
+  const payment = findPaymentMethod(rows, totals.total?.row ?? null, { wholeDollars });
   const currency = detectCurrencyCode(allText, locale);
 
   const header = headerRows(rows);
@@ -84,13 +86,13 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
   const sellerEnd = Math.max(headerVendor?.rows.at(-1)?.index ?? -1, address?.rows.at(-1)?.index ?? -1);
   const bodyStart = sellerEnd >= 0 && sellerEnd + 1 < header.length ? sellerEnd + 1 : header.length;
   const firstSummary = totals.amounts.find((a) => a.kind === 'total' || a.kind === 'subtotal')?.row.index ?? rows.length;
-  let lineItems: LineItem[] = findLineItems(rows, bodyStart, firstSummary);
+  let lineItems: LineItem[] = findLineItems(rows, bodyStart, firstSummary, { wholeDollars });
   if (lineItems.length === 0 && locale === 'TW') {
     // An e-invoice prints its total in the header (`隨機碼:9876 總計:260`) and the item table under it.
     const table = rows.findIndex((r) => r.index > firstSummary && isTableHeader(r.text));
     if (table > 0) {
       const end = totals.amounts.find((a) => (a.kind === 'total' || a.kind === 'subtotal') && a.row.index > table)?.row.index ?? rows.length;
-      lineItems = findLineItems(rows, table, end);
+      lineItems = findLineItems(rows, table, end, { wholeDollars });
     }
   }
 

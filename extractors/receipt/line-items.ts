@@ -47,9 +47,10 @@ function cleanDescription(text: string): string {
  * belongs to the description.
  */
 function wholeAmountsOfItem(text: string): ReturnType<typeof findWholeAmounts> {
-  const firstHan = text.search(/\p{Script=Han}/u);
+  const firstWord = text.search(/[\p{Script=Han}A-Za-z]/u);
+  if (firstWord < 0) return [];
   return findWholeAmounts(text).filter((a) => {
-    if (a.index <= firstHan) return false;
+    if (a.index <= firstWord) return false;
     const next = text.slice(a.index + a.text.length);
     return /^(?:\s|$|T?X\b|TX|[A-Z]?$)/u.test(next);
   });
@@ -75,7 +76,7 @@ function withoutBarcodes(text: string): string {
 }
 
 /** Line items between `from` (first body row) and the first total/subtotal row. */
-export function findLineItems(rows: Row[], from: number, until: number): LineItem[] {
+export function findLineItems(rows: Row[], from: number, until: number, options: { wholeDollars?: boolean } = {}): LineItem[] {
   const items: LineItem[] = [];
   let pending: string[] = [];
   const end = Math.min(until, rows.length);
@@ -89,7 +90,7 @@ export function findLineItems(rows: Row[], from: number, until: number): LineIte
     // `39.54 litre`, `0.85 KG`: a measured quantity, not money.
     const amounts = findAmounts(text).filter((a) => !MEASURE_AFTER.test(text.slice(a.index + a.text.length)));
     // Taiwan prices are whole dollars (`牛肉麵 1 180 180`, `咖啡 1 @120 120TX`).
-    const whole = amounts.length === 0 && /\p{Script=Han}/u.test(text);
+    const whole = amounts.length === 0 && (/\p{Script=Han}/u.test(text) || options.wholeDollars === true);
     if (whole) amounts.push(...wholeAmountsOfItem(text));
     if (amounts.length === 0) {
       if (isDescription(text)) pending.push(text);
@@ -144,7 +145,7 @@ export function findLineItems(rows: Row[], from: number, until: number): LineIte
       // (`8o:`) is stepped over.
       for (let j = i + 1; j < Math.min(end, i + 3); j += 1) {
         const below = rows[j]!.text;
-        const priced = findAmounts(below).length > 0 || (/\p{Script=Han}/u.test(below) && wholeAmountsOfItem(below).length > 0);
+        const priced = findAmounts(below).length > 0 || ((/\p{Script=Han}/u.test(below) || options.wholeDollars === true) && wholeAmountsOfItem(below).length > 0);
         if (priced) break;
         if (isDescription(below)) {
           description = withoutBarcodes(below);

@@ -123,7 +123,12 @@ const currencyOnly = (label: string) => {
 };
 
 /** Every labelled amount on the page, in reading order. */
-export function labelledAmounts(rows: Row[]): LabelledAmount[] {
+export interface TotalsOptions {
+  /** Prices are whole dollars (Taiwan): a labelled whole number is an amount on any row, not only on Chinese ones (`Total NT$55`). */
+  wholeDollars?: boolean;
+}
+
+export function labelledAmounts(rows: Row[], options: TotalsOptions = {}): LabelledAmount[] {
   const out: LabelledAmount[] = [];
   const rowAmounts = rows.map((row) => findAmounts(row.text));
   // A receipt that prints `$7.10` elsewhere prints `$8.20`, not `58.20`, where OCR read `S8.20`.
@@ -135,13 +140,14 @@ export function labelledAmounts(rows: Row[]): LabelledAmount[] {
     let amounts = rowAmounts[i]!;
     // Taiwan prints whole dollars (`總計 13,965`, `營業稅 665`): on a row with Chinese text and no
     // decimal amount, whole numbers count as amounts.
-    if (amounts.length === 0 && /\p{Script=Han}/u.test(row.text)) {
+    const han = /\p{Script=Han}/u.test(row.text);
+    if (amounts.length === 0 && (han || options.wholeDollars)) {
       // A count before the label (`1 筆合計 $195`: one item) is not the amount.
-      const firstHan = row.text.search(/\p{Script=Han}/u);
-      amounts = findWholeAmounts(row.text).filter((amount) => amount.index > firstHan);
+      const firstWord = row.text.search(han ? /\p{Script=Han}/u : /[A-Za-z]/);
+      amounts = firstWord < 0 ? [] : findWholeAmounts(row.text).filter((amount) => amount.index > firstWord);
     }
     let repaired = false;
-    if (amounts.length === 0 && !/\p{Script=Han}/u.test(row.text)) {
+    if (amounts.length === 0 && !han) {
       const loose = findLooseAmount(row.text);
       const kind = loose ? classifyLabel(row.text.slice(0, loose.index))?.kind : undefined;
       if (loose && kind && kind !== 'other') {
@@ -234,8 +240,8 @@ function chargesAfter(amounts: LabelledAmount[], subtotal: LabelledAmount): Labe
 }
 
 /** Picks the total and the amounts around it. */
-export function findTotals(rows: Row[]): TotalsResult {
-  const amounts = labelledAmounts(rows);
+export function findTotals(rows: Row[], options: TotalsOptions = {}): TotalsResult {
+  const amounts = labelledAmounts(rows, options);
   const totals = amounts.filter((a) => a.kind === 'total' && isPositive(a.value));
   const firstTotalRow = totals[0]?.row.index ?? -1;
   const tendered = firstOf(amounts, 'tendered', firstTotalRow) ?? firstOf(amounts, 'tendered');

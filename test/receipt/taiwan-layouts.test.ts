@@ -38,6 +38,23 @@ describe('Taiwan layouts (offline rules)', () => {
     expect(unlabelled.fields.vendorName.value).toBeNull();
   });
 
+  it("never takes the buyer's 統一編號 for the seller's, even when the seller prints none", () => {
+    const r = read(['三聯式統一發票', '中華民國113年7-8月份', '買受人: 甲乙營造有限公司', '統一編號: 53212539', '113年05月12日', '銷售額合計 36,000元', '營業稅 1,800元', '總計 37,800元', '賣方: 丙丁鋼鐵股份有限公司']);
+    expect(r.fields.buyerTaxId.value).toBe('53212539');
+    expect(r.fields.vendorTaxId.value).toBeNull();
+    expect(r.fields.vendorName.value).toBe('丙丁鋼鐵股份有限公司');
+    expect([r.fields.subtotal.value, r.fields.tax.value, r.fields.total.value]).toEqual(['36000', '1800', '37800']);
+  });
+
+  it('reads whole-dollar amounts on the Latin rows of a Taiwan receipt (Total NT$55, Cash 100 Change 45)', () => {
+    const r = read(['7-ELEVEN', 'President Chain Store Corp.', '統一編號 22555003', '電子發票證明聯', '113年05-06月', 'QA-99887766', '2024-05-03 09:00:01', 'Coffee Latte 1 55 55', 'Total NT$55', 'Cash 100 Change 45']);
+    expect(r.fields.total.value).toBe('55');
+    expect(r.fields.paymentMethod.value).toBe('cash');
+    expect(r.lineItems.map((i) => [i.description, i.quantity, i.unitPrice, i.amount])).toEqual([['Coffee Latte', '1', '55', '55']]);
+    // A Chinese payment word alone on its row names the method.
+    expect(read(['好市多股份有限公司', '113年03-04月', 'XY-11223344', '2024/03/15 14:20', '總計 NT$235', '信用卡']).fields.paymentMethod.value).toBe('card');
+  });
+
   it('reads cash paid in whole dollars as the payment method', () => {
     const r = read(['收銀機統一發票', '113年05-06月', 'QW 55667788', '2024/05/22 18:05', '咖啡 1 @120 120TX', '合計 120', '現金 200', '找零 80', '統一編號:24549210']);
     expect(r.fields.total.value).toBe('120');
