@@ -36,7 +36,10 @@ function cleanDigits(s: string): string {
 /** Every amount-shaped span on a row, left to right. */
 export function findAmounts(text: string): AmountMatch[] {
   const out: AmountMatch[] = [];
-  for (const m of text.matchAll(AMOUNT)) {
+  // `75.005R`, `12.502R`: the GST code printed against the amount (SR standard rated, ZR zero rated)
+  // with its S read as 5 or its Z as 2. Replaced letter for letter, so offsets stay those of `text`.
+  const coded = text.replace(/(\d[.,]\d{2})([5$2])R(?![A-Za-z0-9])/g, (_m, amount: string, code: string) => `${amount}${code === '2' ? 'Z' : 'S'}R`);
+  for (const m of coded.matchAll(AMOUNT)) {
     const intPart = m[4]!;
     // A lone letter is a word, not a number, except `O.00`: a zero OCR read as a letter before real decimals.
     if (!/\d/.test(intPart) && !(/^[Oo]$/.test(intPart) && /^\d\d$/.test(m[6]!))) continue;

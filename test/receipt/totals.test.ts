@@ -15,6 +15,13 @@ describe('amounts', () => {
     expect(findAmounts('TOTAL 9.O0').map((a) => a.value)).toEqual(['9.00']);
     expect(findAmounts('DATE 25/12/2018 8:13')).toEqual([]);
   });
+  it('reads an amount with its GST code glued on and misread (75.005R for 75.00SR, 12.502R for ZR)', () => {
+    expect(findAmounts('x 000007996511 75.005R').map((a) => [a.value, a.index])).toEqual([['75.00', 15]]);
+    expect(findAmounts('MILO 12.502R').map((a) => a.value)).toEqual(['12.50']);
+    expect(findAmounts('TOTAL 75.00SR').map((a) => a.value)).toEqual(['75.00']);
+    // Three decimals without the code stay no money.
+    expect(findAmounts('0.855 KG')).toEqual([]);
+  });
   it('adds and subtracts decimal strings exactly', () => {
     expect(addMoney('0.10', '0.20')).toBe('0.30');
     expect(subMoney('10.00', '1.35')).toBe('8.65');
