@@ -22,6 +22,8 @@ const WEB_ADDRESS = /\S@\S+\.\S|WWW\.|\.COM\b/i;
 const MEASURE_AFTER = /^\s?(?:LITRES?|LITERS?|LTRS?|L|KG|KGS|G|GM|ML)\b/i;
 /** `7.90*3 23.70`: the unit price first, then how many. */
 const PRICE_TIMES_QTY = /(?<![\d.])(\d+\.\d{2})\s*[*xX@]\s*(\d{1,3})(?![\d.])/;
+/** `2 1TOWEL ROD 6.00 12.00`: a count before the name, in a Qty / Description / Price / Total layout. */
+const LEADING_COUNT = /^(\d{1,3})\s+(?=\S*[A-Za-z\p{Script=Han}])/u;
 /** `2 x MILO ICE 3.50 7.00`: the quantity printed before the name. */
 const LEADING_QTY = /^(\d{1,3})\s*[xX×*]\s+(?=[A-Za-z\p{Script=Han}])/u;
 
@@ -30,12 +32,16 @@ export function isTableHeader(text: string): boolean {
   return (text.match(HEADER_WORDS) ?? []).length >= 2 && findAmounts(text).length === 0;
 }
 
-function cleanDescription(text: string): string {
-  return text
-    .replace(QTY_TIMES, ' ')
-    .replace(/\b\d{8,14}\b/g, ' ')
-    .replace(/\s+\d{1,4}(?:\.\d+)?\s*(?:PCS?|UNITS?|EA|KG)?\s*[Xx@*]?\s*$/, '')
-    .replace(/(?:\s+\d{1,3})+\s*$/, '')
+/**
+ * The name part of an item row's label: without the `2 x` / `1 PC *` quantity, barcodes, the quantity
+ * column read into it (`PEN BLUE 3` before `1.20 3.60`) and a trailing tax-code letter. A number that
+ * is not the quantity is part of the name (`FuelSave 95`, `COKE 330`).
+ */
+function cleanDescription(text: string, quantity: string | null): string {
+  let out = text.replace(QTY_TIMES, ' ').replace(/\b\d{8,14}\b/g, ' ');
+  const trailing = /\s+(\d{1,4}(?:\.\d+)?)\s*(?:PCS?|UNITS?|EA|KG)?\s*[Xx@*]?\s*$/.exec(out);
+  if (trailing && quantity !== null && Number(trailing[1]) === Number(quantity)) out = out.slice(0, trailing.index);
+  return out
     .replace(/\s+[A-Z]?\s*$/, '')
     .replace(/\s+/g, ' ')
     .trim();
@@ -66,9 +72,9 @@ function isDescription(text: string): boolean {
  * Han character on a Latin receipt is OCR noise: `丹1801`.)
  */
 function hasName(text: string): boolean {
-  // Letters of an item code (`FG-A00019`) name nothing: only words without digits count.
-  const words = text.split(/\s+/).filter((word) => !/\d/.test(word)).join(' ');
-  return (words.match(/\p{Script=Han}/gu) ?? []).length >= 2 || letterCount(words) >= 3;
+  // Letters of an item code (`FG-A00019`) name nothing: only runs of three letters or more count
+  // (`3/4"TOWELROD` has one).
+  return (text.match(/\p{Script=Han}/gu) ?? []).length >= 2 || /[A-Za-z]{3,}/.test(text);
 }
 
 function withoutBarcodes(text: string): string {
@@ -119,6 +125,9 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
       if (lead && amounts.length >= 2) quantity = lead[1]!;
     }
     if (!unitPrice && amounts.length >= 2) unitPrice = amounts[amounts.length - 2]!.value;
+    // `2 1TOWEL ROD 6.00 12.00`: a count before the name, when it multiplies out.
+    const count = LEADING_COUNT.exec(text);
+    if (!quantity && count && unitPrice && sameMoney(lineAmount(count[1]!, unitPrice), amount)) quantity = count[1]!;
     // Whole-dollar columns: quantity, unit price, amount, when they multiply out.
     if (whole && !quantity && amounts.length >= 3 && sameMoney(lineAmount(amounts[0]!.value, unitPrice!), amount)) quantity = amounts[0]!.value;
     if (!unitPrice && quantity && quantity !== '0') {
@@ -136,7 +145,7 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
       const product = lineAmount(quantity, unitPrice);
       if (!sameMoney(product, amount) && amount.length === product.length + 1 && amount.slice(1) === product) amount = product;
     }
-    let description = cleanDescription(label.replace(LEADING_QTY, ''));
+    let description = cleanDescription(label.replace(LEADING_QTY, '').replace(count && quantity === count[1] ? LEADING_COUNT : /^$/, ''), quantity);
     // A name on its own row keeps its size (`MILO 1KG`): only barcodes are taken out of it.
     if (!hasName(description) && pending.length > 0) description = withoutBarcodes(pending.join(' '));
     else if (!hasName(description)) {

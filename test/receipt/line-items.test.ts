@@ -75,6 +75,14 @@ describe('line items', () => {
     ]);
   });
 
+  it('reads a count printed before the name in a Qty / Description / Price / Total layout, and keeps numbers that are part of the name', () => {
+    expect(items(['Qty Description Price Total', '5 3/4"TOWELROD 4.00||20.00 SR', '1 SANDFLEX SAW 4.50||4.50 SR', 'FuelSave 95||RM 88.17 C'])).toEqual([
+      ['3/4"TOWELROD', '5', '4.00', '20.00'],
+      ['SANDFLEX SAW', '1', '4.50', '4.50'],
+      ['FuelSave 95', null, null, '88.17'],
+    ]);
+  });
+
   it('stops at the totals', () => {
     expect(items(['TEA||2.00', 'TOTAL||2.00', 'CASH||5.00'])).toEqual([['TEA', null, null, '2.00']]);
   });
