@@ -87,13 +87,13 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
   const bodyStart = sellerEnd >= 0 && sellerEnd + 1 < header.length ? sellerEnd + 1 : header.length;
   const firstSummary = totals.amounts.find((a) => a.kind === 'total' || a.kind === 'subtotal')?.row.index ?? rows.length;
   let lineItems: LineItem[] = findLineItems(rows, bodyStart, firstSummary, { wholeDollars });
-  if (lineItems.length === 0 && locale === 'TW') {
-    // An e-invoice prints its total in the header (`隨機碼:9876 總計:260`) and the item table under it.
+  if (lineItems.length === 0 && locale === 'TW' && firstSummary < rows.length) {
+    // An e-invoice prints its total in the header (`隨機碼:9876 總計:260`) and the items under it, with
+    // or without a table header.
     const table = rows.findIndex((r) => r.index > firstSummary && isTableHeader(r.text));
-    if (table > 0) {
-      const end = totals.amounts.find((a) => (a.kind === 'total' || a.kind === 'subtotal') && a.row.index > table)?.row.index ?? rows.length;
-      lineItems = findLineItems(rows, table, end, { wholeDollars });
-    }
+    const from = table > 0 ? table : firstSummary + 1;
+    const end = totals.amounts.find((a) => (a.kind === 'total' || a.kind === 'subtotal') && a.row.index > from)?.row.index ?? rows.length;
+    lineItems = findLineItems(rows, from, end, { wholeDollars });
   }
 
   const validations: ValidationResult[] = [];

@@ -19,7 +19,7 @@ const NOISE = /^(?:\W*\d{8,14}\W*|\W*)$/;
 /** An e-mail or web address (the shop's, under its address), not an item. */
 const WEB_ADDRESS = /\S@\S+\.\S|WWW\.|\.COM\b/i;
 /** A unit right after a number: the number is a quantity (`39.54 litre Pump # 07`). */
-const MEASURE_AFTER = /^\s?(?:LITRES?|LITERS?|LTRS?|L|KG|KGS|G|GM|ML)\b/i;
+const MEASURE_AFTER = /^\s?(?:(?:LITRES?|LITERS?|LTRS?|L|KG|KGS|G|GM|ML)\b|公升|公斤|公克|毫升)/i;
 /** `7.90*3 23.70`: the unit price first, then how many. */
 const PRICE_TIMES_QTY = /(?<![\d.])(\d+\.\d{2})\s*[*xX@]\s*(\d{1,3})(?![\d.])/;
 /** `2 1TOWEL ROD 6.00 12.00`: a count before the name, in a Qty / Description / Price / Total layout. */

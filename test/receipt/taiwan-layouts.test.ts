@@ -26,6 +26,12 @@ describe('Taiwan layouts (offline rules)', () => {
     ]);
   });
 
+  it('reads the items under an e-invoice header total without a table header too, and a measured quantity (35.00公升) as no price', () => {
+    const r = read(['台灣中油股份有限公司', '電子發票證明聯', '113年05-06月', 'MN-55667788', '2024-05-20 08:15:00', '隨機碼:5678 總計:1050', '賣方:03707901', '95無鉛汽油 35.00公升 30.0 1050', '銷售額 1000 稅額 50 總計 1050']);
+    expect(r.fields.total.value).toBe('1050');
+    expect(r.lineItems.map((i) => i.amount)).toEqual(['1050']);
+  });
+
   it('takes the labelled seller of a 三聯式 invoice as the vendor, never its period line', () => {
     const r = read(['統一發票(三聯式)', '中華民國113年5-6月份', '買受人: 測試營造股份有限公司', '統一編號: 53212539', '日期: 113年05月20日', '品名 數量 單價 金額', '水泥 10 350 3,500', '銷售額合計||3,500', '營業稅||175', '總計||3,675', '賣方: 大成建材行 統一編號 24549210', 'AB12345678']);
     expect(r.fields.vendorName.value).toBe('大成建材行');
