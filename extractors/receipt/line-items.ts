@@ -18,6 +18,8 @@ const QTY_TIMES = /(?<![\d.])(\d{1,4}(?:\.\d{1,3})?)\s*(?:(?:PCS?|UNITS?|EA|KG|S
 const NOISE = /^(?:\W*\d{8,14}\W*|\W*)$/;
 /** An e-mail or web address (the shop's, under its address), not an item. */
 const WEB_ADDRESS = /\S@\S+\.\S|WWW\.|\.COM\b/i;
+/** A name, then only numbers (each may carry `@`, `x`, `$`, `NT$`, `元`; a litre price `30.0`) and the tax mark `TX`. */
+const WHOLE_DOLLAR_TAIL = /^(.*?[\p{Script=Han}A-Za-z)\]])(?:\s+(?:[@xX*×]\s*)?(?:NT\$|\$)?\d[\d,]*(?:\.\d+)?元?)+\s*(?:T?X)?\s*$/u;
 /** A unit right after a number: the number is a quantity (`39.54 litre Pump # 07`). */
 const MEASURE_AFTER = /^\s?(?:(?:LITRES?|LITERS?|LTRS?|L|KG|KGS|G|GM|ML)\b|公升|公斤|公克|毫升)/i;
 /** `7.90*3 23.70`: the unit price first, then how many. */
@@ -53,13 +55,23 @@ function cleanDescription(text: string, quantity: string | null): string {
  * belongs to the description.
  */
 function wholeAmountsOfItem(text: string): ReturnType<typeof findWholeAmounts> {
-  const firstWord = text.search(/[\p{Script=Han}A-Za-z]/u);
-  if (firstWord < 0) return [];
-  return findWholeAmounts(text).filter((a) => {
-    if (a.index <= firstWord) return false;
-    const next = text.slice(a.index + a.text.length);
-    return /^(?:\s|$|T?X\b|TX|[A-Z]?$)/u.test(next);
-  });
+  // The columns are the row's tail: numbers after the name, apart from it and from each other
+  // (`機161214`, `A06` are codes; `件數 5 列印者代號 0255` has words between its numbers).
+  const tail = WHOLE_DOLLAR_TAIL.exec(text);
+  if (!tail) return [];
+  const start = tail.index + tail[1]!.length;
+  return findWholeAmounts(text).filter((a) => a.index >= start && /[\s@xX*×$]/.test(text[a.index - 1] ?? ''));
+}
+
+/**
+ * Whether a row without cents can be an item row at all. Whole numbers are everywhere on a Taiwan form
+ * (`發票號碼: SX58421758 格式: 25`, `TEL:06-2702917`, `2021-07-29 19:38:05`, `買受人: 共 1`): an item row
+ * has no `label:` in it, no date, time or phone, and at least two numbers (quantity and amount, or
+ * price and amount), or one with the tax mark e-invoices print after an item's amount (`120TX`).
+ */
+function isWholeDollarItem(text: string): boolean {
+  if (/[:：]/.test(text) || /\d{2,4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}|TEL|FAX|電話|傳真/i.test(text)) return false;
+  return wholeAmountsOfItem(text).length >= 2 || /\dT?X\s*$/i.test(text);
 }
 
 /** A row that can name an item: some letters, not a barcode, not a `LABEL: value` row. */
@@ -97,7 +109,12 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
     const amounts = findAmounts(text).filter((a) => !MEASURE_AFTER.test(text.slice(a.index + a.text.length)));
     // Taiwan prices are whole dollars (`牛肉麵 1 180 180`, `咖啡 1 @120 120TX`).
     const whole = amounts.length === 0 && (/\p{Script=Han}/u.test(text) || options.wholeDollars === true);
-    if (whole) amounts.push(...wholeAmountsOfItem(text));
+    if (whole && isWholeDollarItem(text)) amounts.push(...wholeAmountsOfItem(text));
+    else if (amounts.length > 0 && options.wholeDollars === true) {
+      // `雲彩紙 312 14.00 4,368`: a unit price with cents, the amount in whole dollars after it.
+      const last = amounts[amounts.length - 1]!;
+      amounts.push(...wholeAmountsOfItem(text).filter((a) => a.index > last.index + last.text.length));
+    }
     if (amounts.length === 0) {
       if (isDescription(text)) pending.push(text);
       if (pending.length > 2) pending.shift();

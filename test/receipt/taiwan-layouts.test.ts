@@ -27,9 +27,28 @@ describe('Taiwan layouts (offline rules)', () => {
   });
 
   it('reads the items under an e-invoice header total without a table header too, and a measured quantity (35.00公升) as no price', () => {
-    const r = read(['台灣中油股份有限公司', '電子發票證明聯', '113年05-06月', 'MN-55667788', '2024-05-20 08:15:00', '隨機碼:5678 總計:1050', '賣方:03707901', '95無鉛汽油 35.00公升 30.0 1050', '銷售額 1000 稅額 50 總計 1050']);
+    const r = read(['台灣中油股份有限公司', '電子發票證明聯', '113年05-06月', 'MN-55667788', '2024-05-20 08:15:00', '隨機碼:5678 總計:1050', '賣方:03707901', '95無鉛汽油 35.00公升 30.0 1050TX', '銷售額 1000 稅額 50 總計 1050']);
     expect(r.fields.total.value).toBe('1050');
     expect(r.lineItems.map((i) => i.amount)).toEqual(['1050']);
+  });
+
+  it('reads a unit price with cents and the amount in whole dollars after it (雲彩紙 312 14.00 4,368)', () => {
+    const r = read(['大成紙業有限公司', '雲彩紙 312 14.00 4,368', '美術紙 359 30.00 10,770', '總計 15,138']);
+    expect(r.lineItems.map((i) => [i.description, i.quantity, i.unitPrice, i.amount])).toEqual([
+      ['雲彩紙', '312', '14.00', '4368'],
+      ['美術紙', '359', '30.00', '10770'],
+    ]);
+    expect(r.validations.find((v) => v.check === 'lines_sum_to_subtotal')?.passed ?? true).toBe(true);
+  });
+
+  it('reads no item from codes glued to words or numbers between words (機161214, 件數 5 列印者代號 0255)', () => {
+    const r = read(['某某商行', 'P市002 機161214 黃1', 'BZ01 A06 序139084', '件數 5 列印者代號 0255 核發機關', '精包 5 195 TX', '總計 195']);
+    expect(r.lineItems.map((i) => [i.description, i.amount])).toEqual([['精包', '195']]);
+  });
+
+  it('reads no item from the labelled numbers of a form (invoice number, format code, phone, date, buyer)', () => {
+    const r = read(['大成建材行', '發票號碼: SX58421758 格式: 25', 'TEL:06-2702917 5', '2021-07-29 19:38:05 格式: 25', '買受人: 共 1', '轉帳代繳 1229', '雲彩紙 2 312 624', '總計 624']);
+    expect(r.lineItems.map((i) => [i.description, i.amount])).toEqual([['雲彩紙', '624']]);
   });
 
   it('takes the labelled seller of a 三聯式 invoice as the vendor, never its period line', () => {
