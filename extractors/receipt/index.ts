@@ -6,7 +6,7 @@
 import type { PageText } from '../types.js';
 import type { FieldSource, LineItem, ReceiptFields, ReceiptRecord, ValidationResult } from '../../schemas/receipt.js';
 import { emptyField } from '../../schemas/receipt.js';
-import { subtotalPlusTax } from '../checks/validate-receipt.js';
+import { INFORMATIONAL_CHECKS, subtotalPlusTax } from '../checks/validate-receipt.js';
 import { findAddress } from './address.js';
 import { findDates, type DateLocale } from './dates.js';
 import { detectCurrencyCode, findBuyerTaxId, findInvoiceNumber, findPaymentMethod, findVendorTaxId } from './identifiers.js';
@@ -147,7 +147,10 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
   };
   const key = [fields.vendorName, fields.date, fields.total];
   const confidence = Math.min(...key.map((f) => f.confidence));
-  const needsReview = reasons.length > 0 || confidence < 0.5;
+  // As validateReceipt decides it: the items-only checks (lines_sum_to_subtotal here) are listed, not blocking.
+  const blocking = validations.filter((v) => !v.passed && !INFORMATIONAL_CHECKS.includes(v.check));
+  const missingKey = !totals.total || !bestDate;
+  const needsReview = missingKey || blocking.length > 0 || confidence < 0.5;
   if (confidence < 0.5 && reasons.length === 0) reasons.push(`low_confidence: vendor, date or total at ${confidence.toFixed(2)}`);
   return { fields, lineItems, validations, needsReview, reviewReasons: reasons, confidence, extractor: 'offline', model: null };
 }

@@ -190,6 +190,13 @@ describe('findTotals: OCR damage to amounts and labels', () => {
     expect(classifyLabel('Total GST')?.kind).toBe('tax');
   });
 
+  it('lists items that do not add up on the offline record without sending it to review, as validation does', () => {
+    const record = extractReceiptOffline([page(['ABC TRADING SDN BHD', 'NO 1, JALAN SATU, 43000 KAJANG', 'DATE: 01/02/2018 10:00', 'NASI LEMAK||4.00', 'SUB TOTAL||10.00', 'GST 6%||0.60', 'TOTAL||10.60', 'CASH||20.00', 'CHANGE||9.40'])]);
+    expect(record.validations.find((v) => v.check === 'lines_sum_to_subtotal')?.passed).toBe(false);
+    expect(record.reviewReasons.some((r) => r.startsWith('lines_sum_to_subtotal:'))).toBe(true);
+    expect(record.needsReview).toBe(false);
+  });
+
   it('takes the tax, not the service charge, as the tax, and checks subtotal + charges = total', () => {
     const lines = ['SUB TOTAL||295.00', 'SERVICE CHARGE 10%||29.50', 'GST 6%||19.47', 'ROUNDING ADJ||-0.02', 'TOTAL||343.95', 'CASH||400.00', 'CHANGE||56.05'];
     const totals = findTotals(buildRows([page(lines)]));
