@@ -69,6 +69,27 @@ export function subtotalPlusTax(input: { subtotal: string; tax: string; total: s
   return { passed: within(sum, total, ROUNDING_TOLERANCE), detail: `${subtotal} + ${added} = ${sum}, total is ${total}` };
 }
 
+/**
+ * Whether the line items add up. Item prices are printed without tax (sum = subtotal) or, on most B2C
+ * receipts (Taiwan's among them), with tax included (sum = total): either closes the arithmetic. Null
+ * when there are no items or nothing to compare them with.
+ */
+export function linesSum(amounts: readonly string[], subtotal: string | null, total: string | null): ValidationResult | null {
+  const targets = [subtotal, total].filter((v): v is string => v !== null);
+  if (amounts.length === 0 || targets.length === 0) return null;
+  const sum = addDecimal(...amounts);
+  const check = 'lines_sum_to_subtotal';
+  const matched = targets.find((target) => within(sum, target, ROUNDING_TOLERANCE));
+  const detail = `line items sum to ${sum}, subtotal ${subtotal ?? 'none'}, total ${total ?? 'none'}`;
+  if (matched !== undefined) return { check, passed: true, detail, fields: [matched === total && matched !== subtotal ? 'total' : 'subtotal'] };
+  // Most sums miss because items were read incompletely: the check then speaks about the items (and
+  // the subtotal), not the total. A sum one digit from the total (`8.20` against `58.20`) is a misread
+  // of one of them, and speaks about the total.
+  const near = targets.find((target) => oneMisreadApart(sum, target));
+  const fields: ReceiptFieldName[] = near !== undefined && near === total && near !== subtotal ? ['total'] : subtotal !== null ? ['subtotal'] : [];
+  return { check, passed: false, detail: near !== undefined ? `${detail} (${sum} and ${near} differ in a leading digit)` : detail, fields };
+}
+
 function money(value: string | null): string | null {
   return value !== null && isDecimal(value) ? value : null;
 }
@@ -91,25 +112,8 @@ export function validateReceipt(record: ReceiptRecord, options: ValidateOptions 
   }
 
   const amounts = record.lineItems.map((item) => money(item.amount)).filter((a): a is string => a !== null);
-  if (amounts.length > 0 && amounts.length === record.lineItems.length) {
-    const sum = addDecimal(...amounts);
-    // Item prices are printed without tax (sum = subtotal) or, on most B2C receipts (Taiwan's among
-    // them), with tax included (sum = total): either closes the arithmetic.
-    const targets = [subtotal, total].filter((v): v is string => v !== null);
-    if (targets.length > 0) {
-      const matched = targets.find((target) => within(sum, target, ROUNDING_TOLERANCE));
-      const detail = `line items sum to ${sum}, subtotal ${subtotal ?? 'none'}, total ${total ?? 'none'}`;
-      if (matched !== undefined) add('lines_sum_to_subtotal', true, detail, [matched === total && matched !== subtotal ? 'total' : 'subtotal']);
-      else {
-        // Most sums miss because items were read incompletely: the check then speaks about the items
-        // (and the subtotal), not the total. A sum one digit from the total (`8.20` against `58.20`)
-        // is a misread of one of them, and speaks about the total.
-        const near = targets.find((target) => oneMisreadApart(sum, target));
-        const field: ReceiptFieldName[] = near !== undefined && near === total && near !== subtotal ? ['total'] : subtotal !== null ? ['subtotal'] : [];
-        add('lines_sum_to_subtotal', false, near !== undefined ? `${detail} (${sum} and ${near} differ in a leading digit)` : detail, field);
-      }
-    }
-  }
+  const itemSum = amounts.length === record.lineItems.length ? linesSum(amounts, subtotal, total) : null;
+  if (itemSum) checks.push(itemSum);
 
   // An extractor that read the slip's charges and rounding line (which the record has no fields for)
   // ran this check with more than the record holds: its result, pass or fail, stands.

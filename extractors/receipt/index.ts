@@ -6,13 +6,13 @@
 import type { PageText } from '../types.js';
 import type { FieldSource, LineItem, ReceiptFields, ReceiptRecord, ValidationResult } from '../../schemas/receipt.js';
 import { emptyField } from '../../schemas/receipt.js';
-import { INFORMATIONAL_CHECKS, subtotalPlusTax } from '../checks/validate-receipt.js';
+import { INFORMATIONAL_CHECKS, linesSum, subtotalPlusTax } from '../checks/validate-receipt.js';
 import { findAddress } from './address.js';
 import { findDates, type DateLocale } from './dates.js';
 import { detectCurrencyCode, findBuyerTaxId, findInvoiceNumber, findPaymentMethod, findVendorTaxId } from './identifiers.js';
 import { buildRows, type Row } from './layout.js';
 import { findLineItems, isTableHeader } from './line-items.js';
-import { addMoney, isPositive, sameMoney } from './money.js';
+import { isPositive } from './money.js';
 import { findInvoicePeriod, inInvoicePeriod } from '../rules/taiwan.js';
 import { repairAddressText, repairHeaderText } from './ocr-repair.js';
 import { caseLike, upperShare } from './text.js';
@@ -107,10 +107,9 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
     const check = subtotalPlusTax({ subtotal, tax, total, charges: totals.charges.map((c) => c.value), rounding: totals.rounding?.value ?? null });
     validations.push({ check: 'subtotal_plus_tax_is_total', ...check, fields: ['subtotal', 'tax', 'total'] });
   }
-  if (total && lineItems.length > 0 && subtotal) {
-    const sum = addMoney(...lineItems.map((i) => i.amount ?? '0'));
-    validations.push({ check: 'lines_sum_to_subtotal', passed: sameMoney(sum, subtotal), detail: `items ${sum} vs subtotal ${subtotal}`, fields: ['subtotal'] });
-  }
+  // The same arithmetic validation runs on every record (extractors/checks/validate-receipt.ts).
+  const itemSum = total ? linesSum(lineItems.map((i) => i.amount ?? '0'), subtotal, total) : null;
+  if (itemSum) validations.push(itemSum);
   if (total) {
     const positive = isPositive(total);
     validations.push({ check: 'total_positive', passed: positive, detail: `total ${total}`, fields: ['total'] });

@@ -69,9 +69,9 @@ function wholeAmountsOfItem(text: string): ReturnType<typeof findWholeAmounts> {
  * has no `label:` in it, no date, time or phone, and at least two numbers (quantity and amount, or
  * price and amount), or one with the tax mark e-invoices print after an item's amount (`120TX`).
  */
-function isWholeDollarItem(text: string): boolean {
+function isWholeDollarItem(text: string, amounts: readonly unknown[]): boolean {
   if (/[:：]/.test(text) || /\d{2,4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}|TEL|FAX|電話|傳真/i.test(text)) return false;
-  return wholeAmountsOfItem(text).length >= 2 || /\dT?X\s*$/i.test(text);
+  return amounts.length >= 2 || (amounts.length === 1 && /\dT?X\s*$/i.test(text));
 }
 
 /** A row that can name an item: some letters, not a barcode, not a `LABEL: value` row. */
@@ -109,7 +109,8 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
     const amounts = findAmounts(text).filter((a) => !MEASURE_AFTER.test(text.slice(a.index + a.text.length)));
     // Taiwan prices are whole dollars (`牛肉麵 1 180 180`, `咖啡 1 @120 120TX`).
     const whole = amounts.length === 0 && (/\p{Script=Han}/u.test(text) || options.wholeDollars === true);
-    if (whole && isWholeDollarItem(text)) amounts.push(...wholeAmountsOfItem(text));
+    const columns = whole ? wholeAmountsOfItem(text) : [];
+    if (whole && isWholeDollarItem(text, columns)) amounts.push(...columns);
     else if (amounts.length > 0 && options.wholeDollars === true) {
       // `雲彩紙 312 14.00 4,368`: a unit price with cents, the amount in whole dollars after it.
       const last = amounts[amounts.length - 1]!;

@@ -94,6 +94,14 @@ describe.skipIf(!haveData)('npm run eval', () => {
     expect(server.requests).toHaveLength(0);
   }, 60_000);
 
+  it('lists each review reason against whether the date and total were right (--reasons)', async () => {
+    const { stdout, json } = await runEval(['--reasons']);
+    expect(stdout).toContain('reasons, on receipts with a wrong / right date or total:');
+    // One line per receipt that was sent to review, was wrong, or has reasons listed.
+    const lines = stdout.split('\n').filter((line) => /^X\d+ (?:wrong|right) date\/total, (?:sent to review|not sent): /.test(line));
+    expect(lines.filter((line) => line.includes(', sent to review: '))).toHaveLength(json.review.flagged);
+  }, 60_000);
+
   it('scores the Ollama path: the model sees each receipt image, and its answers are what gets scored', async () => {
     server.enqueueChat(...IDS.map((id) => ({ json: modelAnswerFor(id) })));
     const { stdout, json } = await runEval(['--extractor', 'ollama', '--ollama-host', server.url]);
