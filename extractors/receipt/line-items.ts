@@ -14,7 +14,7 @@ import { isIdLine, isTitleNoise } from './header.js';
 import { letterCount } from './text.js';
 
 const HEADER_WORDS = /\b(?:QTY|DESC(?:RIPTION)?|ITEM|PRICE|AMOUNT|AMT|TOTAL|U\/?PRICE|DISC|CODE)\b|品\s*名|品\s*項|數\s*量|單\s*價|金\s*額|備\s*註/gi;
-const QTY_TIMES = /(?<![\d.])(\d{1,4}(?:\.\d{1,3})?)\s*(?:(?:PCS?|UNITS?|EA|KG|SETS?|PKTS?|BOX(?:ES)?|BTLS?|ROLLS?|PAIRS?|DOZ)\b\s*[Xx@*]?|[Xx@*](?=\s*(?:RM|\$)?\s*\d))\s*(?:RM|\$)?\s*(\d+\.\d{2,3})?/i;
+const QTY_TIMES = /(?<![\d.])(\d{1,4}(?:\.\d{1,3})?)\s*(?:(?:PCS?|UNITS?|EA|KG|SETS?|PKTS?|BOX(?:ES)?|BTLS?|ROLLS?|PAIRS?|DOZ)\b\s*[Xx@*]?|[Xx@*](?=\s*(?:RM|\$)?\s*\d))\s*(?:RM|\$)?\s*(?:(\d+\.\d{2,4})(?!\d))?/i;
 const NOISE = /^(?:\W*\d{8,14}\W*|\W*)$/;
 /** An e-mail or web address (the shop's, under its address), not an item. */
 const WEB_ADDRESS = /\S@\S+\.\S|WWW\.|\.COM\b/i;
@@ -25,7 +25,7 @@ const MEASURE_AFTER = /^\s?(?:(?:LITRES?|LITERS?|LTRS?|L|KG|KGS|G|GM|ML)\b|公�
 /** `7.90*3 23.70`: the unit price first, then how many. */
 const PRICE_TIMES_QTY = /(?<![\d.])(\d+\.\d{2})\s*[*xX@]\s*(\d{1,3})(?![\d.])/;
 /** `2 1TOWEL ROD 6.00 12.00`: a count before the name, in a Qty / Description / Price / Total layout. */
-const LEADING_COUNT = /^(\d{1,3})\s+(?=\S*[A-Za-z\p{Script=Han}])/u;
+const LEADING_COUNT = /^(\d{1,3})\s+(?=.*[A-Za-z\p{Script=Han}])/u;
 /** `2 x MILO ICE 3.50 7.00`: the quantity printed before the name. */
 const LEADING_QTY = /^(\d{1,3})\s*[xX×*]\s+(?=[A-Za-z\p{Script=Han}])/u;
 
@@ -44,7 +44,7 @@ function cleanDescription(text: string, quantity: string | null): string {
   const trailing = /\s+(\d{1,4}(?:\.\d+)?)\s*(?:PCS?|UNITS?|EA|KG)?\s*[Xx@*]?\s*$/.exec(out);
   if (trailing && quantity !== null && Number(trailing[1]) === Number(quantity)) out = out.slice(0, trailing.index);
   return out
-    .replace(/\s+[A-Z]?\s*$/, '')
+    .replace(/\s+[A-Z@]?\s*$/, '')
     .replace(/\s+/g, ' ')
     .trim();
 }
@@ -80,6 +80,17 @@ function isDescription(text: string): boolean {
 }
 
 /**
+ * A short name that `isDescription` passes over for want of letters (`9 x 13(10A)`, a bag's size): an
+ * item's name only when it stands right above that item's numbers.
+ */
+function isShortName(text: string): boolean {
+  const t = text.trim();
+  // Letters beyond a trailing tax code (`515 1 16 85 16 85 SR` is an item's numbers, points lost).
+  const core = t.replace(/\s+[A-Z]{1,3}$/, '');
+  return !isDescription(t) && /[A-Za-z\p{Script=Han}]/u.test(core) && (t.match(/[\p{L}\p{N}]/gu) ?? []).length >= 4 && !NOISE.test(t) && !/[:]/.test(t) && !isTableHeader(t) && !isTitleNoise(t) && !isIdLine(t) && !WEB_ADDRESS.test(t);
+}
+
+/**
  * Enough of a name: a Chinese one may be two characters (紅茶), a Latin one needs three letters. (One
  * Han character on a Latin receipt is OCR noise: `丹1801`.)
  */
@@ -97,6 +108,8 @@ function withoutBarcodes(text: string): string {
 export function findLineItems(rows: Row[], from: number, until: number, options: { wholeDollars?: boolean } = {}): LineItem[] {
   const items: LineItem[] = [];
   let pending: string[] = [];
+  /** A short name on the row just visited (isShortName), taken only by the row right under it. */
+  let shortName: { index: number; text: string } | null = null;
   const end = Math.min(until, rows.length);
   for (let i = Math.max(0, from); i < end; i += 1) {
     const row = rows[i]!;
@@ -117,14 +130,16 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
       amounts.push(...wholeAmountsOfItem(text).filter((a) => a.index > last.index + last.text.length));
     }
     if (amounts.length === 0) {
+      shortName = isShortName(text) ? { index: i, text } : null;
       if (isDescription(text)) pending.push(text);
       if (pending.length > 2) pending.shift();
       continue;
     }
     const label = text.slice(0, amounts[0]!.index).trim();
     const cls = classifyLabel(label);
-    if (cls && cls.kind !== 'total') continue;
-    if (cls?.kind === 'total') break;
+    // Items end at the total, and at the payment when the total was not read as one.
+    if (cls?.kind === 'total' || cls?.kind === 'tendered' || cls?.kind === 'change') break;
+    if (cls) continue;
     let amount = amounts[amounts.length - 1]!.value;
     let quantity: string | null = null;
     let unitPrice: string | null = null;
@@ -142,10 +157,15 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
       const lead = /(?:^|\s)(\d{1,3})\s+(?=[^\s]*\d+\.\d{2})/.exec(text.slice(label.length ? 0 : 0));
       if (lead && amounts.length >= 2) quantity = lead[1]!;
     }
-    if (!unitPrice && amounts.length >= 2) unitPrice = amounts[amounts.length - 2]!.value;
+    // The column before the amount, unless that is the quantity itself (`1.00 PKT 0.7500 0.75`, whose
+    // four-decimal price is no amount).
+    const beforeAmount = amounts[amounts.length - 2];
+    if (!unitPrice && beforeAmount && !(qm && quantity === qm[1] && beforeAmount.index === qm.index)) unitPrice = beforeAmount.value;
     // `2 1TOWEL ROD 6.00 12.00`: a count before the name, when it multiplies out.
     const count = LEADING_COUNT.exec(text);
     if (!quantity && count && unitPrice && sameMoney(lineAmount(count[1]!, unitPrice), amount)) quantity = count[1]!;
+    // `1 DELIVERY CHG 4.00`: one of it, at its amount.
+    if (!quantity && !unitPrice && count?.[1] === '1' && amounts.length === 1) quantity = '1';
     // Whole-dollar columns: quantity, unit price, amount, when they multiply out.
     if (whole && !quantity && amounts.length >= 3 && sameMoney(lineAmount(amounts[0]!.value, unitPrice!), amount)) quantity = amounts[0]!.value;
     if (!unitPrice && quantity && quantity !== '0') {
@@ -165,7 +185,11 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
     }
     let description = cleanDescription(label.replace(LEADING_QTY, '').replace(count && quantity === count[1] ? LEADING_COUNT : /^$/, ''), quantity);
     // A name on its own row keeps its size (`MILO 1KG`): only barcodes are taken out of it.
-    if (!hasName(description) && pending.length > 0) description = withoutBarcodes(pending.join(' '));
+    // `WALL'S TOPTEN CHOCOLATE 73ML` / `1 WALK 1.60 1.60`: a Qty / UOM layout whose row holds only the
+    // unit; the name is the row above.
+    const unitOnly = /^[A-Za-z]{1,4}$/.test(description) && count !== null && pending.length > 0;
+    if ((!hasName(description) || unitOnly) && pending.length > 0) description = withoutBarcodes(pending.join(' '));
+    else if (!hasName(description) && shortName?.index === i - 1) description = withoutBarcodes(shortName.text);
     else if (!hasName(description)) {
       // `9555017370017 1 28.00 26.00` / `LION FILE LAMINATING FILM`: a layout that prints the name under
       // the numbers (the first item has nothing above it to carry down). A speck row between them
@@ -183,6 +207,7 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
       }
     }
     pending = [];
+    shortName = null;
     if (letterCount(description) < 2) continue;
     items.push({
       description,

@@ -41,11 +41,13 @@ export interface TotalsResult {
 }
 
 const CHANGE = /\bCHANGE\b|\bC[HU][AE]NGE\b|\bCHG\b|\bBAKI\b|找零|找續|找回/;
+/** `DELIVERY CHG`, `SERVICE CHG`: CHG after what is charged for abbreviates CHARGE, not CHANGE. */
+const CHARGE_CHG = /\b(?:DELIVERY|SERVICE|SVC|HANDLING|PACKING|CORKAGE|BAG)\s*CHG\b/;
 const ROUNDED_TOTAL = /ROUND(?:ED|ING)?\s*(?:D\s*)?(?:TOTAL|AMOUNT|AMT)|TOTAL\s*(?:AMT\s*|AMOUNT\s*)?(?:ROUNDED|ROUND)|(?:TOTAL|AMOUNT)\s*AFTER\s*(?:ADJ|ROUND)|NET+\s*TOTAL\s*ROUNDED/;
 const ROUNDING = /ROUND|\bADJ|\bRND\b|捨入/;
 const SUBTOTAL = /SUB\s*-?\s*TOTAL|\bEXCL|EXCLUDING|EXCLUDED|BEFORE\s*(?:GST|TAX)|W\/O\s*GST|小計|未稅|銷售額/;
 const TAX_INCLUDED = /INCLUDES|INCLUDED\s*IN/;
-const TAX = /\bGST\b|\bSST\b|\bVAT\b|\bTAX\b|SERVICE\s*(?:CHARGE|TAX)|\bSVC\b|營業稅|稅額|税额/;
+const TAX = /\bGST\b|\bSST\b|\bVAT\b|\bTAX\b|SERVICE\s*(?:CHARGE|CHG|TAX)|\bSVC\b|營業稅|稅額|税额/;
 // (with OCR's usual damage: `Inchusive`, `lnclusive`)
 const INCLUSIVE = /INCL|INCLUSIVE|[IL1]N[CG][A-Z]{1,3}SIVE/;
 /** A restaurant's service charge: a charge added like a tax, but not a tax (Malaysia's SERVICE TAX is one). */
@@ -69,7 +71,7 @@ export function classifyLabel(label: string): { kind: AmountKind; strength: numb
     .replace(/\b[SG5$]U[B8]\s*-?\s*T[O0]TA[LI1]\b/g, 'SUBTOTAL')
     // (`SUBTETA?`: SUB and a four-letter word starting with T, past recognition)
     .replace(/\b[SG5$]U[B8]\s*-?\s*T[A-Z0-9]{3}\??(?=\s|:|$)/g, 'SUBTOTAL');
-  if (CHANGE.test(l)) return { kind: 'change', strength: 0 };
+  if (CHANGE.test(l) && !CHARGE_CHG.test(l)) return { kind: 'change', strength: 0 };
   if (ROUNDED_TOTAL.test(l)) return { kind: 'total', strength: 4 };
   if (ROUNDING.test(l)) return { kind: 'rounding', strength: 0 };
   if (SUBTOTAL.test(l)) return { kind: 'subtotal', strength: 0 };

@@ -86,4 +86,35 @@ describe('line items', () => {
   it('stops at the totals', () => {
     expect(items(['TEA||2.00', 'TOTAL||2.00', 'CASH||5.00'])).toEqual([['TEA', null, null, '2.00']]);
   });
+  it('takes a short name right above its numbers (9 x 13(10A)) instead of the next item\'s name below', () => {
+    expect(items(['DESCRIPTION PRICE DISC AMOUNT', '9 x 13(10A)', '1.00 PKT 0.7500||0.75 SR', '26 x 33 (85HT) Red', '1.00 PKT 8.0000||8.00 SR', 'Price Label (PLAIN)', '2.00 ROLL * 1.5000||3.00 SR'])).toEqual([
+      ['9 x 13(10A)', '1.00', '0.7500', '0.75'],
+      ['26 x 33 (85HT) Red', '1.00', '8.0000', '8.00'],
+      ['Price Label (PLAIN)', '2.00', '1.5000', '3.00'],
+    ]);
+    // An item's own numbers with their points lost are no name for the item after them.
+    expect(items(['CURRY MIXED VEGE 15.90', '515 1 16 85 16 85 SR', '(S) @13.90']).map((item) => item[0])).toEqual(['CURRY MIXED VEGE']);
+  });
+
+  it('reads a four-decimal unit price whole, never cut to three decimals', () => {
+    expect(items(['ENVELOPE 2 PCS 0.4500||0.90'])).toEqual([['ENVELOPE', '2', '0.4500', '0.90']]);
+  });
+
+  it('reads a leading count of one as the quantity (1 DELIVERY CHG 4.00) and a count before a fraction (4 1/4 Chic @17.90)', () => {
+    expect(items(['1 DELIVERY CHG 4.00 S', '4 1/4 Chic+1sd-T @17.90||71.60 S'])).toEqual([
+      ['DELIVERY CHG', '1', '4.00', '4.00'],
+      ['1/4 Chic+1sd-T', '4', '17.90', '71.60'],
+    ]);
+  });
+
+  it('names a Qty / UOM row by the row above it (1 WALK 1.60 is a unit, not a name)', () => {
+    expect(items(["WALL'S TOPTEN CHOCOLATE 73ML", '1 WALK 1.60 1.60||1.60 ZRL', 'MAGNUM ALMOND 90ML', '1 WALK 4.50 4.50||4.50 ZRL'])).toEqual([
+      ["WALL'S TOPTEN CHOCOLATE 73ML", '1', '1.60', '1.60'],
+      ['MAGNUM ALMOND 90ML', '1', '4.50', '4.50'],
+    ]);
+  });
+
+  it('ends the items at the payment rows when no total row came first (no GST summary row as an item)', () => {
+    expect(items(['MAGNUM ALMOND 90ML 4.50', 'Cash 20.20', 'Change 15.70', 'ZRL = 0 % 4.50||0.00']).map((item) => item[0])).toEqual(['MAGNUM ALMOND 90ML']);
+  });
 });

@@ -44,9 +44,15 @@ describe('label classification', () => {
     ['ROUNDING ADJUSTMENT', 'rounding'],
     ['CASH TENDERED', 'tendered'],
     ['CHANGE DUE', 'change'],
+    ['CHG', 'change'],
+    ['SERVICE CHG 10%', 'tax'],
     ['TOTAL QTY', 'other'],
   ])('%s is %s', (label, kind) => {
     expect(classifyLabel(label)?.kind).toBe(kind);
+  });
+
+  it('reads CHG after what is charged for as a charge, not as change (1 DELIVERY CHG 4.00 is an item)', () => {
+    expect(classifyLabel('1 DELIVERY CHG')).toBeNull();
   });
 });
 
