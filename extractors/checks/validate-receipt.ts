@@ -71,10 +71,11 @@ export function subtotalPlusTax(input: { subtotal: string; tax: string; total: s
 
 /**
  * Whether the line items add up. Item prices are printed without tax (sum = subtotal) or, on most B2C
- * receipts (Taiwan's among them), with tax included (sum = total): either closes the arithmetic. Null
- * when there are no items or nothing to compare them with.
+ * receipts (Taiwan's among them), with tax included (sum = total): either closes the arithmetic. A slip
+ * that prints no subtotal but its tax (`AIR ADAPTOR 5 @ 4.00 20.00`, `GST 6% 1.20`, `TOTAL 21.20`)
+ * closes it with total − tax. Null when there are no items or nothing to compare them with.
  */
-export function linesSum(amounts: readonly string[], subtotal: string | null, total: string | null): ValidationResult | null {
+export function linesSum(amounts: readonly string[], subtotal: string | null, total: string | null, tax: string | null = null): ValidationResult | null {
   const targets = [subtotal, total].filter((v): v is string => v !== null);
   if (amounts.length === 0 || targets.length === 0) return null;
   const sum = addDecimal(...amounts);
@@ -82,6 +83,9 @@ export function linesSum(amounts: readonly string[], subtotal: string | null, to
   const matched = targets.find((target) => within(sum, target, ROUNDING_TOLERANCE));
   const detail = `line items sum to ${sum}, subtotal ${subtotal ?? 'none'}, total ${total ?? 'none'}`;
   if (matched !== undefined) return { check, passed: true, detail, fields: [matched === total && matched !== subtotal ? 'total' : 'subtotal'] };
+  if (subtotal === null && total !== null && tax !== null && compareDecimal(tax, '0') > 0 && within(addDecimal(sum, tax), total, ROUNDING_TOLERANCE)) {
+    return { check, passed: true, detail: `${detail}: ${sum} + tax ${tax} = ${addDecimal(sum, tax)}`, fields: ['total', 'tax'] };
+  }
   // Most sums miss because items were read incompletely: the check then speaks about the items (and
   // the subtotal), not the total. A sum one digit from the total (`8.20` against `58.20`) is a misread
   // of one of them, and speaks about the total.
@@ -112,7 +116,7 @@ export function validateReceipt(record: ReceiptRecord, options: ValidateOptions 
   }
 
   const amounts = record.lineItems.map((item) => money(item.amount)).filter((a): a is string => a !== null);
-  const itemSum = amounts.length === record.lineItems.length ? linesSum(amounts, subtotal, total) : null;
+  const itemSum = amounts.length === record.lineItems.length ? linesSum(amounts, subtotal, total, tax) : null;
   if (itemSum) checks.push(itemSum);
 
   // An extractor that read the slip's charges and rounding line (which the record has no fields for)

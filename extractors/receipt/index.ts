@@ -108,7 +108,7 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
     validations.push({ check: 'subtotal_plus_tax_is_total', ...check, fields: ['subtotal', 'tax', 'total'] });
   }
   // The same arithmetic validation runs on every record (extractors/checks/validate-receipt.ts).
-  const itemSum = total ? linesSum(lineItems.map((i) => i.amount ?? '0'), subtotal, total) : null;
+  const itemSum = total ? linesSum(lineItems.map((i) => i.amount ?? '0'), subtotal, total, tax) : null;
   if (itemSum) validations.push(itemSum);
   if (total) {
     const positive = isPositive(total);

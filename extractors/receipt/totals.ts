@@ -249,7 +249,8 @@ export function findTotals(rows: Row[], options: TotalsOptions = {}): TotalsResu
   const tendered = firstOf(amounts, 'tendered', firstTotalRow) ?? firstOf(amounts, 'tendered');
   const change = tendered ? firstOf(amounts, 'change', tendered.row.index - 1) : firstOf(amounts, 'change');
   const subtotal = firstOf(amounts, 'subtotal');
-  const tax = amounts.find((a) => a.kind === 'tax' && isPositive(a.value) && !SERVICE_CHARGE.test(a.label.toUpperCase()) && (!tendered || a.row.index < tendered.row.index)) ?? null;
+  const isTaxLine = (a: LabelledAmount) => a.kind === 'tax' && isPositive(a.value) && !SERVICE_CHARGE.test(a.label.toUpperCase()) && (!tendered || a.row.index < tendered.row.index);
+  const tax = amounts.find(isTaxLine) ?? null;
   // Cash rounding moves a total by a few sen; a bigger `ADJ` figure is something else misread as rounding.
   const rounding = amounts.find((a) => a.kind === 'rounding' && compareMoney(a.value.replace(/^-/, ''), '0.10') < 0) ?? null;
   const paidRow = tendered?.row.index ?? change?.row.index ?? Infinity;
@@ -363,5 +364,7 @@ export function findTotals(rows: Row[], options: TotalsOptions = {}): TotalsResu
       total = { value: maxSpent, row: a.valueRow, score: 0.3, label: a.label };
     }
   }
-  return { total, subtotal, tax, charges, rounding, tendered, change, amounts };
+  // A tax is a part of the total: `Total Includes GST 0% 8.20` prints the taxed amount, not the tax.
+  const taxBelowTotal = total && tax && compareMoney(tax.value, total.value) >= 0 ? (amounts.find((a) => isTaxLine(a) && compareMoney(a.value, total!.value) < 0) ?? null) : tax;
+  return { total, subtotal, tax: taxBelowTotal, charges, rounding, tendered, change, amounts };
 }

@@ -112,6 +112,14 @@ describe('validateReceipt', () => {
     expect(speck.fields.total.confidence).toBeLessThan(0.5);
   });
 
+  it('closes the item sum with total - tax on a slip that prints its tax but no subtotal', () => {
+    const out = validateReceipt(record({ vendorName: 'S', date: '2024-01-01', tax: '1.20', total: '21.20' }, ['20.00']), { now });
+    expect(out.validations.find((v) => v.check === 'lines_sum_to_subtotal')).toMatchObject({ passed: true, fields: ['total', 'tax'] });
+    // Items that add up to neither stay unexplained.
+    const off = validateReceipt(record({ vendorName: 'S', date: '2024-01-01', tax: '1.20', total: '21.20' }, ['19.00']), { now });
+    expect(off.validations.find((v) => v.check === 'lines_sum_to_subtotal')?.passed).toBe(false);
+  });
+
   it('counts discount rows before calling an item dearer than the total, and blames the items, not the total', () => {
     const discounted = validateReceipt(record({ vendorName: 'S', date: '2024-01-01', total: '31.45' }, ['41.07', '-9.60']), { now });
     expect(discounted.validations.find((v) => v.check === 'total_covers_largest_item')?.passed).toBe(true);

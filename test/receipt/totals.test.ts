@@ -51,6 +51,14 @@ describe('label classification', () => {
     expect(classifyLabel(label)?.kind).toBe(kind);
   });
 
+  it('never takes as the tax a figure as large as the total (Total Includes GST 0% 8.20 prints the taxed amount)', () => {
+    const r = findTotals(buildRows([page(['MAGNUM||8.20', 'Total Includes GST 0%||8.20', 'TOTAL||8.20', 'CASH||10.00'])]));
+    expect(r.total?.value).toBe('8.20');
+    expect(r.tax).toBeNull();
+    const both = findTotals(buildRows([page(['ITEM||21.20', 'Total Includes GST 6%||21.20', 'GST 6%||1.20', 'TOTAL||21.20'])]));
+    expect(both.tax?.value).toBe('1.20');
+  });
+
   it('reads CHG after what is charged for as a charge, not as change (1 DELIVERY CHG 4.00 is an item)', () => {
     expect(classifyLabel('1 DELIVERY CHG')).toBeNull();
   });
