@@ -15,7 +15,8 @@ import { letterCount } from './text.js';
 
 const HEADER_WORDS = /\b(?:QTY|DESC(?:RIPTION)?|ITEM|PRICE|AMOUNT|AMT|TOTAL|U\/?PRICE|DISC|CODE)\b|品\s*名|品\s*項|數\s*量|單\s*價|金\s*額|備\s*註/gi;
 const QTY_TIMES = /(?<![\d.])(\d{1,4}(?:\.\d{1,3})?)\s*(?:(?:PCS?|UNITS?|EA|KG|SETS?|PKTS?|BOX(?:ES)?|BTLS?|ROLLS?|PAIRS?|DOZ)\b\s*[Xx@*]?|[Xx@*](?=\s*(?:RM|\$)?\s*\d))\s*(?:RM|\$)?\s*(?:(\d+\.\d{2,4})(?!\d))?/i;
-const NOISE = /^(?:\W*\d{8,14}\W*|\W*)$/;
+/** A barcode alone, or no letter or digit at all (`\W` would count Han names as marks too). */
+const NOISE = /^(?:[^\p{L}\p{N}]*\d{8,14}[^\p{L}\p{N}]*|[^\p{L}\p{N}]*)$/u;
 /** An e-mail or web address (the shop's, under its address), not an item. */
 const WEB_ADDRESS = /\S@\S+\.\S|WWW\.|\.COM\b/i;
 /** A name, then only numbers (each may carry `@`, `x`, `$`, `NT$`, `元`; a litre price `30.0`) and the tax mark `TX`. */

@@ -96,6 +96,13 @@ describe('line items', () => {
     expect(items(['CURRY MIXED VEGE 15.90', '515 1 16 85 16 85 SR', '(S) @13.90']).map((item) => item[0])).toEqual(['CURRY MIXED VEGE']);
   });
 
+  it('carries a Chinese name down to the numbers under it (干炒海鲜河粉 / 238 1 10.00 10.00)', () => {
+    expect(items(['ITEM QTY U/P DISC% AMOUNT', '干炒海鲜河粉', '238 1 10.00||10.00', '豆奶仙草', '1033 1 3.00||3.00'])).toEqual([
+      ['干炒海鲜河粉', '1', '10.00', '10.00'],
+      ['豆奶仙草', '1', '3.00', '3.00'],
+    ]);
+  });
+
   it('reads a four-decimal unit price whole, never cut to three decimals', () => {
     expect(items(['ENVELOPE 2 PCS 0.4500||0.90'])).toEqual([['ENVELOPE', '2', '0.4500', '0.90']]);
   });
