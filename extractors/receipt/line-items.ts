@@ -30,6 +30,8 @@ const LEADING_COUNT = /^(\d{1,3})\s+(?=.*[A-Za-z\p{Script=Han}])/u;
 /** `2 x MILO ICE 3.50 7.00`: the quantity printed before the name. */
 const LEADING_QTY = /^(\d{1,3})\s*[xX×*]\s+(?=[A-Za-z\p{Script=Han}])/u;
 
+/** A discount printed among the items. */
+const ITEM_DISCOUNT = /\bDISC(?:OUNT)?\b/i;
 /** `QTY DESCRIPTION PRICE AMOUNT`, `品名 數量 金額`: column titles, no amounts. */
 export function isTableHeader(text: string): boolean {
   return (text.match(HEADER_WORDS) ?? []).length >= 2 && findAmounts(text).length === 0;
@@ -45,6 +47,7 @@ function cleanDescription(text: string, quantity: string | null): string {
   const trailing = /\s+(\d{1,4}(?:\.\d+)?)\s*(?:PCS?|UNITS?|EA|KG)?\s*[Xx@*]?\s*$/.exec(out);
   if (trailing && quantity !== null && Number(trailing[1]) === Number(quantity)) out = out.slice(0, trailing.index);
   return out
+    .replace(GST_CODE_AFTER, '')
     .replace(/\s+[A-Z@]?\s*$/, '')
     .replace(/\s+/g, ' ')
     .trim();
@@ -101,8 +104,11 @@ function hasName(text: string): boolean {
   return (text.match(/\p{Script=Han}/gu) ?? []).length >= 2 || /[A-Za-z]{3,}/.test(text);
 }
 
+/** A Malaysian GST code printed after an item (standard-rated, zero-rated, exempt, out of scope). */
+const GST_CODE_AFTER = /\s+(?:SR|ZRL?|ES|OS)\s*$/;
+
 function withoutBarcodes(text: string): string {
-  return text.replace(/\b\d{8,14}\b/g, ' ').replace(/^[\s*-]+/, '').replace(/\s+/g, ' ').trim();
+  return text.replace(/\b\d{8,14}\b/g, ' ').replace(/^[\s*-]+/, '').replace(GST_CODE_AFTER, '').replace(/\s+/g, ' ').trim();
 }
 
 /** Line items between `from` (first body row) and the first total/subtotal row. */
@@ -140,6 +146,14 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
     const cls = classifyLabel(label);
     // Items end at the total, and at the payment when the total was not read as one.
     if (cls?.kind === 'total' || cls?.kind === 'tendered' || cls?.kind === 'change') break;
+    // `Item Discount $0.20 -1.00` under an item: a negative line of the bill (a total of discounts is not).
+    const discount = cls?.kind === 'other' && ITEM_DISCOUNT.test(label) && !/TOTAL/i.test(label) && amounts[amounts.length - 1]!.value.startsWith('-');
+    if (discount) {
+      items.push({ description: cleanDescription(label.replace(/[$]\s*$/, '').replace(/^[^\p{L}\p{N}]+/u, ''), null), quantity: null, unitPrice: null, amount: amounts[amounts.length - 1]!.value, evidence: { page: row.page, box: row.bbox, text } });
+      pending = [];
+      shortName = null;
+      continue;
+    }
     if (cls) continue;
     let amount = amounts[amounts.length - 1]!.value;
     let quantity: string | null = null;
@@ -165,6 +179,9 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
     // `2 1TOWEL ROD 6.00 12.00`: a count before the name, when it multiplies out.
     const count = LEADING_COUNT.exec(text);
     if (!quantity && count && unitPrice && sameMoney(lineAmount(count[1]!, unitPrice), amount)) quantity = count[1]!;
+    // `5 27499 11.00 55.00`: a count, then an item code, when it multiplies out.
+    const leadingNumber = /^(\d{1,3})\s+(?=\d)/.exec(text);
+    if (!quantity && leadingNumber && unitPrice && sameMoney(lineAmount(leadingNumber[1]!, unitPrice), amount)) quantity = leadingNumber[1]!;
     // `1 DELIVERY CHG 4.00`: one of it, at its amount.
     if (!quantity && !unitPrice && count?.[1] === '1' && amounts.length === 1) quantity = '1';
     // Whole-dollar columns: quantity, unit price, amount, when they multiply out.

@@ -103,6 +103,18 @@ describe('line items', () => {
     ]);
   });
 
+  it('keeps a discount printed among the items as a negative line, but not a total of discounts', () => {
+    expect(items(['FUJI XEROX A4 70GSM', '5 27499 11.00||55.00', 'Item Discount $0.20||-1.00', 'CANON PG-47BK', '1 27736 29.00||29.00', 'TOTAL DISCOUNT||-1.00', 'Total||83.00'])).toEqual([
+      ['FUJI XEROX A4 70GSM', '5', '11.00', '55.00'],
+      ['Item Discount', null, null, '-1.00'],
+      ['CANON PG-47BK', '1', '29.00', '29.00'],
+    ]);
+  });
+
+  it('leaves the GST code printed after an item out of its name', () => {
+    expect(items(['1 Berry Easy SR 18.90', 'FUJI XEROX A4 70GSM SR', '5 27499 11.00||55.00']).map((item) => item[0])).toEqual(['Berry Easy', 'FUJI XEROX A4 70GSM']);
+  });
+
   it('reads a four-decimal unit price whole, never cut to three decimals', () => {
     expect(items(['ENVELOPE 2 PCS 0.4500||0.90'])).toEqual([['ENVELOPE', '2', '0.4500', '0.90']]);
   });
