@@ -77,7 +77,16 @@ const ADDRESS_WORDS = [
   'PERDAGANGAN', 'INDUSTRI', 'HEIGHTS', 'GARDEN', 'GARDENS', 'SQUARE', 'CENTRAL', 'RAYA', 'BESAR', 'LAMA',
   'TENGAH', 'HILIR', 'HULU', 'ULU', 'TANJUNG', 'TANJONG',
 ];
+/**
+ * Words businesses put in their names, beyond the gazetteer's (header.ts BUSINESS_WORD spells the same
+ * trade words as a pattern), five letters or more: shorter ones sit one letter from item words.
+ */
+const TRADE_WORDS = [
+  'ENTERPRISES', 'RESTAURANTS', 'MINIMARKET', 'HYPERMARKET', 'BOOKSTORE', 'STORE', 'STORES', 'GROUP', 'BISTRO', 'MOTOR',
+  'KITCHENETTE', 'HOUSE', 'AGENCY', 'FOODS', 'DELIGHT', 'DELIGHTS', 'PETRO', 'STATION', 'HOTEL', 'PRINTING', 'TAILORING',
+  'LAUNDRY', 'SALON', 'CLINIC', 'KLINIK', 'BORONG', 'SERVICE',
+];
 /** Every word above, for the OCR engine's lexicon. */
 export const RECEIPT_LEXICON: readonly string[] = [
-  ...new Set([...GAZETTEER, ...ADDRESS_SHORT, ...ADDRESS_WORDS, ...MALAYSIAN_PLACES.flatMap((place) => place.split(' '))]),
+  ...new Set([...GAZETTEER, ...ADDRESS_SHORT, ...ADDRESS_WORDS, ...TRADE_WORDS, ...MALAYSIAN_PLACES.flatMap((place) => place.split(' '))]),
 ];

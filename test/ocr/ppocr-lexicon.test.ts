@@ -151,11 +151,11 @@ describe('the receipt lexicon the pipeline gives PP-OCR', () => {
     const { RECEIPT_LEXICON } = await import('../../extractors/receipt/vocabulary.js');
     expect(RECEIPT_LEXICON.every((word) => /^[A-Z]+$/.test(word))).toBe(true);
     expect(new Set(RECEIPT_LEXICON).size).toBe(RECEIPT_LEXICON.length);
-    for (const word of ['JOHOR', 'BAHRU', 'BATANG', 'BERJUNTAI', 'SEKSYEN', 'JLN']) expect(RECEIPT_LEXICON).toContain(word);
+    for (const word of ['JOHOR', 'BAHRU', 'BATANG', 'BERJUNTAI', 'SEKSYEN', 'JLN', 'PETRO', 'KITCHENETTE']) expect(RECEIPT_LEXICON).toContain(word);
   });
 
   it('leaves out words one letter from what item lines and dates print (MAR, MENU, MINI, PORK, MALT)', async () => {
     const { RECEIPT_LEXICON } = await import('../../extractors/receipt/vocabulary.js');
-    for (const word of ['MUAR', 'MERU', 'MIRI', 'ARA', 'PARK', 'MALL']) expect(RECEIPT_LEXICON).not.toContain(word);
+    for (const word of ['MUAR', 'MERU', 'MIRI', 'ARA', 'PARK', 'MALL', 'MART', 'SHOP', 'DELI', 'PUB']) expect(RECEIPT_LEXICON).not.toContain(word);
   });
 });
