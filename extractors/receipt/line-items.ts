@@ -7,7 +7,7 @@
  */
 import type { LineItem } from '../../schemas/receipt.js';
 import type { Row } from './layout.js';
-import { divideDecimal } from '../rules/amounts.js';
+import { addDecimal, divideDecimal } from '../rules/amounts.js';
 import { findAmounts, lineAmount, sameMoney } from './money.js';
 import { classifyLabel, findWholeAmounts } from './totals.js';
 import { isIdLine, isTitleNoise } from './header.js';
@@ -155,6 +155,8 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
       continue;
     }
     if (cls) continue;
+    // `Sub 1 al 8 37.55`: a SUBTOTAL OCR mangled past recognition, known by adding up to the items above it.
+    if (items.length > 0 && /^[^\p{L}\p{N}]*S\s*[UV]\s*[B8D]\b/iu.test(label) && sameMoney(addDecimal(...items.map((item) => item.amount ?? '0')), amounts[amounts.length - 1]!.value)) break;
     let amount = amounts[amounts.length - 1]!.value;
     let quantity: string | null = null;
     let unitPrice: string | null = null;
@@ -205,7 +207,9 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
     // A name on its own row keeps its size (`MILO 1KG`): only barcodes are taken out of it.
     // `WALL'S TOPTEN CHOCOLATE 73ML` / `1 WALK 1.60 1.60`: a Qty / UOM layout whose row holds only the
     // unit; the name is the row above.
-    const unitOnly = /^[A-Za-z]{1,4}$/.test(description) && count !== null && pending.length > 0;
+    // (The count is the quantity there even when the amount includes tax: `1 KOTA 8.49 8.49 9.00`.)
+    const unitOnly = count !== null && pending.length > 0 && /^[A-Za-z]{1,4}$/.test(description.replace(LEADING_COUNT, ''));
+    if (unitOnly) quantity ??= count[1]!;
     if ((!hasName(description) || unitOnly) && pending.length > 0) description = withoutBarcodes(pending.join(' '));
     else if (!hasName(description) && shortName?.index === i - 1) description = withoutBarcodes(shortName.text);
     else if (!hasName(description)) {

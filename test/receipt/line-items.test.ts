@@ -115,6 +115,12 @@ describe('line items', () => {
     expect(items(['1 Berry Easy SR 18.90', 'FUJI XEROX A4 70GSM SR', '5 27499 11.00||55.00']).map((item) => item[0])).toEqual(['Berry Easy', 'FUJI XEROX A4 70GSM']);
   });
 
+  it('ends the items at a SUBTOTAL misread past recognition when its amount is the sum of the items above', () => {
+    expect(items(['1059 18W SQ LED LIGHT 2 18.77||37.55', 'Sub 1 al 8||37.55', 'GST 6%||2.25']).map((item) => item[0])).toEqual(['1059 18W SQ LED LIGHT']);
+    // A SUB-something item that does not add up stays an item.
+    expect(items(['SANDWICH||5.00', 'SUB MARINE ROLL||6.00']).map((item) => item[0])).toEqual(['SANDWICH', 'SUB MARINE ROLL']);
+  });
+
   it('reads a four-decimal unit price whole, never cut to three decimals', () => {
     expect(items(['ENVELOPE 2 PCS 0.4500||0.90'])).toEqual([['ENVELOPE', '2', '0.4500', '0.90']]);
   });
@@ -131,6 +137,8 @@ describe('line items', () => {
       ["WALL'S TOPTEN CHOCOLATE 73ML", '1', '1.60', '1.60'],
       ['MAGNUM ALMOND 90ML', '1', '4.50', '4.50'],
     ]);
+    // The amount column includes tax, so the count does not multiply out; it is still the quantity.
+    expect(items(['013 SUMMER CUP 48X230ML', '1 KOTA 8.49 8.49||9.00 SR'])).toEqual([['013 SUMMER CUP 48X230ML', '1', '8.49', '9.00']]);
   });
 
   it('ends the items at the payment rows when no total row came first (no GST summary row as an item)', () => {
