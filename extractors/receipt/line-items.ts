@@ -7,10 +7,10 @@
  */
 import type { LineItem } from '../../schemas/receipt.js';
 import type { Row } from './layout.js';
-import { addDecimal, divideDecimal } from '../rules/amounts.js';
+import { addDecimal, compareDecimal, divideDecimal, roundDecimal } from '../rules/amounts.js';
 import { findAmounts, lineAmount, sameMoney } from './money.js';
 import { classifyLabel, findWholeAmounts } from './totals.js';
-import { isIdLine, isTitleNoise } from './header.js';
+import { isIdLine, isTitleNoise, LEGAL_FORM } from './header.js';
 import { letterCount } from './text.js';
 
 const HEADER_WORDS = /\b(?:QTY|DESC(?:RIPTION)?|ITEM|PRICE|AMOUNT|AMT|TOTAL|U\/?PRICE|DISC|CODE)\b|品\s*名|品\s*項|數\s*量|單\s*價|金\s*額|備\s*註/gi;
@@ -80,7 +80,8 @@ function isWholeDollarItem(text: string, amounts: readonly unknown[]): boolean {
 
 /** A row that can name an item: some letters, not a barcode, not a `LABEL: value` row. */
 function isDescription(text: string): boolean {
-  return letterCount(text) >= 3 && !NOISE.test(text) && !/[:]\s*\S/.test(text) && !isTableHeader(text) && !isTitleNoise(text) && !isIdLine(text) && !WEB_ADDRESS.test(text);
+  // A company (`彩理實業有限公司` under 買受人, a seller's name) is no item.
+  return letterCount(text) >= 3 && !LEGAL_FORM.test(text) && !NOISE.test(text) && !/[:]\s*\S/.test(text) && !isTableHeader(text) && !isTitleNoise(text) && !isIdLine(text) && !WEB_ADDRESS.test(text);
 }
 
 /**
@@ -111,6 +112,19 @@ function withoutBarcodes(text: string): string {
   return text.replace(/\b\d{8,14}\b/g, ' ').replace(/^[\s*-]+/, '').replace(GST_CODE_AFTER, '').replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * Whether quantity × price is the amount; in whole dollars (Taiwan) to the dollar (`172 55.22 9,498`:
+ * 9 497.84 printed rounded).
+ */
+function multipliesOut(quantity: string, price: string, amount: string, wholeDollars: boolean): boolean {
+  const product = lineAmount(quantity, price);
+  if (sameMoney(product, amount)) return true;
+  return wholeDollars && /^\d+$/.test(amount) && compareDecimal(roundDecimal(product, 0), amount) === 0;
+}
+
+/** `105個`: a count with the Chinese unit it is counted in. */
+const HAN_UNIT_COUNT = /(?:^|\s)(\d{1,5})\s*(?:個|件|支|盒|包|張|本|組|台|瓶|箱|只|片|入|份|套|條|雙|捲|卷|罐|袋|顆|式|批|米|公尺|公斤)(?=\s|$)/u;
+
 /** Line items between `from` (first body row) and the first total/subtotal row. */
 export function findLineItems(rows: Row[], from: number, until: number, options: { wholeDollars?: boolean } = {}): LineItem[] {
   const items: LineItem[] = [];
@@ -118,6 +132,7 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
   /** A short name on the row just visited (isShortName), taken only by the row right under it. */
   let shortName: { index: number; text: string } | null = null;
   const end = Math.min(until, rows.length);
+  const wholeDollars = options.wholeDollars === true;
   for (let i = Math.max(0, from); i < end; i += 1) {
     const row = rows[i]!;
     const text = row.text;
@@ -132,13 +147,20 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
     const columns = whole ? wholeAmountsOfItem(text) : [];
     if (whole && isWholeDollarItem(text, columns)) amounts.push(...columns);
     else if (amounts.length > 0 && options.wholeDollars === true) {
-      // `雲彩紙 312 14.00 4,368`: a unit price with cents, the amount in whole dollars after it.
+      // `雲彩紙 312 14.00 4,368`: a unit price with cents, the amount in whole dollars after it; on a row of
+      // numbers only (the name above it), `172 55.22 9,498`.
       const last = amounts[amounts.length - 1]!;
-      amounts.push(...wholeAmountsOfItem(text).filter((a) => a.index > last.index + last.text.length));
+      const after = (a: { index: number }) => a.index > last.index + last.text.length;
+      const tail = hasName(text) ? wholeAmountsOfItem(text).filter(after) : findWholeAmounts(text).filter((a) => after(a) && /[\s$]/.test(text[a.index - 1] ?? ''));
+      amounts.push(...tail);
     }
     if (amounts.length === 0) {
       shortName = isShortName(text) ? { index: i, text } : null;
       if (isDescription(text)) pending.push(text);
+      // A `label: value` row between (`買受人:53812386`, `日期110/9/17`) parts a name from the numbers
+      // below: the address above a Taiwan invoice's buyer rows is no item's name. Barcodes and item
+      // codes (`WA03 - 24/240`) do not.
+      else if (/[:：]/.test(text) || /^\p{Script=Han}{2,}\s*\d/u.test(text)) pending = [];
       if (pending.length > 2) pending.shift();
       continue;
     }
@@ -180,22 +202,25 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
     if (!unitPrice && beforeAmount && !(qm && quantity === qm[1] && beforeAmount.index === qm.index)) unitPrice = beforeAmount.value;
     // `2 1TOWEL ROD 6.00 12.00`: a count before the name, when it multiplies out.
     const count = LEADING_COUNT.exec(text);
-    if (!quantity && count && unitPrice && sameMoney(lineAmount(count[1]!, unitPrice), amount)) quantity = count[1]!;
+    if (!quantity && count && unitPrice && multipliesOut(count[1]!, unitPrice, amount, wholeDollars)) quantity = count[1]!;
     // `5 27499 11.00 55.00`: a count, then an item code, when it multiplies out.
     const leadingNumber = /^(\d{1,3})\s+(?=\d)/.exec(text);
-    if (!quantity && leadingNumber && unitPrice && sameMoney(lineAmount(leadingNumber[1]!, unitPrice), amount)) quantity = leadingNumber[1]!;
+    if (!quantity && leadingNumber && unitPrice && multipliesOut(leadingNumber[1]!, unitPrice, amount, wholeDollars)) quantity = leadingNumber[1]!;
+    // `105個 119.73 $12,572`: a count in a Chinese unit.
+    const hanCount = HAN_UNIT_COUNT.exec(text);
+    if (!quantity && hanCount && unitPrice && multipliesOut(hanCount[1]!, unitPrice, amount, wholeDollars)) quantity = hanCount[1]!;
     // `1 DELIVERY CHG 4.00`: one of it, at its amount.
     if (!quantity && !unitPrice && count?.[1] === '1' && amounts.length === 1) quantity = '1';
     // Whole-dollar columns: quantity, unit price, amount, when they multiply out.
-    if (whole && !quantity && amounts.length >= 3 && sameMoney(lineAmount(amounts[0]!.value, unitPrice!), amount)) quantity = amounts[0]!.value;
+    if (whole && !quantity && amounts.length >= 3 && multipliesOut(amounts[0]!.value, unitPrice!, amount, wholeDollars)) quantity = amounts[0]!.value;
     if (!unitPrice && quantity && quantity !== '0') {
       // amount / qty when it divides exactly.
       const each = divideDecimal(amount, quantity, 2);
       if (sameMoney(lineAmount(quantity, each), amount)) unitPrice = each;
     }
-    if (quantity && unitPrice && !sameMoney(lineAmount(quantity, unitPrice), amount) && amounts.length >= 3) {
+    if (quantity && unitPrice && !multipliesOut(quantity, unitPrice, amount, wholeDollars) && amounts.length >= 3) {
       // Columns: qty? price disc amount: keep the price that multiplies out, else the first column.
-      const hit = amounts.slice(0, -1).find((a) => sameMoney(lineAmount(quantity!, a.value), amount));
+      const hit = amounts.slice(0, -1).find((a) => multipliesOut(quantity!, a.value, amount, wholeDollars));
       unitPrice = hit ? hit.value : amounts[0]!.value;
     }
     // `1X 11.23 811.23`: a speck read as a leading digit of the amount; quantity x price says which.

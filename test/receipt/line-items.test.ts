@@ -121,6 +121,21 @@ describe('line items', () => {
     expect(items(['SANDWICH||5.00', 'SUB MARINE ROLL||6.00']).map((item) => item[0])).toEqual(['SANDWICH', 'SUB MARINE ROLL']);
   });
 
+  it('reads a Taiwan item whose numbers row under the name ends in whole dollars, counted in Chinese units too', () => {
+    const tw = (lines: Parameters<typeof page>[0]) => {
+      const rows = buildRows([page(lines)]);
+      return findLineItems(rows, 0, rows.length, { wholeDollars: true }).map((i) => [i.description, i.quantity, i.unitPrice, i.amount]);
+    };
+    // 172 x 55.22 = 9 497.84, printed to the dollar.
+    expect(tw(['品名 數量 單價 小計', '手提袋', '172 55.22 9,498'])).toEqual([['手提袋', '172', '55.22', '9498']]);
+    // The buyer's address, date and company above the item are not its name; 105個 is its quantity.
+    expect(tw(['台南市歸仁區里公國路152號1樓', '日期110/9/17', '買受人:53812386', '彩理實業有限公司', '貓咪刺皮標上翻筆袋', '105個 119.73 $12,572'])).toEqual([['貓咪刺皮標上翻筆袋', '105', '119.73', '12572']]);
+  });
+
+  it('does not carry a name down across a label: value row', () => {
+    expect(items(['SHOPPING HOURS', 'Cashier: 0512', 'WET TISSUE 150S', '1 5.90||5.90']).map((item) => item[0])).toEqual(['WET TISSUE 150S']);
+  });
+
   it('reads a four-decimal unit price whole, never cut to three decimals', () => {
     expect(items(['ENVELOPE 2 PCS 0.4500||0.90'])).toEqual([['ENVELOPE', '2', '0.4500', '0.90']]);
   });
