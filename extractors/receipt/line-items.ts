@@ -44,8 +44,8 @@ export function isTableHeader(text: string): boolean {
  */
 function cleanDescription(text: string, quantity: string | null): string {
   let out = text.replace(QTY_TIMES, ' ').replace(/\b\d{8,14}\b/g, ' ');
-  const trailing = /\s+(\d{1,4}(?:\.\d+)?)\s*(?:PCS?|UNITS?|EA|KG)?\s*[Xx@*]?\s*$/.exec(out);
-  if (trailing && quantity !== null && Number(trailing[1]) === Number(quantity)) out = out.slice(0, trailing.index);
+  const trailing = /\s+(\d{1,3}(?:,\d{3})+|\d{1,4}(?:\.\d+)?)\s*(?:PCS?|UNITS?|EA|KG)?\s*[Xx@*]?\s*$/.exec(out);
+  if (trailing && quantity !== null && Number(trailing[1]!.replace(/,/g, '')) === Number(quantity)) out = out.slice(0, trailing.index);
   return out
     .replace(GST_CODE_AFTER, '')
     .replace(/\s+[A-Z@]?\s*$/, '')
@@ -209,6 +209,10 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
     // `105個 119.73 $12,572`: a count in a Chinese unit.
     const hanCount = HAN_UNIT_COUNT.exec(text);
     if (!quantity && hanCount && unitPrice && multipliesOut(hanCount[1]!, unitPrice, amount, wholeDollars)) quantity = hanCount[1]!;
+    // `工業用板 1,000 25.00 25,000`: the quantity printed between the name and the price.
+    const beforePrice = /\s(\d{1,3}(?:,\d{3})+|\d{1,5})\s*$/.exec(label);
+    const countBefore = beforePrice?.[1]!.replace(/,/g, '');
+    if (!quantity && countBefore && unitPrice && hasName(label) && multipliesOut(countBefore, unitPrice, amount, wholeDollars)) quantity = countBefore;
     // `1 DELIVERY CHG 4.00`: one of it, at its amount.
     if (!quantity && !unitPrice && count?.[1] === '1' && amounts.length === 1) quantity = '1';
     // Whole-dollar columns: quantity, unit price, amount, when they multiply out.

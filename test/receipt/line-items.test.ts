@@ -128,6 +128,7 @@ describe('line items', () => {
     };
     // 172 x 55.22 = 9 497.84, printed to the dollar.
     expect(tw(['品名 數量 單價 小計', '手提袋', '172 55.22 9,498'])).toEqual([['手提袋', '172', '55.22', '9498']]);
+    expect(tw(['工業用板 1,000 25.00 25,000'])).toEqual([['工業用板', '1000', '25.00', '25000']]);
     // The buyer's address, date and company above the item are not its name; 105個 is its quantity.
     expect(tw(['台南市歸仁區里公國路152號1樓', '日期110/9/17', '買受人:53812386', '彩理實業有限公司', '貓咪刺皮標上翻筆袋', '105個 119.73 $12,572'])).toEqual([['貓咪刺皮標上翻筆袋', '105', '119.73', '12572']]);
   });
