@@ -8,6 +8,7 @@
 import type { LineItem } from '../../schemas/receipt.js';
 import type { Row } from './layout.js';
 import { addDecimal, compareDecimal, divideDecimal, roundDecimal } from '../rules/amounts.js';
+import { editDistance } from '../rules/edit-distance.js';
 import { findAmounts, lineAmount, sameMoney } from './money.js';
 import { classifyLabel, findWholeAmounts } from './totals.js';
 import { isIdLine, isTitleNoise, LEGAL_FORM } from './header.js';
@@ -32,9 +33,47 @@ const LEADING_QTY = /^(\d{1,3})\s*[xX×*]\s+(?=[A-Za-z\p{Script=Han}])/u;
 
 /** A discount printed among the items. */
 const ITEM_DISCOUNT = /\bDISC(?:OUNT)?\b/i;
+/** Column titles as OCR misreads them (`ITEN OTY U/P AHOUNT`, `ltem aty Tota!`, `Amcunt`, `Deser ipt ion`). */
+const COLUMN_TITLES = ['ITEM', 'QTY', 'PRICE', 'AMOUNT', 'TOTAL', 'DESCRIPTION', 'DISC'];
+
+/** Whether a token is a column title, read right or one letter off (`QTY` two: O or A for Q, t for T). */
+function isColumnTitle(token: string): boolean {
+  const t = token.toUpperCase().replace(/^[^A-Z0-9!|]+|[^A-Z0-9!|]+$/g, '').replace(/!/g, 'L').replace(/\|/g, 'I').replace(/RN/g, 'M');
+  if (/^(?:[QOA0]TY|QIY|RM|U\/?P)$/.test(t)) return true;
+  if (t.length < 4) return false;
+  // The first part of a title OCR split in two (`DESCRIPT ION`).
+  if (t.length >= 5 && 'DESCRIPTION'.startsWith(t)) return true;
+  return COLUMN_TITLES.some((title) => title.length >= 4 && editDistance(t, title, 1) <= 1);
+}
+
+/** How many column titles, read right or misread, lead the text. */
+function leadingColumnTitles(text: string): number {
+  let n = 0;
+  for (const token of text.trim().split(/\s+/)) {
+    if (!isColumnTitle(token) && !CURRENCY_MARK.test(token)) break;
+    n += 1;
+  }
+  return n;
+}
+
 /** `QTY DESCRIPTION PRICE AMOUNT`, `品名 數量 金額`: column titles, no amounts. */
 export function isTableHeader(text: string): boolean {
-  return (text.match(HEADER_WORDS) ?? []).length >= 2 && findAmounts(text).length === 0;
+  if (findAmounts(text).length > 0) return false;
+  if ((text.match(HEADER_WORDS) ?? []).length >= 2) return true;
+  // Misread titles: two or more, and nothing else on the row but currency marks.
+  const tokens = text.trim().split(/\s+/);
+  if (tokens.length >= 2 && tokens.every((t) => CURRENCY_MARK.test(t))) return true;
+  return tokens.length >= 2 && leadingColumnTitles(text) === tokens.length && tokens.filter(isColumnTitle).length >= 2;
+}
+
+/** The currency a column is in, under its title: `(RM)`, `(RH)` (M misread), `($)`. */
+const CURRENCY_MARK = /^\(?(?:RM|RH|\$)\)?[,.;:]?$/i;
+
+/** A description without the column titles OCR joined in front of it (`ltem aty Total SR -Chicken`). */
+function withoutColumnTitles(text: string): string {
+  const lead = leadingColumnTitles(text);
+  if (lead < 2) return text;
+  return text.trim().split(/\s+/).slice(lead).join(' ');
 }
 
 /**
@@ -79,7 +118,9 @@ function isWholeDollarItem(text: string, amounts: readonly unknown[]): boolean {
 }
 
 /** A row that can name an item: some letters, not a barcode, not a `LABEL: value` row. */
-function isDescription(text: string): boolean {
+function isDescription(row: string): boolean {
+  // `SR:TAPE OPP 48MM`: the GST code before a name is no `label:`.
+  const text = row.replace(GST_CODE_BEFORE, '');
   // A company (`彩理實業有限公司` under 買受人, a seller's name) is no item.
   return letterCount(text) >= 3 && !LEGAL_FORM.test(text) && !NOISE.test(text) && !/[:]\s*\S/.test(text) && !isTableHeader(text) && !isTitleNoise(text) && !isIdLine(text) && !WEB_ADDRESS.test(text);
 }
@@ -107,9 +148,11 @@ function hasName(text: string): boolean {
 
 /** A Malaysian GST code printed after an item (standard-rated, zero-rated, exempt, out of scope). */
 const GST_CODE_AFTER = /\s+(?:SR|ZRL?|ES|OS)\s*$/;
+/** The same code printed before the name with a colon (`SR:TAPE OPP 48MM`). */
+const GST_CODE_BEFORE = /^\s*(?:SR|ZRL?|ES|OS)\s*:\s*/;
 
 function withoutBarcodes(text: string): string {
-  return text.replace(/\b\d{8,14}\b/g, ' ').replace(/^[\s*-]+/, '').replace(GST_CODE_AFTER, '').replace(/\s+/g, ' ').trim();
+  return text.replace(GST_CODE_BEFORE, '').replace(/\b\d{8,14}\b/g, ' ').replace(/^[\s*-]+/, '').replace(GST_CODE_AFTER, '').replace(/\s+/g, ' ').trim();
 }
 
 /**
@@ -257,6 +300,9 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
         if (letterCount(below) >= 3) break;
       }
     }
+    // Column titles OCR read into the first item's name go, unless nothing else names it.
+    const untitled = withoutColumnTitles(description);
+    if (letterCount(untitled) >= 2) description = untitled;
     pending = [];
     shortName = null;
     if (letterCount(description) < 2) continue;

@@ -137,6 +137,18 @@ describe('line items', () => {
     expect(items(['SHOPPING HOURS', 'Cashier: 0512', 'WET TISSUE 150S', '1 5.90||5.90']).map((item) => item[0])).toEqual(['WET TISSUE 150S']);
   });
 
+  it('knows misread column titles and the currency row under them, and keeps them out of item names', () => {
+    // `ITEN OTY U/P AHOUNT` / `(RM) (RH)` is the table header; the names are printed under the numbers,
+    // one after its GST code (`SR:`).
+    expect(items(['ITEN OTY U/P AHOUNT', '(RM) (RH)', '12089 2 3.50||7.00', 'SR:TAPE OPP 48MMX80Y CLEAR', '2000160000024 1 15.00||15.00', 'STRETCH FILM 500MM'])).toEqual([
+      ['TAPE OPP 48MMX80Y CLEAR', '2', '3.50', '7.00'],
+      ['STRETCH FILM 500MM', '1', '15.00', '15.00'],
+    ]);
+    // Titles OCR joined in front of the first item's name.
+    expect(items(['ltem aty Tota! SR -Chicken', '1||2.70']).map((item) => item[0])).toEqual(['SR -Chicken']);
+    expect(items(['Description ABount 70g P.Copy 450*s||41.07']).map((item) => item[0])).toEqual(['70g P.Copy 450*s']);
+  });
+
   it('reads a four-decimal unit price whole, never cut to three decimals', () => {
     expect(items(['ENVELOPE 2 PCS 0.4500||0.90'])).toEqual([['ENVELOPE', '2', '0.4500', '0.90']]);
   });

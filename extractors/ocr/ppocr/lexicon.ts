@@ -10,7 +10,10 @@
  * likelihood. A real word the lexicon lacks (`PASAR` beside PASIR) keeps its reading when the model saw
  * its letters clearly, because the lexicon spelling then scores far lower.
  */
+import { editDistance } from '../../rules/edit-distance.js';
 import { isHan, SPACE_PROBABILITY, type DecodedCharacter } from './ctc.js';
+
+export { editDistance };
 
 /**
  * How much less likely (natural log) than the greedy spelling a lexicon word may be and still be taken.
@@ -50,24 +53,6 @@ function nearWords(lexicon: Lexicon, word: string, limit: number): string[] {
 /** Letters one spelling may differ from a lexicon word by: 1 up to 7 letters, 2 from 8. */
 function allowedEdits(length: number): number {
   return length >= 8 ? 2 : 1;
-}
-
-/** Levenshtein distance, stopping early once it exceeds `limit`. */
-export function editDistance(a: string, b: string, limit = Infinity): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j += 1) {
-      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      current.push(value);
-      rowMin = Math.min(rowMin, value);
-    }
-    if (rowMin > limit) return limit + 1;
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /**
