@@ -85,8 +85,7 @@ function cleanDescription(text: string, quantity: string | null): string {
   let out = text.replace(QTY_TIMES, ' ').replace(/\b\d{8,14}\b/g, ' ');
   const trailing = /\s+(\d{1,3}(?:,\d{3})+|\d{1,4}(?:\.\d+)?)\s*(?:PCS?|UNITS?|EA|KG)?\s*[Xx@*]?\s*$/.exec(out);
   if (trailing && quantity !== null && Number(trailing[1]!.replace(/,/g, '')) === Number(quantity)) out = out.slice(0, trailing.index);
-  return out
-    .replace(GST_CODE_AFTER, '')
+  return withoutTaxMarks(out)
     .replace(/\s+[A-Z@]?\s*$/, '')
     .replace(/\s+/g, ' ')
     .trim();
@@ -150,9 +149,16 @@ function hasName(text: string): boolean {
 const GST_CODE_AFTER = /\s+(?:SR|ZRL?|ES|OS)\s*$/;
 /** The same code printed before the name with a colon (`SR:TAPE OPP 48MM`). */
 const GST_CODE_BEFORE = /^\s*(?:SR|ZRL?|ES|OS)\s*:\s*/;
+/** A tax flag after the name (`*S`, `.S`, `.Z`) and the selling unit before it (`EA .S`, `CS .S`). */
+const TAX_FLAG_AFTER = /(?:\s+(?:EA|CS))?\s+[*.]\s?[SZ]\s*$/i;
+
+/** A name without the tax codes and flags printed around it. */
+function withoutTaxMarks(text: string): string {
+  return text.replace(GST_CODE_BEFORE, '').replace(TAX_FLAG_AFTER, '').replace(GST_CODE_AFTER, '');
+}
 
 function withoutBarcodes(text: string): string {
-  return text.replace(GST_CODE_BEFORE, '').replace(/\b\d{8,14}\b/g, ' ').replace(/^[\s*-]+/, '').replace(GST_CODE_AFTER, '').replace(/\s+/g, ' ').trim();
+  return withoutTaxMarks(text.replace(/\b\d{8,14}\b/g, ' ').replace(/^[\s*-]+/, '')).replace(/\s+/g, ' ').trim();
 }
 
 /**

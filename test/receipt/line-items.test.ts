@@ -149,6 +149,14 @@ describe('line items', () => {
     expect(items(['Description ABount 70g P.Copy 450*s||41.07']).map((item) => item[0])).toEqual(['70g P.Copy 450*s']);
   });
 
+  it('leaves tax flags and the selling unit before them out of names, and reads no size as money (4.51NX9.5IN)', () => {
+    expect(items(['MYCLIP BINDER CLIP 15MM 12S CS .S', '2901060611213 2 * 12.00||24.00', 'PARTNER E/LOPE 4.51NX9.5IN W4292 EA .S', '9555023304655 2 * 2.20||4.40', 'BATTERY LR03-4B AAA 4 PCS *S', '1 3.90||3.90'])).toEqual([
+      ['MYCLIP BINDER CLIP 15MM 12S', '2', '12.00', '24.00'],
+      ['PARTNER E/LOPE 4.51NX9.5IN W4292', '2', '2.20', '4.40'],
+      ['BATTERY LR03-4B AAA 4 PCS', '1', '3.90', '3.90'],
+    ]);
+  });
+
   it('reads a four-decimal unit price whole, never cut to three decimals', () => {
     expect(items(['ENVELOPE 2 PCS 0.4500||0.90'])).toEqual([['ENVELOPE', '2', '0.4500', '0.90']]);
   });
