@@ -174,6 +174,14 @@ function multipliesOut(quantity: string, price: string, amount: string, wholeDol
 /** `105個`: a count with the Chinese unit it is counted in. */
 const HAN_UNIT_COUNT = /(?:^|\s)(\d{1,5})\s*(?:個|件|支|盒|包|張|本|組|台|瓶|箱|只|片|入|份|套|條|雙|捲|卷|罐|袋|顆|式|批|米|公尺|公斤)(?=\s|$)/u;
 
+/**
+ * The amounts of a row that can be its money columns: not a measured quantity (`39.54 litre`, `0.85 KG`),
+ * nor a figure in square brackets, which is part of a name (`100 PLUS [1.50]`, a size or promotion).
+ */
+function columnAmounts(text: string): ReturnType<typeof findAmounts> {
+  return findAmounts(text).filter((a) => !MEASURE_AFTER.test(text.slice(a.index + a.text.length)) && !(text[a.index - 1] === '[' && text[a.index + a.text.length] === ']'));
+}
+
 /** Line items between `from` (first body row) and the first total/subtotal row. */
 export function findLineItems(rows: Row[], from: number, until: number, options: { wholeDollars?: boolean } = {}): LineItem[] {
   const items: LineItem[] = [];
@@ -189,8 +197,7 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
       pending = [];
       continue;
     }
-    // `39.54 litre`, `0.85 KG`: a measured quantity, not money.
-    const amounts = findAmounts(text).filter((a) => !MEASURE_AFTER.test(text.slice(a.index + a.text.length)));
+    const amounts = columnAmounts(text);
     // Taiwan prices are whole dollars (`牛肉麵 1 180 180`, `咖啡 1 @120 120TX`).
     const whole = amounts.length === 0 && (/\p{Script=Han}/u.test(text) || options.wholeDollars === true);
     const columns = whole ? wholeAmountsOfItem(text) : [];
@@ -296,7 +303,7 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
       // (`8o:`) is stepped over.
       for (let j = i + 1; j < Math.min(end, i + 3); j += 1) {
         const below = rows[j]!.text;
-        const priced = findAmounts(below).length > 0 || ((/\p{Script=Han}/u.test(below) || options.wholeDollars === true) && wholeAmountsOfItem(below).length > 0);
+        const priced = columnAmounts(below).length > 0 || ((/\p{Script=Han}/u.test(below) || options.wholeDollars === true) && wholeAmountsOfItem(below).length > 0);
         if (priced) break;
         if (isDescription(below)) {
           description = withoutBarcodes(below);

@@ -157,6 +157,13 @@ describe('line items', () => {
     ]);
   });
 
+  it('reads a figure in square brackets as part of a name (100 PLUS [1.50]), not as the item\'s amount', () => {
+    expect(items(['ITEM QTY S/PRICE AMOUNT', '9556145026 1 1.51 1.60||1.60 SR', 'TINGE LEMON DRINK 500ML', '955657031213 2.74 2.90||2.90 SR', '100 PLUS [1.50]'])).toEqual([
+      ['TINGE LEMON DRINK 500ML', '1', '1.60', '1.60'],
+      ['100 PLUS [1.50]', null, '2.90', '2.90'],
+    ]);
+  });
+
   it('reads a four-decimal unit price whole, never cut to three decimals', () => {
     expect(items(['ENVELOPE 2 PCS 0.4500||0.90'])).toEqual([['ENVELOPE', '2', '0.4500', '0.90']]);
   });
