@@ -117,11 +117,14 @@ function isWholeDollarItem(text: string, amounts: readonly unknown[]): boolean {
 }
 
 /** A row that can name an item: some letters, not a barcode, not a `LABEL: value` row. */
+/** `INVOICE NUMBER 60000483942`, `RECEIPT NO 123`: a document number, not an item. */
+const DOCUMENT_NUMBER = /\b(?:INVOICE|RECEIPT|BILL|DOC|TRANS(?:ACTION)?|ORDER)\s*(?:NO\b|NUMBER|#)/i;
+
 function isDescription(row: string): boolean {
   // `SR:TAPE OPP 48MM`: the GST code before a name is no `label:`.
   const text = row.replace(GST_CODE_BEFORE, '');
   // A company (`彩理實業有限公司` under 買受人, a seller's name) is no item.
-  return letterCount(text) >= 3 && !LEGAL_FORM.test(text) && !NOISE.test(text) && !/[:]\s*\S/.test(text) && !isTableHeader(text) && !isTitleNoise(text) && !isIdLine(text) && !WEB_ADDRESS.test(text);
+  return letterCount(text) >= 3 && !LEGAL_FORM.test(text) && !DOCUMENT_NUMBER.test(text) && !NOISE.test(text) && !/[:]\s*\S/.test(text) && !isTableHeader(text) && !isTitleNoise(text) && !isIdLine(text) && !WEB_ADDRESS.test(text);
 }
 
 /**
@@ -221,6 +224,9 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
       continue;
     }
     const label = text.slice(0, amounts[0]!.index).trim();
+    // `39.54` alone over `39.54 litre Pump # 07`: the volume a fuel pump printed twice, not money.
+    const nextText = rows[i + 1]?.text ?? '';
+    if (label === '' && amounts.length === 1 && text.trim() === amounts[0]!.text.trim() && nextText.startsWith(amounts[0]!.text.trim()) && MEASURE_AFTER.test(nextText.slice(amounts[0]!.text.trim().length))) continue;
     const cls = classifyLabel(label);
     // Items end at the total, and at the payment when the total was not read as one.
     if (cls?.kind === 'total' || cls?.kind === 'tendered' || cls?.kind === 'change') break;

@@ -164,6 +164,10 @@ describe('line items', () => {
     ]);
   });
 
+  it('reads no document number as an item name, nor the pump volume printed alone above its litres', () => {
+    expect(items(['INVOICE NUMBER 60000483942', '39.54', '39.54 LITRE PUMP # 07', 'FUEL SAVE 95 RM||88.17 C'])).toEqual([['FUEL SAVE 95', null, null, '88.17']]);
+  });
+
   it('reads a four-decimal unit price whole, never cut to three decimals', () => {
     expect(items(['ENVELOPE 2 PCS 0.4500||0.90'])).toEqual([['ENVELOPE', '2', '0.4500', '0.90']]);
   });
