@@ -41,17 +41,19 @@ export interface TotalsResult {
 }
 
 const CHANGE = /\bCHANGE\b|\bC[HU][AE]NGE\b|\bCHG\b|\bBAKI\b|找零|找續|找回/;
+/** A tax registration number's label (`GST ID:`, `GST REG NO`, `SST NO.`). */
+const TAX_ID_LABEL = /\b(?:GST|SST|TAX)\s*(?:ID|REG(?:ISTRATION)?|NO)\b/i;
 /** `DELIVERY CHG`, `SERVICE CHG`: CHG after what is charged for abbreviates CHARGE, not CHANGE. */
-const CHARGE_CHG = /\b(?:DELIVERY|SERVICE|SVC|HANDLING|PACKING|CORKAGE|BAG)\s*CHG\b/;
+const CHARGE_CHG = /\b(?:DELIVERY|SERV(?:ICE)?|SVC|HANDLING|PACKING|CORKAGE|BAG)\s*CHG\b/;
 const ROUNDED_TOTAL = /ROUND(?:ED|ING)?\s*(?:D\s*)?(?:TOTAL|AMOUNT|AMT)|TOTAL\s*(?:AMT\s*|AMOUNT\s*)?(?:ROUNDED|ROUND)|(?:TOTAL|AMOUNT)\s*AFTER\s*(?:ADJ|ROUND)|NET+\s*TOTAL\s*ROUNDED/;
 const ROUNDING = /ROUND|\bADJ|\bRND\b|捨入/;
 const SUBTOTAL = /SUB\s*-?\s*TOTAL|\bEXCL|EXCLUDING|EXCLUDED|BEFORE\s*(?:GST|TAX)|W\/O\s*GST|小計|未稅|銷售額/;
 const TAX_INCLUDED = /INCLUDES|INCLUDED\s*IN/;
-const TAX = /\bGST\b|\bSST\b|\bVAT\b|\bTAX\b|SERVICE\s*(?:CHARGE|CHG|TAX)|\bSVC\b|營業稅|稅額|税额/;
+const TAX = /\bGST\b|\bSST\b|\bVAT\b|\bTAX\b|\bSERV(?:ICE)?\s*(?:CHARGE|CHRG|CHG|TAX)|\bSVC\b|營業稅|稅額|税额/;
 // (with OCR's usual damage: `Inchusive`, `lnclusive`)
 const INCLUSIVE = /INCL|INCLUSIVE|[IL1]N[CG][A-Z]{1,3}SIVE/;
 /** A restaurant's service charge: a charge added like a tax, but not a tax (Malaysia's SERVICE TAX is one). */
-const SERVICE_CHARGE = /SERVICE\s*(?:CHARGE|CHG)|\bSVC\b|\bS\/C\b/;
+const SERVICE_CHARGE = /\bSERV(?:ICE)?\.?\s*(?:CHARGE|CHRG|CHG)|\bSVC\b|\bS\/C\b/;
 const OTHER = /TOTAL\s*(?:QTY|QUANTITY|ITEM|ITEMS|PCS|UNIT|UNITS|DISC|DISCOUNT|SAVING|SAVINGS|POINT|POINTS|WEIGHT|NO)|\bQTY\b|DISCOUNT|\bDISC\b|POINTS?\b|ITEM\(S\)|NO\.?\s*OF|\bPTS\b|VOUCHER|DEPOSIT/;
 const TENDERED = /CASH|\bCA[S5B$]H\b|TENDER|\bPAID\b|PAYMENT|VISA|MASTER|\bCARD\b|CREDIT|DEBIT|AMEX|WALLET|BOOST|GRAB|\bTNG\b|TOUCH|RECEIVED|\bPAY\b|現金|信用卡|付款|收現/;
 const TOTAL_STRONG = /GRAND\s*TOTAL|NET+\s*(?:TOTAL|AMOUNT|AMT|SALES)|(?:AMOUNT|AMT)\s*DUE|TOTAL\s*DUE|BALANCE\s*DUE|(?:TOTAL|AMOUNT|AMT)\s*PAYABLE|TOTAL\s*(?:SALES|AMOUNT|AMT|INCL|\(INCL|INCLUSIVE|\(RM\)|\(MYR\)|RM|MYR)|總計|合計|總額|應付|总计|合计|应付/;
@@ -152,7 +154,8 @@ export function labelledAmounts(rows: Row[], options: TotalsOptions = {}): Label
     if (amounts.length === 0 && !han) {
       const loose = findLooseAmount(row.text);
       const kind = loose ? classifyLabel(row.text.slice(0, loose.index))?.kind : undefined;
-      if (loose && kind && kind !== 'other') {
+      // `GST ID: 0016 6993 5104` ends in digits too: a registration number, not an amount that lost its point.
+      if (loose && kind && kind !== 'other' && !TAX_ID_LABEL.test(row.text)) {
         amounts = [loose];
         repaired = true;
       }
@@ -316,9 +319,11 @@ export function findTotals(rows: Row[], options: TotalsOptions = {}): TotalsResu
     candidates.push({ value: tendered.value, strength: 0.75, origin: 'paid', row: tendered.valueRow, label: tendered.label, amountsOnRow: 1 });
   }
   const paidValue = tendered && change && isPositive(change.value) ? subMoney(tendered.value, change.value) : null;
-  // Independent sources that agree with a value: the same amount printed on other rows, cash - change, the sum.
+  // Independent sources that agree with a value: the same amount printed on other rows, cash - change, the
+  // sum (with the rounding line, when the slip prints one: `21.30 + 0.65 + 1.31 - 0.01 = 23.25`).
+  const sums = added ? [added, ...(rounding ? [addMoney(added, rounding.value)] : [])] : [];
   const support = (c: Candidate) =>
-    printedElsewhere(c.value, c.row.index) + (c.origin !== 'paid' && paidValue && sameMoney(paidValue, c.value) ? 1 : 0) + (c.origin !== 'sum' && added && sameMoney(added, c.value) ? 1 : 0);
+    printedElsewhere(c.value, c.row.index) + (c.origin !== 'paid' && paidValue && sameMoney(paidValue, c.value) ? 1 : 0) + (c.origin !== 'sum' && sums.some((sum) => sameMoney(sum, c.value)) ? 1 : 0);
   // A printed total below the rounding line is the rounded figure: the one the rounding was applied for.
   const printedAfterRounding = rounding ? totals.some((t) => t.row.index > rounding.row.index && t.row.index < paidRow && t.strength >= 2) : false;
 

@@ -59,6 +59,19 @@ describe('label classification', () => {
     expect(both.tax?.value).toBe('1.20');
   });
 
+  it('takes no tax from a GST registration number (GST ID: 0016 6993 5104 is not 51.04)', () => {
+    const r = findTotals(buildRows([page(['GST ID: 0016 6993 5104', 'ITEM||79.60', 'SUBTOTAL||79.60', 'GST 6%||3.27', 'TOTAL||82.87'])]));
+    expect(r.tax?.value).toBe('3.27');
+  });
+
+  it('counts an abbreviated service charge (Serv. Charge (3%)) as a charge, and the rounded total it adds up to', () => {
+    const r = findTotals(buildRows([page(['Total (Excluding GST):||21.30', 'Serv. Charge (3%):||0.65', 'GST payable (6%):||1.31', 'Total (Inclusive of GST):||23.26', 'Rounding Adj:||-0.01', 'TOTAL :||23.25'])]));
+    expect(r.tax?.value).toBe('1.31');
+    expect(r.charges.map((c) => c.value)).toEqual(['0.65', '1.31']);
+    // 23.25 is 21.30 + 0.65 + 1.31 - 0.01, not a misread of 23.26.
+    expect(r.total?.value).toBe('23.25');
+  });
+
   it('reads CHG after what is charged for as a charge, not as change (1 DELIVERY CHG 4.00 is an item)', () => {
     expect(classifyLabel('1 DELIVERY CHG')).toBeNull();
   });
