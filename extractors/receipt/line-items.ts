@@ -1,9 +1,11 @@
 /**
- * Line items: the rows between the seller's block and the first subtotal/total line that end in an
- * amount. Quantity and unit price come from `2 x 3.50`, `2 @ 3.50`, `1 PC * 9.00`, `7.90*3`, `2 x NAME`
- * or from the amount columns (qty, unit price, amount left to right; whole dollars on Chinese rows). A
- * description printed on its own row above its numbers (barcode lines, long names) is carried down; on
- * slips that print the name under the numbers, it is taken from below.
+ * Line items: the rows between the seller's block and the first subtotal/total line (or the payment)
+ * that end in an amount. Quantity and unit price come from `2 x 3.50`, `2 @ 3.50`, `1 PC * 9.00`,
+ * `7.90*3`, `2 x NAME`, `105個`, or from the amount columns (qty, unit price, amount left to right; whole
+ * dollars on Taiwan rows), always checked by multiplying out. A description printed on its own row above
+ * its numbers (barcode lines, long names) is carried down; on slips that print the name under the
+ * numbers, it is taken from below. A discount printed among the items is a line with a negative amount,
+ * so the lines add up to what was charged. Column titles, tax codes and flags stay out of the names.
  */
 import type { LineItem } from '../../schemas/receipt.js';
 import type { Row } from './layout.js';
@@ -116,15 +118,22 @@ function isWholeDollarItem(text: string, amounts: readonly unknown[]): boolean {
   return amounts.length >= 2 || (amounts.length === 1 && /\dT?X\s*$/i.test(text));
 }
 
-/** A row that can name an item: some letters, not a barcode, not a `LABEL: value` row. */
 /** `INVOICE NUMBER 60000483942`, `RECEIPT NO 123`: a document number, not an item. */
 const DOCUMENT_NUMBER = /\b(?:INVOICE|RECEIPT|BILL|DOC|TRANS(?:ACTION)?|ORDER)\s*(?:NO\b|NUMBER|#)/i;
 
+/**
+ * Rows that name no item whatever letters they hold: a barcode or marks, a `LABEL: value` row, column
+ * titles, a document title, a registration or document number, a web address, and a company (`彩理實業
+ * 有限公司` under a Taiwan invoice's 買受人, the seller's own name).
+ */
+function namesNothing(text: string): boolean {
+  return NOISE.test(text) || /[:]\s*\S/.test(text) || isTableHeader(text) || isTitleNoise(text) || isIdLine(text) || WEB_ADDRESS.test(text) || DOCUMENT_NUMBER.test(text) || LEGAL_FORM.test(text);
+}
+
+/** A row that can name an item: three letters or more (`SR:TAPE OPP 48MM`: the GST code is no `label:`). */
 function isDescription(row: string): boolean {
-  // `SR:TAPE OPP 48MM`: the GST code before a name is no `label:`.
   const text = row.replace(GST_CODE_BEFORE, '');
-  // A company (`彩理實業有限公司` under 買受人, a seller's name) is no item.
-  return letterCount(text) >= 3 && !LEGAL_FORM.test(text) && !DOCUMENT_NUMBER.test(text) && !NOISE.test(text) && !/[:]\s*\S/.test(text) && !isTableHeader(text) && !isTitleNoise(text) && !isIdLine(text) && !WEB_ADDRESS.test(text);
+  return letterCount(text) >= 3 && !namesNothing(text);
 }
 
 /**
@@ -135,7 +144,7 @@ function isShortName(text: string): boolean {
   const t = text.trim();
   // Letters beyond a trailing tax code (`515 1 16 85 16 85 SR` is an item's numbers, points lost).
   const core = t.replace(/\s+[A-Z]{1,3}$/, '');
-  return !isDescription(t) && /[A-Za-z\p{Script=Han}]/u.test(core) && (t.match(/[\p{L}\p{N}]/gu) ?? []).length >= 4 && !NOISE.test(t) && !/[:]/.test(t) && !isTableHeader(t) && !isTitleNoise(t) && !isIdLine(t) && !WEB_ADDRESS.test(t);
+  return !isDescription(t) && /[A-Za-z\p{Script=Han}]/u.test(core) && (t.match(/[\p{L}\p{N}]/gu) ?? []).length >= 4 && !t.includes(':') && !namesNothing(t);
 }
 
 /**
@@ -255,7 +264,7 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
       quantity = qm[1]!;
       if (qm[2]) unitPrice = qm[2];
     } else {
-      const lead = /(?:^|\s)(\d{1,3})\s+(?=[^\s]*\d+\.\d{2})/.exec(text.slice(label.length ? 0 : 0));
+      const lead = /(?:^|\s)(\d{1,3})\s+(?=[^\s]*\d+\.\d{2})/.exec(text);
       if (lead && amounts.length >= 2) quantity = lead[1]!;
     }
     // The column before the amount, unless that is the quantity itself (`1.00 PKT 0.7500 0.75`, whose
