@@ -82,6 +82,8 @@ export function classifyLabel(label: string): { kind: AmountKind; strength: numb
   if (/TOTAL|J[UO]MLAH/.test(l) && /(?:SALES|\bOF\s*GST|\bOF\s*TAX|AFTER|\bWITH\s*(?:GST|SST|TAX))/.test(l)) return { kind: 'total', strength: 3 };
   if (TAX.test(l) && TAX_INCLUDED.test(l)) return { kind: 'tax', strength: 0 };
   if (TAX.test(l) && !INCLUSIVE.test(l)) return { kind: 'tax', strength: 0 };
+  // `(Inclusive) GST 6% 33.57`: the tax a tax-inclusive price holds, when the row names no total.
+  if (TAX.test(l) && INCLUSIVE.test(l) && /%/.test(l) && !SERVICE_CHARGE.test(l) && !/TOTAL|AMOUNT|AMT|SALES|PRICE|PAYABLE/.test(l)) return { kind: 'tax', strength: 0 };
   if (TENDERED.test(l) && !/TOTAL/.test(l)) return { kind: 'tendered', strength: 0 };
   if (TOTAL_STRONG.test(l)) return { kind: 'total', strength: 3 };
   if (TOTAL_PLAIN.test(l)) return { kind: 'total', strength: /TOTAL|計|JUMLAH/.test(l) ? 2 : 1 };

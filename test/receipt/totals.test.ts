@@ -46,6 +46,9 @@ describe('label classification', () => {
     ['CHANGE DUE', 'change'],
     ['CHG', 'change'],
     ['SERVICE CHG 10%', 'tax'],
+    ['Serv. Charge (3%):', 'tax'],
+    ['(Inciusive) GST 6%', 'tax'],
+    ['Total Inclusive GST:', 'total'],
     ['TOTAL QTY', 'other'],
   ])('%s is %s', (label, kind) => {
     expect(classifyLabel(label)?.kind).toBe(kind);
@@ -70,6 +73,10 @@ describe('label classification', () => {
     expect(r.charges.map((c) => c.value)).toEqual(['0.65', '1.31']);
     // 23.25 is 21.30 + 0.65 + 1.31 - 0.01, not a misread of 23.26.
     expect(r.total?.value).toBe('23.25');
+  });
+
+  it('reads a service charge that includes GST, printed among the items, as no tax of the receipt', () => {
+    expect(classifyLabel('S Service Chrg(Incl GST 6%)')?.kind).not.toBe('tax');
   });
 
   it('reads CHG after what is charged for as a charge, not as change (1 DELIVERY CHG 4.00 is an item)', () => {
