@@ -57,7 +57,10 @@ function oneMisreadApart(a: string, b: string): boolean {
  */
 export function subtotalPlusTax(input: { subtotal: string; tax: string; total: string; charges?: readonly string[]; rounding?: string | null }): { passed: boolean; detail: string } {
   const { subtotal, tax, total, rounding } = input;
-  const charges = input.charges && input.charges.length > 1 ? [...input.charges] : [tax];
+  // The charges printed after the subtotal, with the tax when it is not among them (a `SERVICE CHARGE`
+  // line read, the `GST 6%` line's figure found only in the summary table).
+  const printed = input.charges ?? [];
+  const charges = printed.some((c) => compareDecimal(c, tax) === 0) ? [...printed] : [...printed, tax];
   const sum = addDecimal(subtotal, ...charges);
   const added = charges.join(' + ');
   if (within(subtotal, total, ROUNDING_TOLERANCE) && !within(sum, total, ROUNDING_TOLERANCE)) return { passed: true, detail: `${subtotal} includes tax ${tax}, total is ${total}` };

@@ -7,6 +7,7 @@
 import type { Row } from './layout.js';
 import { addMoney, compareMoney, CURRENCY_MARK, findAmounts, findLooseAmount, isPositive, isZero, toMoneyString, sameMoney, subMoney, type AmountMatch } from './money.js';
 import { mismatchedPairs } from './text.js';
+import { readTaxSummary, type TaxSummaryRow } from './tax-summary.js';
 
 export type AmountKind = 'total' | 'subtotal' | 'tax' | 'rounding' | 'tendered' | 'change' | 'other';
 
@@ -255,11 +256,19 @@ export function findTotals(rows: Row[], options: TotalsOptions = {}): TotalsResu
   const change = tendered ? firstOf(amounts, 'change', tendered.row.index - 1) : firstOf(amounts, 'change');
   const subtotal = firstOf(amounts, 'subtotal');
   const isTaxLine = (a: LabelledAmount) => a.kind === 'tax' && isPositive(a.value) && !SERVICE_CHARGE.test(a.label.toUpperCase()) && (!tendered || a.row.index < tendered.row.index);
-  const tax = amounts.find(isTaxLine) ?? null;
+  // Many slips print the tax only in their GST summary table (`SR @ 6% 35.00 2.10`).
+  const summary = readTaxSummary(rows);
+  const summaryTax = (row: TaxSummaryRow, value: string, label: string): LabelledAmount => ({ kind: 'tax', strength: 0, value, label, row: row.row, valueRow: row.row, amountsOnRow: 2 });
+  const tax = amounts.find(isTaxLine) ?? (summary ? summaryTax(summary.taxRows[0]!, summary.tax, 'GST summary') : null);
   // Cash rounding moves a total by a few sen; a bigger `ADJ` figure is something else misread as rounding.
   const rounding = amounts.find((a) => a.kind === 'rounding' && compareMoney(a.value.replace(/^-/, ''), '0.10') < 0) ?? null;
   const paidRow = tendered?.row.index ?? change?.row.index ?? Infinity;
-  const charges = subtotal ? chargesAfter(amounts, subtotal) : [];
+  let charges = subtotal ? chargesAfter(amounts, subtotal) : [];
+  // A service charge the summary lists but the charge lines did not give (`SERVICE CHARGE 10% 15 0)`):
+  // the summary's rows are the charges.
+  if (subtotal && summary && summary.serviceCharges.length > 0 && !charges.some((c) => SERVICE_CHARGE.test(c.label.toUpperCase()))) {
+    charges = [...summary.serviceCharges.map((r) => summaryTax(r, r.tax, 'service charge (GST summary)')), ...summary.taxRows.map((r) => summaryTax(r, r.tax, 'GST summary'))];
+  }
   // subtotal + every charge after it: the figure the total must equal when the receipt adds up.
   const added = subtotal && charges.length > 0 ? addMoney(subtotal.value, ...charges.map((c) => c.value)) : null;
 

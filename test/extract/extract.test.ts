@@ -143,6 +143,9 @@ describe('validateReceipt', () => {
     expect(subtotalPlusTax({ subtotal: '106.10', tax: '6.37', total: '112.45', rounding: '-0.02' })).toEqual({ passed: true, detail: '106.10 + 6.37 - 0.02 = 112.45, total is 112.45' });
     expect(subtotalPlusTax({ subtotal: '106.10', tax: '6.37', total: '112.46', rounding: '-0.02' }).passed).toBe(false);
     expect(subtotalPlusTax({ subtotal: '106.10', tax: '6.37', total: '112.45' }).passed).toBe(true);
+    // One charge line read (the service charge): the tax is added to it, not taken for it.
+    expect(subtotalPlusTax({ subtotal: '150.00', tax: '9.90', total: '174.90', charges: ['15.00'] })).toEqual({ passed: true, detail: '150.00 + 15.00 + 9.90 = 174.90, total is 174.90' });
+    expect(subtotalPlusTax({ subtotal: '150.00', tax: '9.90', total: '159.90', charges: ['9.90'] }).passed).toBe(true);
     // The extractor's result, with the rounding it read, stands over the record-level allowance.
     const misread = record({ vendorName: 'S', date: '2024-01-01', subtotal: '106.10', tax: '6.37', total: '112.46' });
     misread.validations = [{ check: 'subtotal_plus_tax_is_total', ...subtotalPlusTax({ subtotal: '106.10', tax: '6.37', total: '112.46', rounding: '-0.02' }), fields: ['subtotal', 'tax', 'total'] }];

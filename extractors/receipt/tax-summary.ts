@@ -1,0 +1,63 @@
+/**
+ * The GST summary table Malaysian receipts print after the payment (`GST Summary Amount(RM) Tax(RM)` /
+ * `SR @ 6% 35.00 2.10` / `ZRL = 0% 8.20 0.00`): on many slips the only place the tax appears. Each
+ * rate row gives the taxed amount and its tax; a row is believed only when the tax is the rate applied
+ * to the amount (to the sen), so a misread figure or a row of some other table is never taken.
+ * A service charge row (`SVC SERVICE CHARGE 10 150.00 15.00`) is read the same way and kept apart.
+ */
+import type { Row } from './layout.js';
+import { addDecimal, compareDecimal, percentOf, subtractDecimal } from '../rules/amounts.js';
+import { findAmounts } from './money.js';
+
+export interface TaxSummaryRow {
+  /** Rate in percent, as printed (`6`, `0`, `10`). */
+  rate: string;
+  net: string;
+  tax: string;
+  row: Row;
+}
+
+export interface TaxSummary {
+  /** The GST rows (standard and zero rated). */
+  taxRows: TaxSummaryRow[];
+  /** Their tax added up. */
+  tax: string;
+  /** Service charge rows, when the table lists them. */
+  serviceCharges: TaxSummaryRow[];
+}
+
+/** `GST Summary`, `Tax Summar`, `GSTSummary`, `CST Sumary` (G read as C). */
+const SUMMARY_TITLE = /(?:GST|TAX|CST|6ST)\s*SUM{1,2}/i;
+/** How far below its title the table's rows are looked for. */
+const TABLE_ROWS = 4;
+const SERVICE = /\bSVC\b|SERVICE/i;
+/** `6%`, `@6%`, `GST6%`, `(06%)`. */
+const RATE_PERCENT = /(\d{1,2}(?:\.\d{1,2})?)\s*%/;
+/** The rate as a bare column right before the amount (`SR 6 106.10 6.37`, `SR 6.00 26.00 1.56`). */
+const RATE_COLUMN = /(?:^|\s)(\d{1,2}(?:\.\d{1,2})?)\s*$/;
+
+export function readTaxSummary(rows: readonly Row[]): TaxSummary | null {
+  const title = rows.findIndex((row) => SUMMARY_TITLE.test(row.text));
+  if (title < 0) return null;
+  const taxRows: TaxSummaryRow[] = [];
+  const serviceCharges: TaxSummaryRow[] = [];
+  for (const row of rows.slice(title, title + 1 + TABLE_ROWS)) {
+    const amounts = findAmounts(row.text);
+    if (amounts.length < 2 || /TOTAL/i.test(row.text)) continue;
+    const netAmount = amounts[amounts.length - 2]!;
+    const rate = RATE_PERCENT.exec(row.text)?.[1] ?? RATE_COLUMN.exec(row.text.slice(0, netAmount.index))?.[1];
+    if (rate === undefined) continue;
+    const net = netAmount.value;
+    const tax = amounts[amounts.length - 1]!.value;
+    if (!taxAtRate(net, rate, tax)) continue;
+    (SERVICE.test(row.text) ? serviceCharges : taxRows).push({ rate, net, tax, row });
+  }
+  if (taxRows.length === 0) return null;
+  return { taxRows, tax: addDecimal(...taxRows.map((r) => r.tax)), serviceCharges };
+}
+
+/** Whether `tax` is `rate` percent of `net` to the sen (one sen either way: slips round differently). */
+function taxAtRate(net: string, rate: string, tax: string): boolean {
+  const expected = percentOf(net, rate, 2);
+  return compareDecimal(subtractDecimal(expected, tax).replace(/^-/, ''), '0.01') <= 0;
+}
