@@ -91,6 +91,8 @@ describe.skipIf(!haveData)('npm run eval', () => {
     expect(review.itemsAddUp + review.itemsDoNot).toBeLessThanOrEqual(3);
     expect(stdout).toMatch(new RegExp(`needs_review: ${review.flagged} of 3 receipts; wrong date or total: ${review.wrong}, of them flagged ${review.wrongFlagged}`));
     expect(stdout).toMatch(/line items: add up to the subtotal or total on \d+ receipts, do not on \d+, none read on \d+/);
+    expect(review.taxFound).toBeLessThanOrEqual(3);
+    expect(stdout).toContain(`tax: found on ${review.taxFound} receipts; subtotal + tax = total on ${review.sumsClose}, not on ${review.sumsOpen}`);
     expect(server.requests).toHaveLength(0);
   }, 60_000);
 

@@ -206,7 +206,7 @@ async function main() {
   const ocr = opts.source === 'ocr' ? await loadOcr(opts) : null;
   const fields = ['company', 'date', 'address', 'total'];
   const stats = Object.fromEntries(fields.map((f) => [f, { n: 0, exact: 0, f1: 0, spaceless: 0 }]));
-  const review = { flagged: 0, wrong: 0, wrongFlagged: 0, rightFlagged: 0, itemsAddUp: 0, itemsDoNot: 0 };
+  const review = { flagged: 0, wrong: 0, wrongFlagged: 0, rightFlagged: 0, itemsAddUp: 0, itemsDoNot: 0, taxFound: 0, sumsClose: 0, sumsOpen: 0 };
   // --reasons: each review reason against whether the receipt's date and total were right.
   const reasonCounts = new Map();
   const reasonLines = [];
@@ -275,6 +275,10 @@ async function main() {
       });
       review.flagged += flagged ? 1 : 0;
       if (itemCheck) review[itemCheck.passed ? 'itemsAddUp' : 'itemsDoNot'] += 1;
+      // The tax an accountant books, and whether subtotal + tax (+ charges) closes on the total.
+      if (record?.fields.tax.value) review.taxFound += 1;
+      const sumCheck = record?.validations.find((v) => v.check === 'subtotal_plus_tax_is_total');
+      if (sumCheck) review[sumCheck.passed ? 'sumsClose' : 'sumsOpen'] += 1;
       if (opts.reasons && (flagged || bookedWrong || (record?.reviewReasons.length ?? 0) > 0)) {
         reasonLines.push(`${id} ${bookedWrong ? 'wrong' : 'right'} date/total, ${flagged ? 'sent to review' : 'not sent'}: ${(record?.reviewReasons ?? ['no record']).join('; ')}`);
       }
@@ -322,6 +326,7 @@ async function main() {
   console.log(`needs_review: ${review.flagged} of ${ids.length} receipts; wrong date or total: ${review.wrong}, of them flagged ${review.wrongFlagged}; right ones flagged ${review.rightFlagged} of ${ids.length - review.wrong}`);
   // Label-free measure of line items: receipts whose items add up to their subtotal or total.
   console.log(`line items: add up to the subtotal or total on ${review.itemsAddUp} receipts, do not on ${review.itemsDoNot}, none read on ${ids.length - review.itemsAddUp - review.itemsDoNot}`);
+  console.log(`tax: found on ${review.taxFound} receipts; subtotal + tax = total on ${review.sumsClose}, not on ${review.sumsOpen}`);
   if (opts.reasons) {
     for (const line of reasonLines) console.log(line);
     console.log('reasons, on receipts with a wrong / right date or total:');
