@@ -125,6 +125,11 @@ const PAYMENT: [RegExp, string][] = [
   [/\bCASH\b|現金/i, 'cash'],
 ];
 
+/** `Payment Type: Cash`, `Payment Mode: VISA`, `Paid by: card`: the method named by its label. */
+const PAYMENT_LABEL = /PAY(?:MENT)?\s*(?:TYPE|MODE|METHOD|BY)\s*[:：]?|PAID\s*BY\s*[:：]?|付款方式/i;
+/** A row holding an amount alone (`RM 170. 00`), or the change line, right under a payment word. */
+const AMOUNT_ALONE = /^[^\p{L}\d]*(?:R[MNH]|\$|NT\$)?\s*-?\d[\d,]*[.,]\s?\d{2}[^\p{L}\d]*$/iu;
+
 /** Payment method from the payment lines (below the total); `cash` when a CASH line with an amount exists. */
 export function findPaymentMethod(rows: Row[], totalRow: Row | null, options: { wholeDollars?: boolean } = {}): Found | null {
   const from = totalRow ? totalRow.index : Math.floor(rows.length / 2);
@@ -133,8 +138,16 @@ export function findPaymentMethod(rows: Row[], totalRow: Row | null, options: { 
     // With an amount: cents, or whole dollars on a Chinese row (`現金 200`); or a Chinese payment word
     // alone on its row (`信用卡`).
     const paidBy = (r: Row) => /\d+[.,]\d{2}/.test(r.text) || ((/\p{Script=Han}/u.test(r.text) || options.wholeDollars === true) && /\d/.test(r.text)) || (/\p{Script=Han}/u.test(r.text) && r.text.trim().length <= 6);
-    const row = scan.find((r) => re.test(r.text) && paidBy(r) && !/CASHIER/i.test(r.text));
+    // The word alone (and a currency mark) with its amount on the row below, or the change line
+    // (`CASH RM` / `CHANGE RM 15.00`, `CASH` / `RM 170. 00`): OCR split the row or lost the amount.
+    const wordAlone = (r: Row) => r.text.replace(re, '').replace(/\bR[MNH]\b|[^\p{L}\d]/giu, '') === '';
+    const amountBelow = (r: Row) => rows.slice(r.index + 1, r.index + 3).some((b) => AMOUNT_ALONE.test(b.text.trim()) || /^\W*(?:CHANGE|BAKI)\b/i.test(b.text));
+    const row = scan.find((r) => re.test(r.text) && !/CASHIER/i.test(r.text) && (paidBy(r) || (wordAlone(r) && amountBelow(r))));
     if (row) return { value: method, row, confidence: 0.75 };
+  }
+  for (const [re, method] of PAYMENT) {
+    const labelled = rows.find((r) => PAYMENT_LABEL.test(r.text) && re.test(r.text.slice(PAYMENT_LABEL.exec(r.text)!.index)) && !/CASHIER/i.test(r.text));
+    if (labelled) return { value: method, row: labelled, confidence: 0.7 };
   }
   return null;
 }

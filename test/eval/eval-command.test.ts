@@ -23,7 +23,7 @@ interface Miss {
 interface EvalJson {
   rows: { field: string; n: number; exact: number }[];
   mean: number;
-  review: { flagged: number; wrong: number; wrongFlagged: number; rightFlagged: number; itemsAddUp: number; itemsDoNot: number };
+  review: { flagged: number; wrong: number; wrongFlagged: number; rightFlagged: number; itemsAddUp: number; itemsDoNot: number; taxFound: number; sumsClose: number; sumsOpen: number };
   misses: Miss[];
   skipped: { id: string; why: string }[];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectCurrencyCode, findBuyerTaxId, findVendorTaxId } from '../../extractors/receipt/identifiers.js';
+import { detectCurrencyCode, findBuyerTaxId, findPaymentMethod, findVendorTaxId } from '../../extractors/receipt/identifiers.js';
 import { buildRows } from '../../extractors/receipt/layout.js';
 import { page } from './helpers.js';
 
@@ -40,5 +40,31 @@ describe('detectCurrencyCode', () => {
     // `SDN BHD` is a legal form, not Bahraini dinars; without any mark the locale decides.
     expect(detectCurrencyCode('KEDAI MAJU SDN BHD\nTOTAL 9.00', 'MY')).toEqual({ code: 'MYR', explicit: false });
     expect(detectCurrencyCode('(M) SDN BHD\nTOTAL 9.00', 'MY')).toEqual({ code: 'MYR', explicit: false });
+  });
+});
+
+describe('findPaymentMethod', () => {
+  const method = (...lines: string[]) => {
+    const rows = buildRows([page(lines)]);
+    const total = rows.find((r) => /^TOTAL/i.test(r.text)) ?? null;
+    return findPaymentMethod(rows, total)?.value ?? null;
+  };
+
+  it('reads the method on a payment line with its amount, never from CASHIER', () => {
+    expect(method('CASHIER: ALI', 'TOTAL 12.50', 'CASH 20.00', 'CHANGE 7.50')).toBe('cash');
+    expect(method('CASHIER: ALI', 'TOTAL 12.50', 'VISA 12.50')).toBe('card');
+    expect(method('CASHIER: ALI', 'TOTAL 12.50')).toBeNull();
+  });
+
+  it('reads a payment word alone when its amount or the change line is right under it (OCR split the row)', () => {
+    expect(method('TOTAL 170.00', 'CASH', 'RM 170. 00')).toBe('cash');
+    expect(method('TOTAL 35.00', 'CASH RH', 'CHANGE RM 15.00')).toBe('cash');
+    // A cash customer's name is no payment.
+    expect(method('Name : CASH', 'TOTAL 35.00', 'THANK YOU')).toBeNull();
+  });
+
+  it('reads the method a payment label names (Payment Type: Cash)', () => {
+    expect(method('TOTAL 7.60', 'Payment Type: Cash', 'Tendered 10.00')).toBe('cash');
+    expect(method('Paid by: VISA', 'TOTAL 7.60')).toBe('card');
   });
 });
