@@ -14,6 +14,7 @@ import { buildRows, type Row } from './layout.js';
 import { findLineItems, isTableHeader } from './line-items.js';
 import { isPositive } from './money.js';
 import { findInvoicePeriod, inInvoicePeriod } from '../rules/taiwan.js';
+import { compareDecimal, percentOf, subtractDecimal } from '../rules/amounts.js';
 import { repairAddressText, repairHeaderText } from './ocr-repair.js';
 import { caseLike, upperShare } from './text.js';
 import { findTotals } from './totals.js';
@@ -100,7 +101,10 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
   const reasons: string[] = [];
   const total = totals.total?.value ?? null;
   const subtotal = totals.subtotal?.value ?? null;
-  const tax = totals.tax?.value ?? null;
+  // A Taiwan invoice whose 營業稅 row OCR could not read (`營業稅: 475 0`): total − sales, when that is the
+  // 5% business tax of the sales to the dollar (the check the validator runs, here used to recover it).
+  const salesTax = !totals.tax && locale === 'TW' && subtotal && total ? taiwanTaxFromSales(subtotal, total) : null;
+  const tax = totals.tax?.value ?? salesTax;
   let totalConfidence = totals.total ? sigmoid(totals.total.score - 2) : 0;
   if (total && subtotal && tax) {
     // With every charge printed after the subtotal (`SERVICE CHARGE 10%`, `SST 6%`) and the rounding line.
@@ -140,7 +144,11 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
       : empty(),
     currency: { value: currency.code, confidence: currency.explicit ? 0.95 : 0.6, source },
     subtotal: totals.subtotal ? { value: totals.subtotal.value, confidence: 0.7, source, evidence: evidenceOf([totals.subtotal.valueRow]) } : empty(),
-    tax: totals.tax ? { value: totals.tax.value, confidence: 0.7, source, evidence: evidenceOf([totals.tax.valueRow]) } : empty(),
+    tax: totals.tax
+      ? { value: totals.tax.value, confidence: 0.7, source, evidence: evidenceOf([totals.tax.valueRow]) }
+      : salesTax && totals.subtotal && totals.total
+        ? { value: salesTax, confidence: 0.6, source, evidence: evidenceOf([totals.subtotal.valueRow, totals.total.row]) }
+        : empty(),
     total: totals.total ? { value: totals.total.value, confidence: clamp(totalConfidence), source, evidence: evidenceOf([totals.total.row]) } : empty(),
     paymentMethod: payment ? text(payment.value, payment.confidence, [payment.row]) : empty(),
   };
@@ -160,3 +168,11 @@ export { findTotals } from './totals.js';
 export { findVendor } from './vendor.js';
 export { findAddress } from './address.js';
 export { findLineItems } from './line-items.js';
+
+/** total − sales when it is 5% of the sales to the dollar (Taiwan's business tax), else null. */
+function taiwanTaxFromSales(sales: string, total: string): string | null {
+  const difference = subtractDecimal(total, sales);
+  if (compareDecimal(difference, '0') <= 0) return null;
+  const fivePercent = percentOf(sales, '5', 0);
+  return compareDecimal(subtractDecimal(difference, fivePercent).replace(/^-/, ''), '1') <= 0 ? difference : null;
+}

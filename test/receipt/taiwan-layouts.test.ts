@@ -85,4 +85,13 @@ describe('Taiwan layouts (offline rules)', () => {
     expect(r.fields.total.value).toBe('120');
     expect(r.fields.paymentMethod.value).toBe('cash');
   });
+  it('recovers the 營業稅 OCR could not read as total - sales when that is 5% of the sales, and only then', () => {
+    const r = read(['柏格文具禮品股份有限公司', '中華民國113年5-6月份 TC 23747161', '日期: 113/05/15', '品名 數量 單價 小計', '手提袋', '172 55.22 9,498', '銷售額: 9,498', '營業稅: 475 0', '總計: 9,973']);
+    expect(r.fields.subtotal.value).toBe('9498');
+    expect(r.fields.tax.value).toBe('475');
+    expect(r.fields.tax.confidence).toBeLessThan(0.7);
+    // A difference that is no 5% is not taken for the tax.
+    const other = read(['柏格文具禮品股份有限公司', '中華民國113年5-6月份 TC 23747161', '日期: 113/05/15', '銷售額: 9,498', '總計: 9,999']);
+    expect(other.fields.tax.value).toBeNull();
+  });
 });
