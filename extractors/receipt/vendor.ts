@@ -42,6 +42,28 @@ export function findLabelledSeller(rows: Row[]): VendorResult | null {
     const m = LABELLED_SELLER.exec(row.text);
     if (m && letterCount(m[1]!) >= 2) return { name: m[1]!, rows: [row], score: 4 };
   }
+  return findStampedSeller(rows);
+}
+
+/** `地址: …`, `電話: …`: a labelled address or phone row names no seller. */
+const CONTACT_LABEL_ROW = /^\s*(?:地\s*址|電\s*話|傳\s*真)\s*[:：]/u;
+
+/** The caption of the seller's stamp on a handwritten uniform invoice: `營業人蓋用統一發票專用章`. */
+const STAMP_CAPTION = /統一發票專用章|發票專用章/u;
+
+/**
+ * A handwritten 三聯式 invoice names its seller only in the stamp pressed under the items, whose
+ * caption OCR reads (`營業人蓋用統一發票專用章`); the company there, the row with its legal form right
+ * under the caption, is the seller.
+ */
+function findStampedSeller(rows: Row[]): VendorResult | null {
+  const caption = rows.findIndex((row) => STAMP_CAPTION.test(row.text));
+  if (caption < 0) return null;
+  for (const row of rows.slice(caption + 1, caption + 3)) {
+    if (STAMP_CAPTION.test(row.text)) continue;
+    const name = cleanHanCompanyName(row.text.replace(/\s+/g, ''));
+    if (HAN_LEGAL_FORM.test(name) && /^\p{Script=Han}/u.test(name) && !BUYER_ROW.test(row.text)) return { name, rows: [row], score: 3 };
+  }
   return null;
 }
 
@@ -209,7 +231,7 @@ export function findVendor(rows: Row[]): VendorResult | null {
   for (let i = 0; i < header.length; i += 1) {
     const row = header[i]!;
     // The buyer's name (`買受人: 測試營造股份有限公司` on a 三聯式 invoice) is never the seller, nor is a date.
-    if (isNoise(row) || BUYER_ROW.test(row.text) || isDateRow(row.text)) continue;
+    if (isNoise(row) || BUYER_ROW.test(row.text) || isDateRow(row.text) || CONTACT_LABEL_ROW.test(row.text)) continue;
     // Nor the line under the buyer's (their address).
     if (i > 0 && BUYER_ROW.test(header[i - 1]!.text)) continue;
     const t = row.text;

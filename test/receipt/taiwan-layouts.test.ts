@@ -94,4 +94,11 @@ describe('Taiwan layouts (offline rules)', () => {
     const other = read(['柏格文具禮品股份有限公司', '中華民國113年5-6月份 TC 23747161', '日期: 113/05/15', '銷售額: 9,498', '總計: 9,999']);
     expect(other.fields.tax.value).toBeNull();
   });
+  it('takes the seller of a handwritten 三聯式 invoice from its stamp, never an address label row', () => {
+    const r = read(['KY 54957806 統一發票(三聯式)', '中華民國113年5-6月份', '買受人:建印貿易有限公司', '統一編號: 12361788 中華民國113年5月6日', '地址: 縣市 路街', '品名 數量 單價 金額', '零件 25780', '營業人蓋用統一發票專用章', '金暉汽材有限公司', '統一發票專用章', '銷售額合計 25780', '營業稅 1289', '總計 27069']);
+    expect(r.fields.vendorName.value).toBe('金暉汽材有限公司');
+    // Without the stamp read, the address label row is still no seller.
+    const unstamped = read(['KY 54957806 統一發票(三聯式)', '中華民國113年5-6月份', '地址: 締管 1138', '品名 數量 單價 金額', '零件 25780', '總計 27069']);
+    expect(unstamped.fields.vendorName.value ?? '').not.toContain('地址');
+  });
 });
