@@ -249,6 +249,10 @@ describe('vendor name: OCR specks and legal-form repair', () => {
   it('skips an OCR-damaged TAX INVOICE title and a CASH title when choosing the vendor', () => {
     expect(isTitleNoise('= SIM PLIFIED TAX INVOICE')).toBe(true);
     expect(isTitleNoise('BE INVMPLIPIED TAX INVOCT_|')).toBe(true);
+    // A cash-register uniform invoice's title, whole or cut short by OCR.
+    expect(isTitleNoise('收銀機統一發票')).toBe(true);
+    expect(isTitleNoise('收銀機統')).toBe(true);
+    expect(isTitleNoise('全家便利商店')).toBe(false);
     expect(isTitleNoise('CASH')).toBe(true);
     expect(isTitleNoise('TAX ADVISORY SERVICES')).toBe(false);
     expect(header(['= SIM PLIFIED TAX INVOICE', 'CASH', 'TEO HENG STATIONERY & BOOKS', 'NO. 53, JALAN BESAR']).vendor).toBe('TEO HENG STATIONERY & BOOKS');
