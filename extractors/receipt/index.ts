@@ -18,8 +18,8 @@ import { compareDecimal, percentOf, subtractDecimal } from '../rules/amounts.js'
 import { repairAddressText, repairHeaderText } from './ocr-repair.js';
 import { caseLike, upperShare } from './text.js';
 import { findTotals } from './totals.js';
-import { findLabelledSeller, findVendor } from './vendor.js';
-import { headerRows } from './header.js';
+import { findLabelledSeller, findStampedSeller, findVendor } from './vendor.js';
+import { headerRows, LEGAL_FORM } from './header.js';
 
 export interface OfflineOptions {
   /** Decides day-first vs month-first dates, ROC dates and the default currency. Default `'MY'`. */
@@ -64,8 +64,10 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
 
   const headerVendor = findVendor(rows);
   const address = findAddress(rows, headerVendor?.rows[headerVendor.rows.length - 1] ?? null);
-  // A seller named with its label (`賣方: 大成建材行`) is the seller, wherever it is printed.
-  const vendor = findLabelledSeller(rows) ?? headerVendor;
+  // A seller named with its label (`賣方: 大成建材行`) is the seller, wherever it is printed; a
+  // handwritten uniform invoice names it only in its stamp.
+  const headerCompany = headerVendor && LEGAL_FORM.test(headerVendor.name) ? headerVendor : null;
+  const vendor = findLabelledSeller(rows) ?? headerCompany ?? (locale === 'TW' ? findStampedSeller(rows) : null) ?? headerVendor;
   const dates = findDates(rows, { locale, now, minYear: options.minYear });
   // A uniform invoice is dated inside the two-month period its header prints (`113年11-12月份`): a
   // date read outside it is misread, unless it is the only date there is.

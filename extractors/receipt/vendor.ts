@@ -42,7 +42,7 @@ export function findLabelledSeller(rows: Row[]): VendorResult | null {
     const m = LABELLED_SELLER.exec(row.text);
     if (m && letterCount(m[1]!) >= 2) return { name: m[1]!, rows: [row], score: 4 };
   }
-  return findStampedSeller(rows);
+  return null;
 }
 
 /** `地址: …`, `電話: …`: a labelled address or phone row names no seller. */
@@ -54,9 +54,10 @@ const STAMP_CAPTION = /統一發票專用章|發票專用章/u;
 /**
  * A handwritten 三聯式 invoice names its seller only in the stamp pressed under the items, whose
  * caption OCR reads (`營業人蓋用統一發票專用章`); the company there, the row with its legal form right
- * under the caption, is the seller.
+ * under the caption, is the seller. Stamps read worse than print: the header's name wins when it has
+ * a legal form.
  */
-function findStampedSeller(rows: Row[]): VendorResult | null {
+export function findStampedSeller(rows: Row[]): VendorResult | null {
   const caption = rows.findIndex((row) => STAMP_CAPTION.test(row.text));
   if (caption < 0) return null;
   for (const row of rows.slice(caption + 1, caption + 3)) {
