@@ -9,6 +9,25 @@ import { textImage } from '../support/fixtures.js';
 const ENGLISH = ['BRANCH 123 TAIPEI', 'MILK 1L   2 x 95.00   190.00', 'BREAD            45.00', 'TOTAL           235.00', 'THANK YOU'];
 const TAIWAN = ['台中市大雅區大雅路85號', '統一編號 53812386', '營業稅 2,257', '銷售額合計 45,133', '總計 47,390'];
 
+/** PP-OCR worker processes of this test process. */
+function workerPids(): string[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(process.pid), '-f', 'ppocr-worker'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    // pgrep exits 1 when nothing matches.
+    return [];
+  }
+}
+
+/** Polls `condition` every 20 ms until it holds, failing after `timeoutMs`. */
+async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('PP-OCR pool', () => {
   let pool: PpOcrPool;
   const images: Record<string, Buffer> = {};
@@ -118,7 +137,8 @@ describe('PP-OCR pool failures', () => {
     const long = await textImage(Array.from({ length: 60 }, (_, i) => `LINE ${i} ITEM NUMBER ${i * 7} AMOUNT ${i}.50`), { width: 900 });
     await pool.recognize(await textImage(['WARM UP'], { width: 300 }), 1);
     const page = pool.recognize(long, 2).catch((e: unknown) => e);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // The page is in the worker once its image is decoded (slower on a loaded machine than a fixed wait).
+    await waitFor(() => pool.stats().busy === 1);
     expect(pool.stats().busy).toBe(1);
     await pool.terminate();
     expect(((await page) as DocintelError).code).toBe('INTERRUPTED');
@@ -133,15 +153,17 @@ describe('PP-OCR pool failures', () => {
   }, 60_000);
 
   it('fails the page of a worker process that dies mid-page, and reads the next page with a new one', async () => {
+    // Workers of earlier tests' pools may still be exiting: this pool's worker is the one that is new.
+    const earlier = new Set(workerPids());
     const pool = await createPpOcrPool({ size: 1 });
     try {
       const english = await textImage(ENGLISH, { width: 700 });
       await pool.recognize(english, 1);
       const long = await textImage(Array.from({ length: 60 }, (_, i) => `LINE ${i} ITEM NUMBER ${i * 7} AMOUNT ${i}.50`), { width: 900 });
       const page = pool.recognize(long, 2).catch((e: unknown) => e);
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await waitFor(() => pool.stats().busy === 1);
       // Killed from outside, as the kernel's OOM killer would.
-      const workers = execFileSync('pgrep', ['-P', String(process.pid), '-f', 'ppocr-worker'], { encoding: 'utf8' }).trim().split('\n');
+      const workers = workerPids().filter((pid) => !earlier.has(pid));
       expect(workers).toHaveLength(1);
       process.kill(Number(workers[0]), 'SIGKILL');
       const error = (await page) as DocintelError;
