@@ -186,7 +186,8 @@ describe('ollama test server', () => {
       () => 'resolved',
       () => 'rejected',
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The request is in once the server has seen it (a fixed wait is too short on a loaded machine).
+    for (let waited = 0; other.requestsTo('/api/chat').length === 0 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(other.requestsTo('/api/chat')).toHaveLength(1);
     const closing = Date.now();
     await other.close();
