@@ -163,6 +163,15 @@ function invokedDirectly(): boolean {
   }
 }
 if (invokedDirectly()) {
+  // `docintel export csv | head`: a reader that closes stdout early ends the output, not with a crash
+  // ("Unhandled 'error' event ... EPIPE"). A closed stderr only loses the progress lines: work goes on.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
     (code) => {
       process.exitCode = code;

@@ -154,3 +154,17 @@ describe('docintel CLI', () => {
     }
   });
 });
+
+describe('docintel piped into a reader that stops early', () => {
+  it('ends quietly when stdout closes (docintel ... | head), without an unhandled EPIPE', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [join(projectRoot, 'dist', 'pipeline', 'cli.js'), 'run', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The reader is gone before the CLI has loaded and written its help.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
+  });
+});
