@@ -130,7 +130,9 @@ export function validateReceipt(record: ReceiptRecord, options: ValidateOptions 
     add('subtotal_plus_tax_is_total', passed, detail, ['subtotal', 'tax', 'total']);
   }
 
-  if (total !== null && subtotal !== null) {
+  // Likewise when the extractor read a discount after the subtotal.
+  const discountedByExtractor = record.validations.some((v) => v.check === 'total_not_below_subtotal');
+  if (total !== null && subtotal !== null && !discountedByExtractor) {
     add('total_not_below_subtotal', compareDecimal(total, subtractDecimal(subtotal, '1')) >= 0, `total ${total}, subtotal ${subtotal}`, ['total', 'subtotal']);
   }
   if (total !== null && amounts.length > 0) {

@@ -14,7 +14,7 @@ import { buildRows, type Row } from './layout.js';
 import { findLineItems, isTableHeader } from './line-items.js';
 import { isPositive } from './money.js';
 import { findInvoicePeriod, inInvoicePeriod } from '../rules/taiwan.js';
-import { compareDecimal, percentOf, subtractDecimal } from '../rules/amounts.js';
+import { addDecimal, compareDecimal, percentOf, subtractDecimal } from '../rules/amounts.js';
 import { repairAddressText, repairHeaderText } from './ocr-repair.js';
 import { caseLike, upperShare } from './text.js';
 import { findTotals } from './totals.js';
@@ -112,6 +112,13 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
     // With every charge printed after the subtotal (`SERVICE CHARGE 10%`, `SST 6%`) and the rounding line.
     const check = subtotalPlusTax({ subtotal, tax, total, charges: totals.charges.map((c) => c.value), rounding: totals.rounding?.value ?? null });
     validations.push({ check: 'subtotal_plus_tax_is_total', ...check, fields: ['subtotal', 'tax', 'total'] });
+  }
+  // A discount on the bill after the subtotal (`DISCOUNT -30.00`) takes the total below it: the
+  // record has no discount field, so the check is made here, with it.
+  const discounts = totals.charges.filter((c) => c.kind === 'other').map((c) => c.value);
+  if (total && subtotal && discounts.length > 0) {
+    const floor = addDecimal(subtotal, ...discounts);
+    validations.push({ check: 'total_not_below_subtotal', passed: compareDecimal(total, subtractDecimal(floor, '1')) >= 0, detail: `total ${total}, subtotal ${subtotal} with discounts ${discounts.join(', ')}`, fields: ['total', 'subtotal'] });
   }
   // The same arithmetic validation runs on every record (extractors/checks/validate-receipt.ts).
   const itemSum = total ? linesSum(lineItems.map((i) => i.amount ?? '0'), subtotal, total, tax) : null;

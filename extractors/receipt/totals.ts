@@ -241,10 +241,21 @@ function chargesAfter(amounts: LabelledAmount[], subtotal: LabelledAmount): Labe
   const out: LabelledAmount[] = [];
   for (const a of amounts) {
     if (a.row.index <= subtotal.row.index) continue;
+    // A running total after a discount (`SUBTOTAL 79.60`, `DISCOUNT -30.00`, `Total Amount 49.60`, then
+    // the service charge and GST) is stepped over; any other total ends the charges.
+    const running = a.kind === 'total' && out.some(isDiscount) && sameMoney(addMoney(subtotal.value, ...out.map((o) => o.value)), a.value);
+    if (running) continue;
     if (a.kind === 'total' || a.kind === 'tendered' || a.kind === 'change') break;
     if (a.kind === 'tax' && a.amountsOnRow === 1 && isPositive(a.value) && !TAX_INCLUDED.test(a.label.toUpperCase()) && !out.some((o) => sameMoney(o.value, a.value))) out.push(a);
+    // A discount on the whole bill, printed negative (a `DISCOUNT 0.00` line changes nothing).
+    if (isDiscount(a)) out.push(a);
   }
   return out;
+}
+
+/** A discount line with a negative amount (`DISCOUNT -30.00`), not a total of discounts or savings. */
+function isDiscount(a: LabelledAmount): boolean {
+  return a.kind === 'other' && /DISC/i.test(a.label) && !/TOTAL/i.test(a.label) && a.value.startsWith('-') && !isZero(a.value);
 }
 
 /** Picks the total and the amounts around it. */

@@ -79,6 +79,12 @@ describe('label classification', () => {
     expect(classifyLabel('S Service Chrg(Incl GST 6%)')?.kind).not.toBe('tax');
   });
 
+  it('counts a discount after the subtotal among the charges and steps over the running total after it', () => {
+    const r = findTotals(buildRows([page(['SUBTOTAL||79.60', 'DISCOUNT||-30.00', 'Total Amount||49.60', 'Serv Charge 10%||4.96', 'GST @ 6%||3.27', 'Rounding Adj||-0.03', 'Total Amount:||57.80', 'CASH||60.00'])]));
+    expect(r.total?.value).toBe('57.80');
+    expect(r.charges.map((c) => c.value)).toEqual(['-30.00', '4.96', '3.27']);
+  });
+
   it('reads CHG after what is charged for as a charge, not as change (1 DELIVERY CHG 4.00 is an item)', () => {
     expect(classifyLabel('1 DELIVERY CHG')).toBeNull();
   });

@@ -144,6 +144,20 @@ describe('extractReceiptOffline: where the items start', () => {
 });
 
 describe('extractReceiptOffline', () => {
+  it('checks a total below the subtotal against the discount printed after it, and validation keeps that result', async () => {
+    const { validateReceipt } = await import('../../extractors/checks/validate-receipt.js');
+    const lines = ['SUSHI KING SDN BHD', '12, JALAN PERMAS 10/7, 81750 MASAI, JOHOR', 'DATE: 12/03/2018', 'SALMON SET||79.60', 'SUBTOTAL||79.60', 'DISCOUNT||-30.00', 'Total Amount||49.60', 'Serv Charge 10%||4.96', 'GST @ 6%||3.27', 'Rounding Adj||-0.03', 'Total Amount:||57.80', 'CASH||60.00', 'CHANGE||2.20'];
+    const now = new Date('2024-01-01T00:00:00Z');
+    const rec = validateReceipt(extractReceiptOffline([page(lines)], { now }), { now });
+    expect(rec.fields.total.value).toBe('57.80');
+    expect(rec.validations.find((v) => v.check === 'total_not_below_subtotal')).toMatchObject({ passed: true });
+    expect(rec.validations.find((v) => v.check === 'subtotal_plus_tax_is_total')).toMatchObject({ passed: true });
+    expect(rec.needsReview).toBe(false);
+    // Without the discount line the same figures are flagged.
+    const plain = validateReceipt(extractReceiptOffline([page(lines.filter((l) => !l.startsWith('DISCOUNT')))], { now }), { now });
+    expect(plain.validations.find((v) => v.check === 'total_not_below_subtotal')?.passed).toBe(false);
+  });
+
   it('returns a complete record with evidence', () => {
     const rec = extractReceiptOffline([
       page(['SAM SAM TRADING CO', '(742016-W)', '67,JLN MEWAH 25/63 TMN SRI MUDA,', '40400 SHAH ALAM.', 'GST NO: 001006288896', 'TAX INVOICE', 'DATE: 29-12-2017 10:11', 'GLUE 2 X 3.50||7.00', 'TAPE||7.10', 'TOTAL||14.10', 'CASH||20.00', 'CHANGE||5.90']),
