@@ -27,8 +27,8 @@ export interface AmountMatch {
  */
 // A `/` right before the number is a stray tick OCR put there (`TOTAL /18.00`) unless it joins two
 // tokens (`12/18.00`), hence the second look-behind. Letters then a digit after it make it a size, not
-// money (`4.51NX9.5IN`); a tax code (`75.00SR`) or unit does not.
-const AMOUNT = /(?<![0-9A-Za-z.,:-])(?<!\S\/)(-\s?)?(?:(RM|MYR|NT\$|NTD|USD|SGD|S\$|US\$|\$|€|£|¥)\s?)?(-\s?)?([0-9OolIS]{1,3}(?:,[0-9]{3})+|[0-9OolIS]{1,7})\s?([.,])\s?([0-9Oo]{2})(?![0-9]|[.,/:-]?[0-9]|[A-Za-z]{2,}\d)(-)?/g;
+// money (`4.51NX9.5IN`); a tax code (`75.00SR`) or unit does not. RM is also read as RN, RH, RY or RW.
+const AMOUNT = /(?<![0-9A-Za-z.,:-])(?<!\S\/)(-\s?)?(?:(RM|R[NHYW]|MYR|NT\$|NTD|USD|SGD|S\$|US\$|\$|€|£|¥)\s?)?(-\s?)?([0-9OolIS]{1,3}(?:,[0-9]{3})+|[0-9OolIS]{1,7})\s?([.,])\s?([0-9Oo]{2})(?![0-9]|[.,/:-]?[0-9]|[A-Za-z]{2,}\d)(-)?/g;
 
 function cleanDigits(s: string): string {
   return digitsFromLookalikes(s).replace(/,/g, '');

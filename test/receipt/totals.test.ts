@@ -12,6 +12,9 @@ describe('amounts', () => {
     expect(findAmounts('TOTAL RM 1,234.50').map((a) => a.value)).toEqual(['1234.50']);
     expect(findAmounts('NETT TOTAL: $8.20').map((a) => a.value)).toEqual(['8.20']);
     expect(findAmounts('ROUNDING -0.02').map((a) => a.value)).toEqual(['-0.02']);
+    // RM as OCR reads it, glued to the amount; a word ending in those letters is no currency.
+    expect(findAmounts('103 SUNQUICK OREN 840ML RH11.40 s').map((a) => a.value)).toEqual(['11.40']);
+    expect(findAmounts('BRH11.40').map((a) => a.value)).toEqual([]);
     expect(findAmounts('TOTAL 9.O0').map((a) => a.value)).toEqual(['9.00']);
     expect(findAmounts('DATE 25/12/2018 8:13')).toEqual([]);
   });
