@@ -62,14 +62,16 @@ export function subtotalPlusTax(input: { subtotal: string; tax: string; total: s
   const printed = input.charges ?? [];
   const charges = printed.some((c) => compareDecimal(c, tax) === 0) ? [...printed] : [...printed, tax];
   const sum = addDecimal(subtotal, ...charges);
-  const added = charges.join(' + ');
+  // `79.60 - 30.00 + 4.96 + 3.27`: a discount among the charges is written as a subtraction.
+  const signed = (value: string) => (value.startsWith('-') ? `- ${value.slice(1)}` : `+ ${value}`);
+  const added = charges.map(signed).join(' ');
   if (within(subtotal, total, ROUNDING_TOLERANCE) && !within(sum, total, ROUNDING_TOLERANCE)) return { passed: true, detail: `${subtotal} includes tax ${tax}, total is ${total}` };
   if (rounding) {
     const rounded = addDecimal(sum, rounding);
     // The rounding line may also be already in the total the sum is compared with.
-    return { passed: compareDecimal(rounded, total) === 0 || compareDecimal(sum, total) === 0, detail: `${subtotal} + ${added} ${rounding.startsWith('-') ? '-' : '+'} ${rounding.replace(/^-/, '')} = ${rounded}, total is ${total}` };
+    return { passed: compareDecimal(rounded, total) === 0 || compareDecimal(sum, total) === 0, detail: `${subtotal} ${added} ${signed(rounding)} = ${rounded}, total is ${total}` };
   }
-  return { passed: within(sum, total, ROUNDING_TOLERANCE), detail: `${subtotal} + ${added} = ${sum}, total is ${total}` };
+  return { passed: within(sum, total, ROUNDING_TOLERANCE), detail: `${subtotal} ${added} = ${sum}, total is ${total}` };
 }
 
 /**

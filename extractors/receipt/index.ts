@@ -17,7 +17,7 @@ import { findInvoicePeriod, inInvoicePeriod } from '../rules/taiwan.js';
 import { addDecimal, compareDecimal, percentOf, subtractDecimal } from '../rules/amounts.js';
 import { repairAddressText, repairHeaderText } from './ocr-repair.js';
 import { caseLike, upperShare } from './text.js';
-import { findTotals } from './totals.js';
+import { findTotals, isDiscount } from './totals.js';
 import { findLabelledSeller, findStampedSeller, findVendor } from './vendor.js';
 import { headerRows, LEGAL_FORM } from './header.js';
 
@@ -115,7 +115,7 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
   }
   // A discount on the bill after the subtotal (`DISCOUNT -30.00`) takes the total below it: the
   // record has no discount field, so the check is made here, with it.
-  const discounts = totals.charges.filter((c) => c.kind === 'other').map((c) => c.value);
+  const discounts = totals.charges.filter(isDiscount).map((c) => c.value);
   if (total && subtotal && discounts.length > 0) {
     const floor = addDecimal(subtotal, ...discounts);
     validations.push({ check: 'total_not_below_subtotal', passed: compareDecimal(total, subtractDecimal(floor, '1')) >= 0, detail: `total ${total}, subtotal ${subtotal} with discounts ${discounts.join(', ')}`, fields: ['total', 'subtotal'] });

@@ -254,7 +254,7 @@ function chargesAfter(amounts: LabelledAmount[], subtotal: LabelledAmount): Labe
 }
 
 /** A discount line with a negative amount (`DISCOUNT -30.00`), not a total of discounts or savings. */
-function isDiscount(a: LabelledAmount): boolean {
+export function isDiscount(a: LabelledAmount): boolean {
   return a.kind === 'other' && /DISC/i.test(a.label) && !/TOTAL/i.test(a.label) && a.value.startsWith('-') && !isZero(a.value);
 }
 

@@ -151,7 +151,7 @@ describe('extractReceiptOffline', () => {
     const rec = validateReceipt(extractReceiptOffline([page(lines)], { now }), { now });
     expect(rec.fields.total.value).toBe('57.80');
     expect(rec.validations.find((v) => v.check === 'total_not_below_subtotal')).toMatchObject({ passed: true });
-    expect(rec.validations.find((v) => v.check === 'subtotal_plus_tax_is_total')).toMatchObject({ passed: true });
+    expect(rec.validations.find((v) => v.check === 'subtotal_plus_tax_is_total')).toMatchObject({ passed: true, detail: '79.60 - 30.00 + 4.96 + 3.27 - 0.03 = 57.80, total is 57.80' });
     expect(rec.needsReview).toBe(false);
     // Without the discount line the same figures are flagged.
     const plain = validateReceipt(extractReceiptOffline([page(lines.filter((l) => !l.startsWith('DISCOUNT')))], { now }), { now });
