@@ -1,8 +1,8 @@
 /**
  * The GST summary table Malaysian receipts print after the payment (`GST Summary Amount(RM) Tax(RM)` /
  * `SR @ 6% 35.00 2.10` / `ZRL = 0% 8.20 0.00`): on many slips the only place the tax appears. Each
- * rate row gives the taxed amount and its tax; a row is believed only when the tax is the rate applied
- * to the amount (to the sen), so a misread figure or a row of some other table is never taken.
+ * rate row gives the taxed amount and its tax; the table is believed only when every rate row's tax is
+ * the rate applied to its amount (within a few sen), so a misread figure is never taken.
  * A service charge row (`SVC SERVICE CHARGE 10 150.00 15.00`) is read the same way and kept apart.
  */
 import type { Row } from './layout.js';
@@ -49,15 +49,22 @@ export function readTaxSummary(rows: readonly Row[]): TaxSummary | null {
     if (rate === undefined) continue;
     const net = netAmount.value;
     const tax = amounts[amounts.length - 1]!.value;
-    if (!taxAtRate(net, rate, tax)) continue;
+    // A rate row that does not add up is misread, and a table missing one of its rows is no total of
+    // the tax (`S=GST @6%` unread, `Z=GST @0% 0.00 0.00` read would say the tax is 0.00).
+    if (!taxAtRate(net, rate, tax)) return null;
     (SERVICE.test(row.text) ? serviceCharges : taxRows).push({ rate, net, tax, row });
   }
   if (taxRows.length === 0) return null;
   return { taxRows, tax: addDecimal(...taxRows.map((r) => r.tax)), serviceCharges };
 }
 
-/** Whether `tax` is `rate` percent of `net` to the sen (one sen either way: slips round differently). */
+/**
+ * Whether `tax` is `rate` percent of `net`, within 5 sen: slips that tax each item and add the results
+ * up drift a few sen from the rate of the sum (`S=GST @6% 122.00 7.30`, 7.32 at the rate).
+ */
 function taxAtRate(net: string, rate: string, tax: string): boolean {
   const expected = percentOf(net, rate, 2);
-  return compareDecimal(subtractDecimal(expected, tax).replace(/^-/, ''), '0.01') <= 0;
+  return compareDecimal(subtractDecimal(expected, tax).replace(/^-/, ''), TAX_DRIFT) <= 0;
 }
+
+const TAX_DRIFT = '0.05';

@@ -28,6 +28,12 @@ describe('GST summary table', () => {
     expect(summaryOf(['SR @ 6% 70.75||4.25'])).toBeNull();
   });
 
+  it('allows the few sen a slip drifts by taxing each item, and trusts no table with a misread row', () => {
+    expect(summaryOf(['GSTSummary Amount(RM) GST(RM)', 'S=GST @6%: 122.00||7.30', 'Z=GST @0%: 0.00||0.00'])?.tax).toBe('7.30');
+    // The 6% row misread: the 0% row alone would say the tax is 0.00.
+    expect(summaryOf(['GSTSummary Amount(RM) GST(RM)', 'S=GST @6%: 122.00||1.30', 'Z=GST @0%: 0.00||0.00'])).toBeNull();
+  });
+
   it('keeps a service charge row apart from the tax', () => {
     const s = summaryOf(['Tax Summary Amount Tax', 'SVC SERVICE CHARGE 10 150.00||15.00', 'SR GST6% 165.00||9.90']);
     expect(s?.tax).toBe('9.90');
