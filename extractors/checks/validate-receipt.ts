@@ -5,7 +5,7 @@
  * needs_review.
  */
 import type { ReceiptFieldName, ReceiptRecord, ValidationResult } from '../../schemas/receipt.js';
-import { addDecimal, compareDecimal, isDecimal, percentOf, subtractDecimal } from '../rules/amounts.js';
+import { addDecimal, compareDecimal, isDecimal, percentOf, subtractDecimal, withinDecimal } from '../rules/amounts.js';
 import { isInvoiceNumber, isValidTaiwanTaxId } from '../rules/taiwan.js';
 
 export interface ValidateOptions {
@@ -33,10 +33,25 @@ export const INFORMATIONAL_CHECKS: readonly string[] = ['lines_sum_to_subtotal',
 /** Receipts round totals to 0.05 (Malaysia, Singapore) or whole dollars (Taiwan). */
 const ROUNDING_TOLERANCE = '0.05';
 
-function within(a: string, b: string, tolerance: string): boolean {
-  const diff = subtractDecimal(a, b);
-  const abs = diff.startsWith('-') ? diff.slice(1) : diff;
-  return compareDecimal(abs, tolerance) <= 0;
+const within = withinDecimal;
+
+/** Taiwan's 營業稅: 5% of the untaxed sales, rounded to whole dollars (a dollar of rounding allowed). */
+export function isTaiwanBusinessTax(tax: string, sales: string): boolean {
+  return within(tax, taiwanBusinessTax(sales), '1');
+}
+
+function taiwanBusinessTax(sales: string): string {
+  return percentOf(sales, '5', 0);
+}
+
+/**
+ * Whether a failed check sends the record to review: every one does, except the informational checks
+ * (INFORMATIONAL_CHECKS) when they speak about no key field. The offline extractor and validation decide
+ * it the same way.
+ */
+export function blocksReview(v: ValidationResult): boolean {
+  if (v.passed) return false;
+  return !INFORMATIONAL_CHECKS.includes(v.check) || (v.fields as ReceiptFieldName[]).some((name) => KEY_FIELDS.includes(name));
 }
 
 /**
@@ -150,8 +165,7 @@ export function validateReceipt(record: ReceiptRecord, options: ValidateOptions 
 
   // Taiwan: 營業稅 is 5% of the untaxed amount, rounded to whole dollars (allow 1 dollar of rounding).
   if (f.currency.value === 'TWD' && subtotal !== null && tax !== null) {
-    const expected = percentOf(subtotal, '5', 0);
-    add('taiwan_business_tax_5pct', within(tax, expected, '1'), `tax ${tax}, 5% of ${subtotal} is ${expected}`, ['tax']);
+    add('taiwan_business_tax_5pct', isTaiwanBusinessTax(tax, subtotal), `tax ${tax}, 5% of ${subtotal} is ${taiwanBusinessTax(subtotal)}`, ['tax']);
   }
 
   const date = f.date.value;
@@ -201,7 +215,7 @@ export function validateReceipt(record: ReceiptRecord, options: ValidateOptions 
   }
   const confidence = Math.min(...KEY_FIELDS.map((name) => (fields[name].value === null ? 0 : fields[name].confidence)));
   // A failed informational check sends the record to review only when it speaks about a key field.
-  const informational = validations.filter((v) => !v.passed && INFORMATIONAL_CHECKS.includes(v.check) && !(v.fields as ReceiptFieldName[]).some((name) => KEY_FIELDS.includes(name)));
+  const informational = validations.filter((v) => !v.passed && !blocksReview(v));
   const blocking = [...reasons].filter((reason) => !informational.some((v) => reason === `${v.check}: ${v.detail}`));
   return { ...record, fields, validations, reviewReasons: [...reasons], needsReview: blocking.length > 0, confidence };
 }

@@ -6,6 +6,7 @@ import { detectCurrency } from '../rules/amounts.js';
 import { findInvoiceNumbers, findTaxIds, isValidTaiwanTaxId } from '../rules/taiwan.js';
 import { BUYER_ROW } from './header.js';
 import type { Row } from './layout.js';
+import { findAmounts } from './money.js';
 
 export interface Found {
   value: string;
@@ -127,8 +128,11 @@ const PAYMENT: [RegExp, string][] = [
 
 /** `Payment Type: Cash`, `Payment Mode: VISA`, `Paid by: card`: the method named by its label. */
 const PAYMENT_LABEL = /PAY(?:MENT)?\s*(?:TYPE|MODE|METHOD|BY)\s*[:：]?|PAID\s*BY\s*[:：]?|付款方式/i;
-/** A row holding an amount alone (`RM 170. 00`), or the change line, right under a payment word. */
-const AMOUNT_ALONE = /^[^\p{L}\d]*(?:R[MNH]|\$|NT\$)?\s*-?\d[\d,]*[.,]\s?\d{2}[^\p{L}\d]*$/iu;
+/** A row holding one amount and nothing else (`RM 170. 00`): the amount a payment word above it lost. */
+function amountAlone(text: string): boolean {
+  const amounts = findAmounts(text);
+  return amounts.length === 1 && !/[\p{L}\d]/u.test(text.replace(amounts[0]!.text, ''));
+}
 
 /** Payment method from the payment lines (below the total); `cash` when a CASH line with an amount exists. */
 export function findPaymentMethod(rows: Row[], totalRow: Row | null, options: { wholeDollars?: boolean } = {}): Found | null {
@@ -141,7 +145,7 @@ export function findPaymentMethod(rows: Row[], totalRow: Row | null, options: { 
     // The word alone (and a currency mark) with its amount on the row below, or the change line
     // (`CASH RM` / `CHANGE RM 15.00`, `CASH` / `RM 170. 00`): OCR split the row or lost the amount.
     const wordAlone = (r: Row) => r.text.replace(re, '').replace(/\bR[MNH]\b|[^\p{L}\d]/giu, '') === '';
-    const amountBelow = (r: Row) => rows.slice(r.index + 1, r.index + 3).some((b) => AMOUNT_ALONE.test(b.text.trim()) || /^\W*(?:CHANGE|BAKI)\b/i.test(b.text));
+    const amountBelow = (r: Row) => rows.slice(r.index + 1, r.index + 3).some((b) => amountAlone(b.text) || /^\W*(?:CHANGE|BAKI)\b/i.test(b.text));
     const row = scan.find((r) => re.test(r.text) && !/CASHIER/i.test(r.text) && (paidBy(r) || (wordAlone(r) && amountBelow(r))));
     if (row) return { value: method, row, confidence: 0.75 };
   }

@@ -6,7 +6,7 @@
 import type { PageText } from '../types.js';
 import type { FieldSource, LineItem, ReceiptFields, ReceiptRecord, ValidationResult } from '../../schemas/receipt.js';
 import { emptyField } from '../../schemas/receipt.js';
-import { INFORMATIONAL_CHECKS, linesSum, subtotalPlusTax } from '../checks/validate-receipt.js';
+import { blocksReview, isTaiwanBusinessTax, linesSum, subtotalPlusTax } from '../checks/validate-receipt.js';
 import { findAddress } from './address.js';
 import { findDates, type DateLocale } from './dates.js';
 import { detectCurrencyCode, findBuyerTaxId, findInvoiceNumber, findPaymentMethod, findVendorTaxId } from './identifiers.js';
@@ -14,7 +14,7 @@ import { buildRows, type Row } from './layout.js';
 import { findLineItems, isTableHeader } from './line-items.js';
 import { isPositive } from './money.js';
 import { findInvoicePeriod, inInvoicePeriod } from '../rules/taiwan.js';
-import { addDecimal, compareDecimal, percentOf, subtractDecimal } from '../rules/amounts.js';
+import { addDecimal, compareDecimal, subtractDecimal } from '../rules/amounts.js';
 import { repairAddressText, repairHeaderText } from './ocr-repair.js';
 import { caseLike, upperShare } from './text.js';
 import { findTotals, isDiscount } from './totals.js';
@@ -104,7 +104,7 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
   const total = totals.total?.value ?? null;
   const subtotal = totals.subtotal?.value ?? null;
   // A Taiwan invoice whose 營業稅 row OCR could not read (`營業稅: 475 0`): total − sales, when that is the
-  // 5% business tax of the sales to the dollar (the check the validator runs, here used to recover it).
+  // 5% business tax of the sales (the check the validator runs, here used to recover it).
   const salesTax = !totals.tax && locale === 'TW' && subtotal && total ? taiwanTaxFromSales(subtotal, total) : null;
   const tax = totals.tax?.value ?? salesTax;
   let totalConfidence = totals.total ? sigmoid(totals.total.score - 2) : 0;
@@ -163,8 +163,8 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
   };
   const key = [fields.vendorName, fields.date, fields.total];
   const confidence = Math.min(...key.map((f) => f.confidence));
-  // As validateReceipt decides it: the items-only checks (lines_sum_to_subtotal here) are listed, not blocking.
-  const blocking = validations.filter((v) => !v.passed && !INFORMATIONAL_CHECKS.includes(v.check));
+  // As validateReceipt decides it: the informational checks are listed, blocking only about a key field.
+  const blocking = validations.filter(blocksReview);
   const missingKey = !totals.total || !bestDate;
   const needsReview = missingKey || blocking.length > 0 || confidence < 0.5;
   if (confidence < 0.5 && reasons.length === 0) reasons.push(`low_confidence: vendor, date or total at ${confidence.toFixed(2)}`);
@@ -178,10 +178,8 @@ export { findVendor } from './vendor.js';
 export { findAddress } from './address.js';
 export { findLineItems } from './line-items.js';
 
-/** total − sales when it is 5% of the sales to the dollar (Taiwan's business tax), else null. */
+/** total − sales when it is Taiwan's business tax on the sales (the validator's own check), else null. */
 function taiwanTaxFromSales(sales: string, total: string): string | null {
   const difference = subtractDecimal(total, sales);
-  if (compareDecimal(difference, '0') <= 0) return null;
-  const fivePercent = percentOf(sales, '5', 0);
-  return compareDecimal(subtractDecimal(difference, fivePercent).replace(/^-/, ''), '1') <= 0 ? difference : null;
+  return compareDecimal(difference, '0') > 0 && isTaiwanBusinessTax(difference, sales) ? difference : null;
 }

@@ -6,7 +6,7 @@
  * A service charge row (`SVC SERVICE CHARGE 10 150.00 15.00`) is read the same way and kept apart.
  */
 import type { Row } from './layout.js';
-import { addDecimal, compareDecimal, percentOf, subtractDecimal } from '../rules/amounts.js';
+import { addDecimal, percentOf, withinDecimal } from '../rules/amounts.js';
 import { findAmounts } from './money.js';
 
 export interface TaxSummaryRow {
@@ -63,8 +63,7 @@ export function readTaxSummary(rows: readonly Row[]): TaxSummary | null {
  * up drift a few sen from the rate of the sum (`S=GST @6% 122.00 7.30`, 7.32 at the rate).
  */
 function taxAtRate(net: string, rate: string, tax: string): boolean {
-  const expected = percentOf(net, rate, 2);
-  return compareDecimal(subtractDecimal(expected, tax).replace(/^-/, ''), TAX_DRIFT) <= 0;
+  return withinDecimal(percentOf(net, rate, 2), tax, TAX_DRIFT);
 }
 
 const TAX_DRIFT = '0.05';

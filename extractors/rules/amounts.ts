@@ -220,6 +220,12 @@ export function sameAmount(a: string | null | undefined, b: string | null | unde
   return compareDecimal(a, b) === 0;
 }
 
+/** Whether `a` and `b` differ by at most `tolerance` (`within('8.20', '8.25', '0.05')`). */
+export function withinDecimal(a: string, b: string, tolerance: string): boolean {
+  const difference = subtractDecimal(a, b);
+  return compareDecimal(difference.startsWith('-') ? difference.slice(1) : difference, tolerance) <= 0;
+}
+
 /** Exact product (`12.50` × `3` = `37.50`, `1.5` × `0.25` = `0.375`); use `roundDecimal` to bring it to a money scale. */
 export function multiplyDecimal(a: string, b: string): string {
   const x = toScaled(a);

@@ -97,6 +97,20 @@ describe('validateReceipt', () => {
     expect(out.confidence).toBe(0);
   });
 
+  it('decides review the same way for the offline record and validation (blocksReview)', async () => {
+    const { blocksReview } = await import('../../extractors/checks/validate-receipt.js');
+    expect(blocksReview({ check: 'lines_sum_to_subtotal', passed: false, detail: '', fields: ['subtotal'] })).toBe(false);
+    expect(blocksReview({ check: 'lines_sum_to_subtotal', passed: false, detail: '', fields: ['total'] })).toBe(true);
+    expect(blocksReview({ check: 'subtotal_plus_tax_is_total', passed: false, detail: '', fields: ['subtotal', 'tax', 'total'] })).toBe(true);
+    expect(blocksReview({ check: 'subtotal_plus_tax_is_total', passed: true, detail: '', fields: [] })).toBe(false);
+    // The offline record of a slip whose items are the total but for a leading digit asks for review.
+    const { extractReceiptOffline } = await import('../../extractors/receipt/index.js');
+    const { page } = await import('../receipt/helpers.js');
+    const offline = extractReceiptOffline([page(['KEDAI MAJU SDN BHD', 'NO 1, JALAN SATU, 43000 KAJANG', 'DATE: 12/03/2018', 'TEA||5.00', 'COFFEE||3.20', 'TOTAL||58.20', 'CASH||60.00', 'CHANGE||1.80'])], { now });
+    expect(offline.validations.find((v) => v.check === 'lines_sum_to_subtotal')).toMatchObject({ passed: false, fields: ['total'] });
+    expect(offline.needsReview).toBe(true);
+  });
+
   it('lists items that do not add up without sending the record to review, unless the sum is the total but for a leading digit', () => {
     // Items read incompletely (one of several): named, the subtotal weakened, the total and the review untouched.
     const partial = validateReceipt(record({ vendorName: 'S', date: '2024-01-01', subtotal: '10.00', tax: '0.60', total: '10.60' }, ['4.00']), { now });

@@ -13,6 +13,7 @@ import {
   sameAmount,
   splitTaxIncluded,
   subtractDecimal,
+  withinDecimal,
 } from '../../extractors/rules/amounts.js';
 
 describe('parseAmount', () => {
@@ -214,5 +215,14 @@ describe('decimal arithmetic on strings', () => {
       expect(isDecimal(bad)).toBe(false);
       expect(() => addDecimal(bad, '1')).toThrow(RangeError);
     }
+  });
+});
+
+describe('withinDecimal', () => {
+  it('allows a difference up to the tolerance either way, and no more', () => {
+    expect(withinDecimal('8.20', '8.25', '0.05')).toBe(true);
+    expect(withinDecimal('8.25', '8.20', '0.05')).toBe(true);
+    expect(withinDecimal('8.20', '8.26', '0.05')).toBe(false);
+    expect(withinDecimal('475', '474.9', '1')).toBe(true);
   });
 });
