@@ -18,7 +18,7 @@ const PHONE = /(?:^|\s)\+?\(?0\d{1,3}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}\b(?!\s*-?\s*[
 const REG_NUMBER_ONLY = /^[(\[]?\s*(?:NO\.?\s*)?[A-Z]{0,3}\s*\d{3,}[\d\s]*-?\s*[A-Z]?\s*[)\]]?[.,]?$/i;
 // TIME only with its value (`TIME: 20:54`, `TIME 10:25`): OCR splits TIMELESS into `Time less`.
 const BODY_START = /\b(?:DATE|TIME(?=\s*[:.\d])|CASHIER|TERMINAL|TABLE|POS|QTY|DESCRIPTION|ITEM|PAX|DOC(?:UMENT)?\s*NO|INVOICE\s*(?:NO|#)|RECEIPT\s*(?:NO|#)|BILL\s*NO|TRANS|SALESPERSON|MEMBER|SERVED|ORDER\s*NO|SLIP)\b|品\s*名|品\s*項|數\s*量|單\s*價|交易明細/i;
-export const ADDRESS_WORD = /\b(?:NO\.?|LOT|JALAN|JLN|JL|TAMAN|TMN|LORONG|LRG|BANDAR|KAWASAN|PERSIARAN|LEBUH(?:RAYA)?|BATU|KAMPUNG|KG|BLOCK|BLK|BLOK|LEVEL|FLOOR|FLR|UNIT|SUITE|WISMA|PLAZA|MENARA|KOMPLEKS|SEKSYEN|SECTION|ROAD|RD|STREET|AVENUE|AVE|BOULEVARD|BLVD|HIGHWAY|MALL|INDUSTRIAL|PERINDUSTRIAN|CITY|JAYA|UTAMA|SELANGOR|JOHOR|KUALA|LUMPUR|PENANG|PINANG|PERAK|KEDAH|MELAKA|PAHANG|SABAH|SARAWAK|NEGERI|KELANTAN|TERENGGANU|PERLIS|PUTRAJAYA|LABUAN|MALAYSIA|SINGAPORE|DARUL|EHSAN|TAKZIM|BAHRU|ALAM|PETALING|KLANG|CHERAS|PUCHONG|SHAH|SUBANG|DAMANSARA|AMPANG|KAJANG|SERDANG|SERI|SRI)\b|(?<!\d)\d{5}(?!\d)|路|街|號(?!碼)|段|巷|樓|縣|市|區/i;
+export const ADDRESS_WORD = /\b(?:NO\.?|LOT|JALAN|JLN|JL|TAMAN|TMN|LORONG|LRG|BANDAR|KAWASAN|PERSIARAN|LEBUH(?:RAYA)?|BATU|KAMPUNG|KG|BLOCK|BLK|BLOK|LEVEL|FLOOR|FLR|UNIT|SUITE|WISMA|PLAZA|MENARA|KOMPLEKS|SEKSYEN|SECTION|ROAD|RD|STREET|AVENUE|AVE|BOULEVARD|BLVD|HIGHWAY|MALL|INDUSTRIAL|PERINDUSTRIAN|CITY|JAYA|UTAMA|SELANGOR|JOHOR|KUALA|LUMPUR|PENANG|PINANG|PERAK|KEDAH|MELAKA|PAHANG|SABAH|SARAWAK|NEGERI|KELANTAN|TERENGGANU|PERLIS|PUTRAJAYA|LABUAN|MALAYSIA|SINGAPORE|DARUL|EHSAN|TAKZIM|BAHRU|ALAM|PETALING|KLANG|CHERAS|PUCHONG|SHAH|SUBANG|DAMANSARA|AMPANG|KAJANG|SERDANG|SERI|SRI)\b/i;
 const POSTCODE = /(?<![\d-])\d{5}(?![\d-])/;
 
 export function isTitleNoise(text: string): boolean {
@@ -53,8 +53,13 @@ export function isContactLine(text: string): boolean {
   return CONTACT.test(text) || (PHONE.test(text) && letterCount(text) <= 4);
 }
 
+/**
+ * A five-digit postcode (`81100 JOHOR`, `TAMPOI,81200`, `47400PJ`). Not five digits inside a longer code
+ * (`11008BB425187595213574393207`, a bill's barcode number): the word around them holds no other digits
+ * beyond a house number's few.
+ */
 export function hasPostcode(text: string): boolean {
-  return POSTCODE.test(text);
+  return text.split(/\s+/).some((word) => POSTCODE.test(word) && digitCount(word) <= 8);
 }
 
 /** The first row of an address block: `NO. 53,`, `LOT 1851-A`, `12, JALAN`, `LEVEL 6`, `S117, SECOND FLOOR`. */
@@ -67,7 +72,8 @@ export function startsLikeAddress(text: string): boolean {
 /** Rows about the buyer (買方, 買受人 on 三聯式 invoices, BUYER): their name, address and tax id are not the seller's. */
 // Not the notice every 收銀機 triplicate invoice prints in its header, `※買受人為非營業人者本聯作廢`
 // (this copy is void when the buyer is not a business): it names no buyer.
-export const BUYER_ROW = /買方|買受人(?!為)|BUYER/i;
+// A utility or telecom bill names its customer's number `用戶統一編號` / `客戶統一編號` (the subscriber's).
+export const BUYER_ROW = /買方|買受人(?!為)|BUYER|[用客]\s*戶\s*統\s*一\s*編\s*號/i;
 
 /** A row that starts with a full date (`2024-02-04 13:45`, `25/12/2018`): the body, never an address. */
 const LEADING_DATE = /^(?:\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4})(?!\d)/;
@@ -80,10 +86,30 @@ export function isDateRow(text: string): boolean {
   return LEADING_DATE.test(unlabelled) || /^(?:中華民國|民國)?\s*\d{2,4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?/.test(unlabelled);
 }
 
+/**
+ * A Taiwan address by its shape, not by one character: a house number (`183巷23號`, `一段1號`, `5之1號`),
+ * a city or county with its district (`台南市永康區`), or a road with its number (`崑山街183巷`). A lone
+ * 號 or 市 is everywhere on an invoice (`發票號碼` cut to `號 FY03779651`, `呼號`, `寳號`, `P市002` on a
+ * register row), and rows carrying them were taken for the seller's address.
+ */
+const TAIWAN_ADDRESS = new RegExp(
+  [
+    String.raw`[\d０-９一二三四五六七八九十]\s*(?:之\s*[\d０-９]+\s*)?號(?!碼)`,
+    String.raw`\p{Script=Han}[縣市]\p{Script=Han}{1,4}?[區鄉鎮市]`,
+    String.raw`\p{Script=Han}(?:路|街|大道)(?:[一二三四五六七八九十\d]+段)?\s*[\d０-９]`,
+  ].join('|'),
+  'u',
+);
+
+/** Five digits alone (a postcode, also beside a dash: `-81100`), outside a longer code. */
+function postcodeLike(text: string): boolean {
+  return text.split(/\s+/).some((word) => /(?<!\d)\d{5}(?!\d)/.test(word) && digitCount(word) <= 8);
+}
+
 export function looksLikeAddress(text: string): boolean {
   const t = text.trim();
   if (isDateRow(t)) return false;
-  if (ADDRESS_WORD.test(t)) return true;
+  if (ADDRESS_WORD.test(t) || TAIWAN_ADDRESS.test(t) || postcodeLike(t)) return true;
   // `67,JLN ...`, `12, ...`, `NO.53 55,57 & 59`
   return /^\d+[A-Z]?\s*[,.-]/.test(t);
 }

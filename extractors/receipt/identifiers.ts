@@ -123,6 +123,8 @@ const PAYMENT: [RegExp, string][] = [
   [/MASTER\s*CARD|\bMASTER\b|\bAMEX\b|CREDIT\s*CARD|DEBIT\s*CARD|\bCARD\b|信用卡/i, 'card'],
   [/E-?WALLET|BOOST|GRAB\s*PAY|TOUCH\s*'?N\s*GO|\bTNG\b|LINE\s*PAY|街口|悠遊卡|一卡通/i, 'e-wallet'],
   [/CHEQUE|CHECK\s*NO/i, 'cheque'],
+  // `轉帳代繳 $1,229` (a bill paid by standing order), `FPX`, `DuitNow`: paid from a bank account.
+  [/BANK\s*TRANSFER|ONLINE\s*TRANSFER|DIRECT\s*DEBIT|\bFPX\b|DUIT\s*NOW|轉\s*帳|匯\s*款|代\s*繳/i, 'bank transfer'],
   [/\bCASH\b|現金/i, 'cash'],
 ];
 

@@ -5,7 +5,7 @@
  */
 import type { Row } from './layout.js';
 import { BUSINESS_WORD, BUYER_ROW, LEGAL_FORM, hasPostcode, isDateRow, headerRows, startsLikeAddress, isContactLine, isIdLine, isPlaceLine, isTitleNoise, looksLikeAddress } from './header.js';
-import { letterCount } from './text.js';
+import { digitCount, letterCount } from './text.js';
 import { findInvoicePeriod } from '../rules/taiwan.js';
 
 export interface VendorResult {
@@ -23,8 +23,22 @@ function median(values: number[]): number {
 
 function isNoise(row: Row): boolean {
   const t = row.text;
-  return isTitleNoise(t) || isIdLine(t) || isContactLine(t) || letterCount(t) < 3 || isHandwritten(t) || isPlaceLine(t) || isStreetLine(t) || isPeriodLine(t);
+  return isTitleNoise(t) || isIdLine(t) || isContactLine(t) || letterCount(t) < 3 || isHandwritten(t) || isPlaceLine(t) || isStreetLine(t) || isPeriodLine(t) || isRegisterLine(t) || TAXED_ITEM_ROW.test(t);
 }
+
+/**
+ * The cash register's own row on a Taiwan receipt (`班別1 收銀員001`, `P市002 機161214 黃1`: shift,
+ * cashier, machine and serial numbers): more digits than letters, or a register label, and no legal form.
+ * On a slip whose name OCR could not read, it was taken for the seller.
+ */
+const REGISTER_LABEL = /班\s*別|收\s*銀\s*員|機\s*號|序\s*號|店\s*號/u;
+
+function isRegisterLine(text: string): boolean {
+  return !LEGAL_FORM.test(text) && (REGISTER_LABEL.test(text) || digitCount(text) > letterCount(text));
+}
+
+/** An item sold: an amount with its tax code after it (`精包 5 195 TX`, `MILO 3.50 SR`), never a name. */
+const TAXED_ITEM_ROW = /\d\s*(?:TX|SR|ZRL?)\s*$/;
 
 /** `中華民國113年5-6月份`: a uniform invoice's period, printed where a name would be. */
 function isPeriodLine(text: string): boolean {

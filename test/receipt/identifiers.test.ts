@@ -26,6 +26,10 @@ describe('Taiwan seller and buyer tax ids', () => {
     expect(ids('慶陽事務用品有限公司', '發票號碼: SX58421758', '買方 彩理實業有限公司', '統一編號: 53812386', '總計 47,390 統一編號: 23944895')).toEqual({ seller: '23944895', buyer: '53812386' });
   });
 
+  it("gives a bill's 用戶統一編號 (the subscriber's number) to the buyer", () => {
+    expect(ids('中華電信股份有限公司', '營利事業統一編號:52003801', '用戶統一編號:53812386 用戶帳號:')).toEqual({ seller: '52003801', buyer: '53812386' });
+  });
+
   it('reads both ids of an e-invoice row, seller first, and never digits of the invoice number', () => {
     expect(ids('電子發票證明聯', 'RC-82802197', '賣方:99636932 買方:53812386')).toEqual({ seller: '99636932', buyer: '53812386' });
     // 82802197 passes the checksum, but it is the number of invoice RC-82802197.
@@ -54,6 +58,12 @@ describe('findPaymentMethod', () => {
     expect(method('CASHIER: ALI', 'TOTAL 12.50', 'CASH 20.00', 'CHANGE 7.50')).toBe('cash');
     expect(method('CASHIER: ALI', 'TOTAL 12.50', 'VISA 12.50')).toBe('card');
     expect(method('CASHIER: ALI', 'TOTAL 12.50')).toBeNull();
+  });
+
+  it('reads a payment from a bank account (standing order, transfer, FPX)', () => {
+    expect(method('TOTAL 1,229', '轉帳代繳 $1,229')).toBe('bank transfer');
+    expect(method('TOTAL 45.00', 'FPX 45.00')).toBe('bank transfer');
+    expect(method('TOTAL 45.00', 'BANK TRANSFER 45.00')).toBe('bank transfer');
   });
 
   it('reads a payment word alone when its amount or the change line is right under it (OCR split the row)', () => {

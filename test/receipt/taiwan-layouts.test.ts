@@ -46,6 +46,45 @@ describe('Taiwan layouts (offline rules)', () => {
     expect(r.lineItems.map((i) => [i.description, i.amount])).toEqual([['精包', '195']]);
   });
 
+  it("takes no register row (shift, cashier, machine number) or sold item for the seller of a slip whose name is unreadable, nor a cut 發票號碼 row for its address", () => {
+    // 6_tradition_invoice.jpg as OCR reads it: the seller's name under the stamp did not come out.
+    const r = read(['中華民國113年11-12月份', '收銀機統', 'FY 03779651', 'TEL(02)2392-4578', 'P市002 機161214 黃1', '班別1收局001', '號 FY03779651', '精包 5 195 TX', '1 合計 $195', '理全 $195', '找索 30']);
+    expect(r.fields.vendorName.value).toBeNull();
+    expect(r.fields.vendorAddress.value).toBeNull();
+    expect(r.needsReview).toBe(true);
+    expect(r.fields.invoiceNumber.value).toBe('FY03779651');
+    expect(r.fields.total.value).toBe('195');
+  });
+
+  it("reads a telecom bill: the company over the customer's name and mailing address, the customer's 用戶統一編號 as the buyer, and 應繳總金額 as the total", () => {
+    // 5_tele_payment_order.jpg as OCR reads it (the bill is mailed to its customer, 彩琿實業有限公司).
+    const r = read([
+      '中華電信股份有限公司共2',
+      '台中營運處 110年08月繳費結果通知帳單查免付費客服專線:手機直800',
+      '105604 電子信箱:smartj01@cht.com.tw',
+      '中華電信管利事業統一編號:52003801',
+      '台北市松山區復興南路一段1號1 2樓之聯絡地址:台中市西區市府路37號',
+      '1 先生R',
+      '彩實業有限公司女8187 變動載具號碼',
+      '寳號 11008BB425187595213574393207',
+      '費總金額(元) 繳費方式 110年08月26日發票號碼及金額管運處代號用戶號碼',
+      '$1,229 QD34820371 46 0988560067',
+      '轉帳代繳 $1,229',
+      '知貼用戶統一編號:53812386 用戶帳號: 計費調期:第1調期帳單別:G8',
+      '殖繳 (行動月租費) 小計1170',
+      '4G行動電話1399型月租費 1332',
+      '電信一般稅率:1,170 電信費零稅:0 電信費免稅:0 其他各費:0',
+      '營業稅:59(本月應繳業稅68元,冲(扣抵)負數項目業稅-9元) 應繳總金:1,229',
+    ]);
+    expect(r.fields.vendorName.value).toBe('中華電信股份有限公司');
+    expect(r.fields.vendorTaxId.value).toBe('52003801');
+    expect(r.fields.buyerTaxId.value).toBe('53812386');
+    // The barcode number under 寳號 (your company) is no address, and the customer's address is not the seller's.
+    expect(r.fields.vendorAddress.value).toBeNull();
+    expect(r.fields.total.value).toBe('1229');
+    expect(r.fields.total.evidence?.text).toContain('應繳總金');
+  });
+
   it('reads no item from the labelled numbers of a form (invoice number, format code, phone, date, buyer)', () => {
     const r = read(['大成建材行', '發票號碼: SX58421758 格式: 25', 'TEL:06-2702917 5', '2021-07-29 19:38:05 格式: 25', '買受人: 共 1', '轉帳代繳 1229', '雲彩紙 2 312 624', '總計 624']);
     expect(r.lineItems.map((i) => [i.description, i.amount])).toEqual([['雲彩紙', '624']]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cleanAddress, findAddress } from '../../extractors/receipt/address.js';
-import { isPlaceLine, isTitleNoise } from '../../extractors/receipt/header.js';
+import { hasPostcode, isPlaceLine, isTitleNoise, looksLikeAddress } from '../../extractors/receipt/header.js';
 import { extractReceiptOffline } from '../../extractors/receipt/index.js';
 import { buildRows } from '../../extractors/receipt/layout.js';
 import { cleanHanCompanyName, cleanVendorName, findVendor, isTradeDescriptor, repairLegalForm, stripSpecks } from '../../extractors/receipt/vendor.js';
@@ -39,6 +39,19 @@ describe('vendor and address', () => {
     expect(r.vendor).toBe('範例生活百貨');
     expect(r.address).toBeNull();
     expect(header(['範例五金行有限公司', '臺北市中山區範例路一段1號', '統一編號 84206195']).address).toBe('臺北市中山區範例路一段1號');
+  });
+
+  it('knows a Taiwan address by its shape (a house number, a city with its district, a road with its number), not by a lone 號 or 市', () => {
+    for (const address of ['710台南市永康區崑山街183巷23號', '臺北市中山區範例路一段1號', '新北市板橋區', '崑山街183巷', '中正路5之1號3樓']) expect(looksLikeAddress(address), address).toBe(true);
+    for (const other of ['號 FY03779651 精包 5 195 TX', '貨物進口日期船(機)名及呼號(班次)', '寳號 11008BB425187595213574393207', 'P市002 機161214 黃1', '發票號碼 AB12345678', '台北門市']) expect(looksLikeAddress(other), other).toBe(false);
+  });
+
+  it('reads five digits as a postcode, also glued to a word, but not inside a long code', () => {
+    expect(hasPostcode('BESAR,45600 BATANG')).toBe(true);
+    expect(hasPostcode('47400PJ')).toBe(true);
+    expect(looksLikeAddress('-81100 JOHOR')).toBe(true);
+    expect(hasPostcode('11008BB425187595213574393207')).toBe(false);
+    expect(looksLikeAddress('寳號 11008BB425187595213574393207')).toBe(false);
   });
 
   it('does not end the header at a name OCR split into TIME and a word; TIME with its value does', () => {
