@@ -214,6 +214,12 @@ describe('regionsToLines', () => {
     expect(lines.map((l) => l.text)).toEqual(['BIG', 'small', 'under']);
   });
 
+  it('joins a narrow segment to its row though the grown boxes of neighbours overlap', () => {
+    // X51005301661: `(` (30 px wide) overlaps `2. 83 UNI` by 11 px, a third of its width, but far less than its height.
+    const lines = regionsToLines([region(52, 651, 67, 668, '1'), region(96, 649, 153, 673, '*RM'), region(180, 648, 288, 676, '2.83', 'UNI'), region(277, 654, 307, 672, '('), region(336, 651, 441, 679, '0.17)=RM'), region(475, 654, 533, 680, '2.83')]);
+    expect(lines.map((l) => l.text)).toEqual(['1 *RM 2.83 UNI ( 0.17)=RM 2.83']);
+  });
+
   it('normalises the text as tesseract lines are (full-width forms), keeping the raw reading', () => {
     const [line] = regionsToLines([region(0, 0, 100, 20, 'ＴＯＴＡＬ', '１２３')]);
     expect(line!.text).toBe('TOTAL 123');

@@ -74,10 +74,15 @@ function rowGeometry(box: BoundingBox, slope: number): RowPlacement {
 /**
  * Same row: each centre lies within the other's text height (not a mere overlap: tall headers and a
  * small line under them overlap), and the two do not share a column (stacked segments are two rows).
+ * Neighbours on one row overlap a little too: the detector grows every segment back by a few pixels,
+ * and a narrow one (`(` beside `2.83 UNIT`, 30 px wide) overlapped its neighbour by a third of its
+ * width, so `1 * RM 2.83 UNIT (0.17) = RM 2.83` became two rows and the item was read twice. A shared
+ * column is an overlap wider than the lower segment is high as well.
  */
 function sameRow(a: RowPlacement, b: RowPlacement): boolean {
   const overlapX = Math.min(a.box.x1, b.box.x1) - Math.max(a.box.x0, b.box.x0);
-  if (overlapX > 0.25 * Math.min(a.box.x1 - a.box.x0, b.box.x1 - b.box.x0)) return false;
+  const lowest = Math.min(a.box.y1 - a.box.y0, b.box.y1 - b.box.y0);
+  if (overlapX > 0.25 * Math.min(a.box.x1 - a.box.x0, b.box.x1 - b.box.x0) && overlapX > lowest) return false;
   const distance = Math.abs(a.centre - b.centre);
   return distance <= a.half && distance <= b.half;
 }
