@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Prints the rows and the extracted record for one SROIE id: node test/eval/debug.mjs ID [--source box|ocr]
 import { readFile, readdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,7 +18,12 @@ else {
   const bytes = await readFile(join(dir, 'img', `${id}.jpg`));
   const sha = createHash('sha256').update(bytes).digest('hex');
   const cacheRoot = join(root, '.docintel', 'eval-cache');
-  const tag = process.env.TAG ?? (await readdir(cacheRoot)).find((d) => existsSync(join(cacheRoot, d, `${sha}.json`)));
+  // The newest cache that holds the page (the one the last `npm run eval` wrote), unless TAG names one.
+  const holding = (await readdir(cacheRoot)).filter((d) => existsSync(join(cacheRoot, d, `${sha}.json`)));
+  const newest = holding.map((d) => ({ d, at: statSync(join(cacheRoot, d, `${sha}.json`)).mtimeMs })).sort((a, b) => b.at - a.at)[0]?.d;
+  const tag = process.env.TAG ?? newest;
+  if (tag === undefined) throw new Error(`no eval cache holds ${id}: run npm run eval first`);
+  console.error(`[debug] OCR from ${tag}`);
   pages = JSON.parse(await readFile(join(cacheRoot, tag, `${sha}.json`), 'utf8'));
 }
 for (const r of m.buildRows(pages)) console.log(String(r.index).padStart(3), `[${Math.round(r.bbox.y0)}-${Math.round(r.bbox.y1)}]`, r.text);
