@@ -28,7 +28,9 @@ export interface AmountMatch {
 // A `/` right before the number is a stray tick OCR put there (`TOTAL /18.00`) unless it joins two
 // tokens (`12/18.00`), hence the second look-behind. Letters then a digit after it make it a size, not
 // money (`4.51NX9.5IN`); a tax code (`75.00SR`) or unit does not. RM is also read as RN, RH, RY or RW.
-const AMOUNT = /(?<![0-9A-Za-z.,:-])(?<!\S\/)(-\s?)?(?:(RM|R[NHYW]|MYR|NT\$|NTD|USD|SGD|S\$|US\$|\$|€|£|¥)\s?)?(-\s?)?([0-9OolIS]{1,3}(?:,[0-9]{3})+|[0-9OolIS]{1,7})\s?([.,])\s?([0-9Oo]{2})(?![0-9]|[.,/:-]?[0-9]|[A-Za-z]{2,}\d)(-)?/g;
+// A thin printer's 0 in the cents comes out as C (`35.CC`, `15.OC`, `170.0C`), but not before another
+// letter (`1.5CC` is an engine size).
+const AMOUNT = /(?<![0-9A-Za-z.,:-])(?<!\S\/)(-\s?)?(?:(RM|R[NHYW]|MYR|NT\$|NTD|USD|SGD|S\$|US\$|\$|€|£|¥)\s?)?(-\s?)?([0-9OolIS]{1,3}(?:,[0-9]{3})+|[0-9OolIS]{1,7})\s?([.,])\s?([0-9Oo]{2}|[0-9OoCc]{2}(?![A-Za-z]))(?![0-9]|[.,/:-]?[0-9]|[A-Za-z]{2,}\d)(-)?/g;
 
 function cleanDigits(s: string): string {
   return digitsFromLookalikes(s).replace(/,/g, '');
@@ -46,7 +48,7 @@ export function findAmounts(text: string): AmountMatch[] {
     if (!/\d/.test(intPart) && !(/^[Oo]$/.test(intPart) && /^\d\d$/.test(m[6]!))) continue;
     if (m[5] === ',' && intPart.includes(',')) continue;
     const negative = Boolean(m[1] || m[3] || m[7]);
-    const decimals = digitsFromLookalikes(m[6]!);
+    const decimals = digitsFromLookalikes(m[6]!.replace(/[Cc]/g, '0'));
     const value = `${negative ? '-' : ''}${BigInt(cleanDigits(intPart))}.${decimals}`;
     const dollar = m[2] === undefined && /^S[0-9OolI]/.test(intPart) && !intPart.includes(',') ? `${negative ? '-' : ''}${BigInt(cleanDigits(intPart.slice(1)))}.${decimals}` : null;
     out.push({ value: toMoneyString(value), text: m[0], index: m.index, ...(dollar ? { dollarReading: toMoneyString(dollar) } : {}) });

@@ -25,6 +25,13 @@ describe('amounts', () => {
     // Three decimals without the code stay no money.
     expect(findAmounts('0.855 KG')).toEqual([]);
   });
+  it('reads a zero of the cents printed thin and read as C, but no engine size', () => {
+    expect(findAmounts('2547 1801 1 35.00 35.CC').map((a) => a.value)).toEqual(['35.00', '35.00']);
+    expect(findAmounts('12133 GA1801 2 7.50 15.OC').map((a) => a.value)).toEqual(['7.50', '15.00']);
+    expect(findAmounts('10273 GA 8011 170.00 170.0C').map((a) => a.value)).toEqual(['170.00', '170.00']);
+    expect(findAmounts('HONDA 1.5CC')).toEqual([]);
+    expect(findAmounts('SIZE 2.CCX')).toEqual([]);
+  });
   it('adds and subtracts decimal strings exactly', () => {
     expect(addMoney('0.10', '0.20')).toBe('0.30');
     expect(subMoney('10.00', '1.35')).toBe('8.65');
