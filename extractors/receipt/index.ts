@@ -11,7 +11,7 @@ import { findAddress } from './address.js';
 import { findDates, type DateLocale } from './dates.js';
 import { detectCurrencyCode, findBuyerTaxId, findInvoiceNumber, findPaymentMethod, findVendorTaxId } from './identifiers.js';
 import { buildRows, type Row } from './layout.js';
-import { findLineItems, isTableHeader } from './line-items.js';
+import { findLineItems, isTableHeader, repairMisreadAmount } from './line-items.js';
 import { isPositive } from './money.js';
 import { findInvoicePeriod, inInvoicePeriod } from '../rules/taiwan.js';
 import { addDecimal, compareDecimal, subtractDecimal } from '../rules/amounts.js';
@@ -121,6 +121,7 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
     validations.push({ check: 'total_not_below_subtotal', passed: compareDecimal(total, subtractDecimal(floor, '1')) >= 0, detail: `total ${total}, subtotal ${subtotal} with discounts ${discounts.join(', ')}`, fields: ['total', 'subtotal'] });
   }
   // The same arithmetic validation runs on every record (extractors/checks/validate-receipt.ts).
+  if (total) lineItems = repairMisreadAmount(lineItems, (amounts) => linesSum(amounts, subtotal, total, tax)?.passed === true, { wholeDollars });
   const itemSum = total ? linesSum(lineItems.map((i) => i.amount ?? '0'), subtotal, total, tax) : null;
   if (itemSum) validations.push(itemSum);
   if (total) {

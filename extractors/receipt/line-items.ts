@@ -344,3 +344,24 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
   }
   return items;
 }
+
+/**
+ * One item amount OCR misread (`1 25.00 26.0C`, the 5 read as a 6): when the items do not add up, the
+ * item whose quantity × price is not its amount, and whose product makes them add up, is read at its
+ * product. Two printed facts (the item's columns and the subtotal or total) then agree against one
+ * reading. Only when exactly one item does that; `addsUp` is the receipt's sum check.
+ */
+export function repairMisreadAmount(items: readonly LineItem[], addsUp: (amounts: string[]) => boolean, options: { wholeDollars?: boolean } = {}): LineItem[] {
+  const amounts = items.map((item) => item.amount ?? '0');
+  if (addsUp(amounts)) return [...items];
+  const fixes: Array<{ at: number; amount: string }> = [];
+  items.forEach((item, at) => {
+    if (!item.quantity || !item.unitPrice || !item.amount || multipliesOut(item.quantity, item.unitPrice, item.amount, options.wholeDollars === true)) return;
+    const exact = lineAmount(item.quantity, item.unitPrice);
+    const product = options.wholeDollars === true && /^\d+$/.test(item.amount) ? roundDecimal(exact, 0) : exact;
+    if (addsUp(amounts.map((amount, i) => (i === at ? product : amount)))) fixes.push({ at, amount: product });
+  });
+  if (fixes.length !== 1) return [...items];
+  const [fix] = fixes;
+  return items.map((item, i) => (i === fix!.at ? { ...item, amount: fix!.amount } : item));
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildRows } from '../../extractors/receipt/layout.js';
-import { findLineItems } from '../../extractors/receipt/line-items.js';
+import { findLineItems, repairMisreadAmount } from '../../extractors/receipt/line-items.js';
 import { page } from './helpers.js';
 
 const items = (lines: Parameters<typeof page>[0]) => {
@@ -190,5 +190,28 @@ describe('line items', () => {
 
   it('ends the items at the payment rows when no total row came first (no GST summary row as an item)', () => {
     expect(items(['MAGNUM ALMOND 90ML 4.50', 'Cash 20.20', 'Change 15.70', 'ZRL = 0 % 4.50||0.00']).map((item) => item[0])).toEqual(['MAGNUM ALMOND 90ML']);
+  });
+});
+
+describe('repairMisreadAmount', () => {
+  const item = (description: string, quantity: string | null, unitPrice: string | null, amount: string) => ({ description, quantity, unitPrice, amount });
+  const sumIs = (target: string) => (amounts: string[]) => amounts.reduce((sum, a) => sum + Math.round(Number(a) * 100), 0) === Math.round(Number(target) * 100);
+
+  it("reads the one item whose quantity x price is not its amount at its product, when that makes the items add up", () => {
+    const read = [item('PAINT BRUSH', '2', '5.50', '11.00'), item('ROLLER REFIL', '1', '25.00', '26.00'), item('GLOVE', null, '6.00', '6.00')];
+    expect(repairMisreadAmount(read, sumIs('42.00')).map((i) => i.amount)).toEqual(['11.00', '25.00', '6.00']);
+  });
+
+  it('changes nothing when the items add up, when the product does not make them add up, or when two items could', () => {
+    const addsUp = [item('A', '1', '25.00', '26.00'), item('B', null, null, '4.00')];
+    expect(repairMisreadAmount(addsUp, sumIs('30.00')).map((i) => i.amount)).toEqual(['26.00', '4.00']);
+    expect(repairMisreadAmount(addsUp, sumIs('31.00')).map((i) => i.amount)).toEqual(['26.00', '4.00']);
+    const either = [item('A', '1', '5.00', '6.00'), item('B', '1', '5.00', '6.00'), item('C', null, null, '1.00')];
+    expect(repairMisreadAmount(either, sumIs('12.00')).map((i) => i.amount)).toEqual(['6.00', '6.00', '1.00']);
+  });
+
+  it('rounds the product to the dollar on whole-dollar invoices', () => {
+    const read = [item('手提袋', '172', '55.22', '9468'), item('運費', null, null, '100')];
+    expect(repairMisreadAmount(read, sumIs('9598'), { wholeDollars: true }).map((i) => i.amount)).toEqual(['9498', '100']);
   });
 });
