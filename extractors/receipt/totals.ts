@@ -258,14 +258,37 @@ export function isDiscount(a: LabelledAmount): boolean {
   return a.kind === 'other' && /DISC/i.test(a.label) && !/TOTAL/i.test(a.label) && a.value.startsWith('-') && !isZero(a.value);
 }
 
+/**
+ * `Total 277.90` / `Discount: 0.90` / `Total Inclusive GST: 277.00`: a bill that prints no SUBTOTAL but a
+ * total, a discount under it and the total after the discount. The first figure is the bill before the
+ * discount (its subtotal, which the items add up to), and the discount, printed unsigned, is taken off.
+ * Only when the second total is the first less the discount (and the rounding line between them).
+ */
+function totalBeforeDiscount(amounts: LabelledAmount[], totals: LabelledAmount[], paidRow: number): { subtotal: LabelledAmount; discount: LabelledAmount; signed: LabelledAmount } | null {
+  for (const first of totals) {
+    if (first.row.index >= paidRow) break;
+    const discount = amounts.find((a) => a.row.index > first.row.index && a.kind === 'other' && /DISC/i.test(a.label) && !/TOTAL/i.test(a.label) && !isZero(a.value));
+    if (!discount || discount.row.index >= paidRow) continue;
+    const off = discount.value.replace(/^-/, '');
+    const rounding = amounts.find((a) => a.kind === 'rounding' && a.row.index > first.row.index);
+    const after = subMoney(first.value, off);
+    const second = totals.find((t) => t.row.index > discount.row.index && t.row.index < paidRow && (sameMoney(t.value, after) || (rounding !== undefined && rounding.row.index < t.row.index && sameMoney(t.value, addMoney(after, rounding.value)))));
+    if (second) return { subtotal: { ...first, kind: 'subtotal', strength: 0 }, discount, signed: { ...discount, value: `-${off}` } };
+  }
+  return null;
+}
+
 /** Picks the total and the amounts around it. */
 export function findTotals(rows: Row[], options: TotalsOptions = {}): TotalsResult {
-  const amounts = labelledAmounts(rows, options);
-  const totals = amounts.filter((a) => a.kind === 'total' && isPositive(a.value));
+  const labelled = labelledAmounts(rows, options);
+  const totals = labelled.filter((a) => a.kind === 'total' && isPositive(a.value));
   const firstTotalRow = totals[0]?.row.index ?? -1;
-  const tendered = firstOf(amounts, 'tendered', firstTotalRow) ?? firstOf(amounts, 'tendered');
-  const change = tendered ? firstOf(amounts, 'change', tendered.row.index - 1) : firstOf(amounts, 'change');
-  const subtotal = firstOf(amounts, 'subtotal');
+  const tendered = firstOf(labelled, 'tendered', firstTotalRow) ?? firstOf(labelled, 'tendered');
+  const change = tendered ? firstOf(labelled, 'change', tendered.row.index - 1) : firstOf(labelled, 'change');
+  const beforeDiscount = firstOf(labelled, 'subtotal') ? null : totalBeforeDiscount(labelled, totals, tendered?.row.index ?? change?.row.index ?? Infinity);
+  // With the discount signed as what it does to the bill.
+  const amounts = beforeDiscount ? labelled.map((a) => (a === beforeDiscount.discount ? beforeDiscount.signed : a)) : labelled;
+  const subtotal = beforeDiscount?.subtotal ?? firstOf(amounts, 'subtotal');
   const isTaxLine = (a: LabelledAmount) => a.kind === 'tax' && isPositive(a.value) && !SERVICE_CHARGE.test(a.label.toUpperCase()) && (!tendered || a.row.index < tendered.row.index);
   // Many slips print the tax only in their GST summary table (`SR @ 6% 35.00 2.10`).
   const summary = readTaxSummary(rows);

@@ -105,6 +105,18 @@ describe('findTotals', () => {
     expect(total(['FY03779651', '麵包 195 TX', '1 合計 $195', '現金 $195'])).toBe('195');
   });
 
+  it('reads a total with a discount under it and the discounted total after as the subtotal, the discount taken off', () => {
+    const rows = buildRows([page(['6 1" S/STEEL ROD 15.80 94.80 SR', '44 Type: 10 Total 277.90', 'Discount: 0.90', 'Rounding Adj 0.00', 'Total Inclusive GST: 277.00', 'CASH 277.00'])]);
+    const r = findTotals(rows);
+    expect(r.total?.value).toBe('277.00');
+    expect(r.subtotal?.value).toBe('277.90');
+    expect(r.charges.map((c) => c.value)).toEqual(['-0.90']);
+    // Without a total that the discount explains, nothing changes: no subtotal is made up.
+    const plain = findTotals(buildRows([page(['Total 277.90', 'Discount: 0.90', 'Total Inclusive GST: 270.00', 'CASH 270.00'])]));
+    expect(plain.subtotal).toBeNull();
+    expect(plain.charges).toEqual([]);
+  });
+
   it('takes the rounded total over the unrounded one', () => {
     expect(total(['SUB TOTAL||8.23', 'ROUNDING ADJ||0.02', 'TOTAL||8.23', 'ROUNDED TOTAL||8.25', 'CASH||10.00', 'CHANGE||1.75'])).toBe('8.25');
   });
