@@ -27,6 +27,8 @@ const WHOLE_DOLLAR_TAIL = /^(.*?[\p{Script=Han}A-Za-z)\]])(?:\s+(?:[@xX*×]\s*)?
 /** A unit right after a number: the number is a quantity (`39.54 litre Pump # 07`). */
 const MEASURE_AFTER = /^\s?(?:(?:LITRES?|LITERS?|LTRS?|L|KG|KGS|G|GM|ML)\b|公升|公斤|公克|毫升)/i;
 /** `7.90*3 23.70`: the unit price first, then how many. */
+/** A row that is only `quantity x price` (`@5 X RM 12.50`, `G5 X R 15.80`, `2 @ 3.50`). */
+const QTY_LINE = /^[^\p{L}\p{N}]*[A-Za-z@]?\s*(\d{1,4})\s*[Xx@*×]\s*(?:R[MNH]?|\$)?\s*[\d.,\s]+$/u;
 const PRICE_TIMES_QTY = /(?<![\d.])(\d+\.\d{2})\s*[*xX@]\s*(\d{1,3})(?![\d.])/;
 /** `2 1TOWEL ROD 6.00 12.00`: a count before the name, in a Qty / Description / Price / Total layout. */
 const LEADING_COUNT = /^(\d{1,3})\s+(?=.*[A-Za-z\p{Script=Han}])/u;
@@ -248,6 +250,18 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
       continue;
     }
     if (cls) continue;
+    // `2506 LOKAN MANDARIN RM62.50` / `@5 X RM 12.50`: the quantity line printed under its item (the @ may
+    // come out as a letter, RM as R); that item's quantity and price when they multiply out to its amount.
+    // With no name waiting above it, such a row is never an item of its own: it names nothing.
+    const qtyLine = amounts.length === 1 && pending.length === 0 && shortName === null ? QTY_LINE.exec(text) : null;
+    if (qtyLine) {
+      const previous = items[items.length - 1];
+      if (previous?.amount && multipliesOut(qtyLine[1]!, amounts[0]!.value, previous.amount, wholeDollars)) {
+        previous.quantity ??= qtyLine[1]!;
+        previous.unitPrice ??= amounts[0]!.value;
+      }
+      continue;
+    }
     // `Sub 1 al 8 37.55`: a SUBTOTAL OCR mangled past recognition, known by adding up to the items above it.
     if (items.length > 0 && /^[^\p{L}\p{N}]*S\s*[UV]\s*[B8D]\b/iu.test(label) && sameMoney(addDecimal(...items.map((item) => item.amount ?? '0')), amounts[amounts.length - 1]!.value)) break;
     let amount = amounts[amounts.length - 1]!.value;

@@ -193,6 +193,19 @@ describe('line items', () => {
   });
 });
 
+describe('quantity lines under their item', () => {
+  it('gives a quantity x price row under an item to that item when it multiplies out to its amount, also with @ and RM misread', () => {
+    expect(items(['2506 LOKAN MANDARIN RM62.50 Z', '@5 X RM 12.50', '2508 LOKAH MANDARIN RN79.00 Z', 'G5 X R 15.80', 'Total Sales RM 141.50'])).toEqual([
+      ['2506 LOKAN MANDARIN', '5', '12.50', '62.50'],
+      ['2508 LOKAH MANDARIN', '5', '15.80', '79.00'],
+    ]);
+    // One that does not multiply out to the item above leaves it alone; it names nothing, so it is no item either.
+    expect(items(['2506 LOKAN MANDARIN RM62.50 Z', 'G4 X R 15.80'])).toEqual([['2506 LOKAN MANDARIN', null, null, '62.50']]);
+    // A name above it makes it that name's row.
+    expect(items(['NASI LEMAK', '2 X 3.50 7.00'])).toEqual([['NASI LEMAK', '2', '3.50', '7.00']]);
+  });
+});
+
 describe('repairMisreadAmount', () => {
   const item = (description: string, quantity: string | null, unitPrice: string | null, amount: string) => ({ description, quantity, unitPrice, amount });
   const sumIs = (target: string) => (amounts: string[]) => amounts.reduce((sum, a) => sum + Math.round(Number(a) * 100), 0) === Math.round(Number(target) * 100);
