@@ -363,7 +363,8 @@ export function findTotals(rows: Row[], options: TotalsOptions = {}): TotalsResu
     // Exact money and no change: what was paid is the total, worth a candidate when the TOTAL line is unreadable.
     candidates.push({ value: tendered.value, strength: 0.75, origin: 'paid', row: tendered.valueRow, label: tendered.label, amountsOnRow: 1 });
   }
-  const paidValue = tendered && change && isPositive(change.value) ? subMoney(tendered.value, change.value) : null;
+  // What was paid: cash - change, or the cash itself when the change line says 0.00.
+  const paidValue = tendered && change && isPositive(change.value) ? subMoney(tendered.value, change.value) : tendered && change && isZero(change.value) ? tendered.value : null;
   // Independent sources that agree with a value: the same amount printed on other rows, cash - change, the
   // sum (with the rounding line, when the slip prints one: `21.30 + 0.65 + 1.31 - 0.01 = 23.25`).
   const sums = added ? [added, ...(rounding ? [addMoney(added, rounding.value)] : [])] : [];
@@ -398,7 +399,8 @@ export function findTotals(rows: Row[], options: TotalsOptions = {}): TotalsResu
     if (t.origin === 'label' && t.row.index > paidRow) score -= 1.5;
     if (t.amountsOnRow >= 2) score -= 0.75;
     // A lone reading one digit away from a figure two other sources agree on is that figure misread.
-    if (t.origin === 'label' && support(t) === 0 && candidates.some((o) => o !== t && oneDigitApart(toMoneyString(o.value), toMoneyString(v)) && support(o) + (o.origin === 'label' ? 1 : 0) >= 2)) score -= 2.5;
+    // (Each candidate is a source itself, except one derived from a label by the rounding line.)
+    if (t.origin === 'label' && support(t) === 0 && candidates.some((o) => o !== t && oneDigitApart(toMoneyString(o.value), toMoneyString(v)) && support(o) + (o.origin === 'rounded' ? 0 : 1) >= 2)) score -= 2.5;
     // Among equals, the later line is the final figure.
     score += t.row.index * 0.001;
     return { value: v, row: t.row, score, label: t.label };

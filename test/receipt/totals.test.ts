@@ -117,6 +117,14 @@ describe('findTotals', () => {
     expect(plain.charges).toEqual([]);
   });
 
+  it('takes the figure the sum and the exact cash agree on over a TOTAL read one digit off', () => {
+    // X51005200938: 106.10 + 6.37 - 0.02 = 112.45, paid 112.45 with change 0.00; OCR read TOTAL as 112.46.
+    const lines = ['(Excluded GST) Sub Total (RM) : 106.10', 'Discount (RM) : 0.00', 'Total GST (RM) : 6.37', 'Rounding (RM) : -0.02', 'Total (RM) : 112.46', 'CASH : 112.45'];
+    expect(total([...lines, 'Change (RM) : 0.00'])).toBe('112.45');
+    // The sum alone against the printed TOTAL is one source against another: the label stands.
+    expect(total(lines.slice(0, 5))).toBe('112.46');
+  });
+
   it('takes the rounded total over the unrounded one', () => {
     expect(total(['SUB TOTAL||8.23', 'ROUNDING ADJ||0.02', 'TOTAL||8.23', 'ROUNDED TOTAL||8.25', 'CASH||10.00', 'CHANGE||1.75'])).toBe('8.25');
   });
