@@ -153,7 +153,8 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
       ? { value: bestDate.iso, confidence: clamp(sigmoid(bestDate.score - 1.5) * (bestDate.repaired ? 0.7 : 1)), source, evidence: evidenceOf([bestDate.row]) }
       : empty(),
     currency: { value: currency.code, confidence: currency.explicit ? 0.95 : 0.6, source },
-    subtotal: totals.subtotal ? { value: totals.subtotal.value, confidence: 0.7, source, evidence: evidenceOf([totals.subtotal.valueRow]) } : empty(),
+    // A subtotal read past a misread digit (the paid total less the charges) is less sure than one read as printed.
+    subtotal: totals.subtotal ? { value: totals.subtotal.value, confidence: totals.subtotal.repaired ? 0.55 : 0.7, source, evidence: evidenceOf([totals.subtotal.valueRow]) } : empty(),
     tax: totals.tax
       ? { value: totals.tax.value, confidence: 0.7, source, evidence: evidenceOf([totals.tax.valueRow]) }
       : salesTax && totals.subtotal && totals.total

@@ -416,7 +416,16 @@ export function findTotals(rows: Row[], options: TotalsOptions = {}): TotalsResu
       total = { value: maxSpent, row: a.valueRow, score: 0.3, label: a.label };
     }
   }
+  // `Total (Excluding GST): 171.25` / `GST Payable: 10.75` / `TOTAL 190.00`, paid 200.00 with 10.00 change:
+  // a subtotal one digit off what the paid total less the charges after it leaves (179.25, its 9 read as
+  // a 1) is that figure misread. Only when the total is what was paid.
+  let subtotalRead = subtotal;
+  if (subtotal && total && charges.length > 0 && paidValue !== null && sameMoney(paidValue, total.value)) {
+    let implied = total.value;
+    for (const c of [...charges, ...(rounding ? [rounding] : [])]) implied = subMoney(implied, c.value);
+    if (!sameMoney(implied, subtotal.value) && isPositive(implied) && oneDigitApart(toMoneyString(implied), toMoneyString(subtotal.value))) subtotalRead = { ...subtotal, value: toMoneyString(implied), repaired: true };
+  }
   // A tax is a part of the total: `Total Includes GST 0% 8.20` prints the taxed amount, not the tax.
   const taxBelowTotal = total && tax && compareMoney(tax.value, total.value) >= 0 ? (amounts.find((a) => isTaxLine(a) && compareMoney(a.value, total!.value) < 0) ?? null) : tax;
-  return { total, subtotal, tax: taxBelowTotal, charges, rounding, tendered, change, amounts };
+  return { total, subtotal: subtotalRead, tax: taxBelowTotal, charges, rounding, tendered, change, amounts };
 }

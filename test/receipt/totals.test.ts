@@ -125,6 +125,16 @@ describe('findTotals', () => {
     expect(total(lines.slice(0, 5))).toBe('112.46');
   });
 
+  it('reads a subtotal one digit off what the paid total less its tax leaves as that figure misread', () => {
+    // X51005441408: the 9 of 179.25 read as a 1, in the summary too; 190.00 is printed twice and is what was paid.
+    const lines = ['Total (Excluding GST): 171.25', 'GST Payable: 10.75', 'Total (Inclusive of GST) : 190.00', 'TOTAL : 190.00', 'CASH : 200.00'];
+    const r = findTotals(buildRows([page([...lines, 'CHANGE : 10.00'])]));
+    expect([r.subtotal?.value, r.subtotal?.repaired, r.total?.value]).toEqual(['179.25', true, '190.00']);
+    // Not when the total is not what was paid, nor when the difference is more than one digit.
+    expect(findTotals(buildRows([page(lines)])).subtotal?.value).toBe('171.25');
+    expect(findTotals(buildRows([page(['SUBTOTAL 150.00', 'GST 9.90', 'TOTAL 174.90', 'CASH 174.90', 'CHANGE 0.00'])])).subtotal?.value).toBe('150.00');
+  });
+
   it('takes the rounded total over the unrounded one', () => {
     expect(total(['SUB TOTAL||8.23', 'ROUNDING ADJ||0.02', 'TOTAL||8.23', 'ROUNDED TOTAL||8.25', 'CASH||10.00', 'CHANGE||1.75'])).toBe('8.25');
   });
