@@ -59,7 +59,12 @@ export function isContactLine(text: string): boolean {
  * beyond a house number's few.
  */
 export function hasPostcode(text: string): boolean {
-  return text.split(/\s+/).some((word) => POSTCODE.test(word) && digitCount(word) <= 8);
+  return inShortWord(text, POSTCODE);
+}
+
+/** Whether `pattern` matches a word of `text` that is no long code (a word of at most 8 digits). */
+function inShortWord(text: string, pattern: RegExp): boolean {
+  return text.split(/\s+/).some((word) => pattern.test(word) && digitCount(word) <= 8);
 }
 
 /** The first row of an address block: `NO. 53,`, `LOT 1851-A`, `12, JALAN`, `LEVEL 6`, `S117, SECOND FLOOR`. */
@@ -101,15 +106,13 @@ const TAIWAN_ADDRESS = new RegExp(
   'u',
 );
 
-/** Five digits alone (a postcode, also beside a dash: `-81100`), outside a longer code. */
-function postcodeLike(text: string): boolean {
-  return text.split(/\s+/).some((word) => /(?<!\d)\d{5}(?!\d)/.test(word) && digitCount(word) <= 8);
-}
+/** Five digits, as a postcode is printed, also beside a dash (`-81100`). */
+const FIVE_DIGITS = /(?<!\d)\d{5}(?!\d)/;
 
 export function looksLikeAddress(text: string): boolean {
   const t = text.trim();
   if (isDateRow(t)) return false;
-  if (ADDRESS_WORD.test(t) || TAIWAN_ADDRESS.test(t) || postcodeLike(t)) return true;
+  if (ADDRESS_WORD.test(t) || TAIWAN_ADDRESS.test(t) || inShortWord(t, FIVE_DIGITS)) return true;
   // `67,JLN ...`, `12, ...`, `NO.53 55,57 & 59`
   return /^\d+[A-Z]?\s*[,.-]/.test(t);
 }

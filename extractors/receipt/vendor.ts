@@ -27,9 +27,9 @@ function isNoise(row: Row): boolean {
 }
 
 /**
- * The cash register's own row on a Taiwan receipt (`班別1 收銀員001`, `P市002 機161214 黃1`: shift,
- * cashier, machine and serial numbers): more digits than letters, or a register label, and no legal form.
- * On a slip whose name OCR could not read, it was taken for the seller.
+ * The cash register's own row (`班別1 收銀員001`, `P市002 機161214 黃1` on a Taiwan slip: shift, cashier,
+ * machine and serial numbers): more digits than letters, or a register label, and no legal form. On a
+ * slip whose name OCR could not read, it was taken for the seller.
  */
 const REGISTER_LABEL = /班\s*別|收\s*銀\s*員|機\s*號|序\s*號|店\s*號/u;
 
