@@ -26,9 +26,9 @@ const WEB_ADDRESS = /\S@\S+\.\S|WWW\.|\.COM\b/i;
 const WHOLE_DOLLAR_TAIL = /^(.*?[\p{Script=Han}A-Za-z)\]])(?:\s+(?:[@xX*×]\s*)?(?:NT\$|\$)?\d[\d,]*(?:\.\d+)?元?)+\s*(?:T?X)?\s*$/u;
 /** A unit right after a number: the number is a quantity (`39.54 litre Pump # 07`). */
 const MEASURE_AFTER = /^\s?(?:(?:LITRES?|LITERS?|LTRS?|L|KG|KGS|G|GM|ML)\b|公升|公斤|公克|毫升)/i;
-/** `7.90*3 23.70`: the unit price first, then how many. */
 /** A row that is only `quantity x price` (`@5 X RM 12.50`, `G5 X R 15.80`, `2 @ 3.50`). */
 const QTY_LINE = /^[^\p{L}\p{N}]*[A-Za-z@]?\s*(\d{1,4})\s*[Xx@*×]\s*(?:R[MNH]?|\$)?\s*[\d.,\s]+$/u;
+/** `7.90*3 23.70`: the unit price first, then how many. */
 const PRICE_TIMES_QTY = /(?<![\d.])(\d+\.\d{2})\s*[*xX@]\s*(\d{1,3})(?![\d.])/;
 /** `2 1TOWEL ROD 6.00 12.00`: a count before the name, in a Qty / Description / Price / Total layout. */
 const LEADING_COUNT = /^(\d{1,3})\s+(?=.*[A-Za-z\p{Script=Han}])/u;

@@ -253,9 +253,14 @@ function chargesAfter(amounts: LabelledAmount[], subtotal: LabelledAmount): Labe
   return out;
 }
 
-/** A discount line with a negative amount (`DISCOUNT -30.00`), not a total of discounts or savings. */
+/** A discount on the bill (`DISCOUNT 0.90`), not a total of discounts or savings, nor one of 0.00. */
+function isDiscountLine(a: LabelledAmount): boolean {
+  return a.kind === 'other' && /DISC/i.test(a.label) && !/TOTAL/i.test(a.label) && !isZero(a.value);
+}
+
+/** A discount line with a negative amount (`DISCOUNT -30.00`): one the bill shows it takes off. */
 export function isDiscount(a: LabelledAmount): boolean {
-  return a.kind === 'other' && /DISC/i.test(a.label) && !/TOTAL/i.test(a.label) && a.value.startsWith('-') && !isZero(a.value);
+  return isDiscountLine(a) && a.value.startsWith('-');
 }
 
 /**
@@ -267,7 +272,7 @@ export function isDiscount(a: LabelledAmount): boolean {
 function totalBeforeDiscount(amounts: LabelledAmount[], totals: LabelledAmount[], paidRow: number): { subtotal: LabelledAmount; discount: LabelledAmount; signed: LabelledAmount } | null {
   for (const first of totals) {
     if (first.row.index >= paidRow) break;
-    const discount = amounts.find((a) => a.row.index > first.row.index && a.kind === 'other' && /DISC/i.test(a.label) && !/TOTAL/i.test(a.label) && !isZero(a.value));
+    const discount = amounts.find((a) => a.row.index > first.row.index && isDiscountLine(a));
     if (!discount || discount.row.index >= paidRow) continue;
     const off = discount.value.replace(/^-/, '');
     const rounding = amounts.find((a) => a.kind === 'rounding' && a.row.index > first.row.index);
