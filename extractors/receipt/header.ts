@@ -93,15 +93,16 @@ export function isDateRow(text: string): boolean {
 
 /**
  * A Taiwan address by its shape, not by one character: a house number (`183巷23號`, `一段1號`, `5之1號`),
- * a city or county with its district (`台南市永康區`), or a road with its number (`崑山街183巷`). A lone
- * 號 or 市 is everywhere on an invoice (`發票號碼` cut to `號 FY03779651`, `呼號`, `寳號`, `P市002` on a
- * register row), and rows carrying them were taken for the seller's address.
+ * a city or county with its district (`台南市永康區`), or a road with its section or number
+ * (`中山北路二段`, `崑山街183巷`). A lone 號 or 市 is everywhere on an invoice (`發票號碼` cut to
+ * `號 FY03779651`, `呼號`, `寳號`, `P市002` on a register row), and rows carrying them were taken for the
+ * seller's address.
  */
 const TAIWAN_ADDRESS = new RegExp(
   [
     String.raw`[\d０-９一二三四五六七八九十]\s*(?:之\s*[\d０-９]+\s*)?號(?!碼)`,
     String.raw`\p{Script=Han}[縣市]\p{Script=Han}{1,4}?[區鄉鎮市]`,
-    String.raw`\p{Script=Han}(?:路|街|大道)(?:[一二三四五六七八九十\d]+段)?\s*[\d０-９]`,
+    String.raw`\p{Script=Han}(?:路|街|大道)(?:[一二三四五六七八九十\d]+段|\s*[\d０-９])`,
   ].join('|'),
   'u',
 );
