@@ -9,7 +9,7 @@ import type { LineItem, ReceiptFieldName, ReceiptFields, ReceiptRecord } from '.
 import type { QrReceipt } from './qr/einvoice-fields.js';
 import type { LlmReceipt } from './ollama/receipt-extractor.js';
 import { isDecimal, sameAmount } from './rules/amounts.js';
-import { isInvoiceNumber, isValidTaiwanTaxId } from './rules/taiwan.js';
+import { compactInvoiceNumber, isInvoiceNumber, isValidTaiwanTaxId } from './rules/taiwan.js';
 
 const MONEY: ReceiptFieldName[] = ['subtotal', 'tax', 'total'];
 
@@ -113,6 +113,9 @@ export function mergeReceipts({ offline, qr, llm }: MergeInput): ReceiptRecord {
       reasons.push(`disagreement_${name}: rules read "${rules.value}", model read "${model}"`);
     }
   }
+  // One form of a Taiwan invoice number whichever reader gave it (the model may answer `AB-12345678`).
+  const invoice = fields.invoiceNumber.value;
+  if (invoice !== null && fields.currency.value === 'TWD') fields.invoiceNumber = { ...fields.invoiceNumber, value: compactInvoiceNumber(invoice) };
   let lineItems = offline.lineItems;
   if (qr && qr.lineItems.length > 0 && qr.itemsComplete) lineItems = qr.lineItems;
   else if (llm && llm.value.line_items.length > 0) lineItems = llmLineItems(llm.value);

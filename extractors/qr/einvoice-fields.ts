@@ -21,7 +21,7 @@ export function fieldsFromEInvoice(data: EInvoiceQrData, page = 1): QrReceipt {
   // An untaxed amount of 0 means the seller did not split the tax (B2C receipts): leave subtotal/tax unknown.
   const split = data.untaxedAmount !== '0';
   const fields: Partial<ReceiptFields> = {
-    invoiceNumber: exact(`${data.invoiceNumber.slice(0, 2)}-${data.invoiceNumber.slice(2)}`, page),
+    invoiceNumber: exact(data.invoiceNumber, page),
     date: exact(data.date, page),
     total: exact(data.totalAmount, page),
     currency: exact('TWD', page),

@@ -94,6 +94,15 @@ export function isInvoiceNumber(text: string): boolean {
   return /^[A-Z]{2}[- ]?\d{8}$/.test(toHalfWidth(text).trim());
 }
 
+/**
+ * A uniform invoice number in its 10 characters (`AB-12345678` → `AB12345678`), the form the e-invoice
+ * platform and the 401 VAT filing use; anything else is returned as it is.
+ */
+export function compactInvoiceNumber(text: string): string {
+  const t = toHalfWidth(text).trim();
+  return isInvoiceNumber(t) ? t.replace(/[- ]/, '') : text;
+}
+
 export interface InvoiceNumberMatch {
   /** Canonical form, `AB12345678`. */
   value: string;

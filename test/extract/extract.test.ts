@@ -192,7 +192,7 @@ describe('mergeReceipts', () => {
   it('QR values win and are marked qr with full confidence', () => {
     const out = mergeReceipts({ offline: record({ total: '186', invoiceNumber: 'KV-83920411', vendorName: '範例生活百貨' }), qr });
     expect(out.fields.total).toMatchObject({ value: '185', source: 'qr', confidence: 1 });
-    expect(out.fields.invoiceNumber.value).toBe('KV-83920417');
+    expect(out.fields.invoiceNumber.value).toBe('KV83920417');
     expect(out.fields.tax.value).toBe('9');
     expect(out.fields.vendorName.value).toBe('範例生活百貨');
     expect(out.lineItems.map((i) => [i.description, i.amount])).toEqual([['便當', '85'], ['礦泉水', '100']]);
@@ -227,6 +227,15 @@ describe('mergeReceipts', () => {
     expect(out.validations.map((v) => v.check)).toEqual(['total_positive']);
     // Without a model the offline checks stand.
     expect(mergeReceipts({ offline }).validations).toHaveLength(2);
+  });
+
+  it('gives a Taiwan invoice number in its 10 characters whichever reader read it; other numbers as printed', () => {
+    const tw = record({ total: '185' });
+    tw.fields.currency = { value: 'TWD', confidence: 0.95, source: 'rules' };
+    expect(mergeReceipts({ offline: tw, llm: llm({ invoice_number: 'KV-83920417' }) }).fields.invoiceNumber.value).toBe('KV83920417');
+    const my = record({ total: '5.00', invoiceNumber: 'CS-12345678' });
+    my.fields.currency = { value: 'MYR', confidence: 0.95, source: 'rules' };
+    expect(mergeReceipts({ offline: my }).fields.invoiceNumber.value).toBe('CS-12345678');
   });
 
   it('prefers the value that passes its own check', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  compactInvoiceNumber,
   findInvoiceNumbers,
   findInvoicePeriod,
   findTaxIds,
@@ -90,6 +91,13 @@ describe('invoice numbers', () => {
 
   it.each(['ab12345678', 'A12345678', 'AB1234567', 'AB123456789', 'ABC12345678', 'AB--12345678', '1234567890'])('not isInvoiceNumber(%j)', (text) => {
     expect(isInvoiceNumber(text)).toBe(false);
+  });
+
+  it('writes an invoice number in its 10 characters (compactInvoiceNumber), leaving anything else as it is', () => {
+    expect(compactInvoiceNumber('KV-83920417')).toBe('KV83920417');
+    expect(compactInvoiceNumber('ＫＶ－８３９２０４１７')).toBe('KV83920417');
+    expect(compactInvoiceNumber('AB 12345678')).toBe('AB12345678');
+    expect(compactInvoiceNumber('HW-000193')).toBe('HW-000193');
   });
 
   it('finds them as printed, in canonical form', () => {
