@@ -38,6 +38,8 @@ export interface OfflineOptions {
 
 const clamp = (x: number) => Math.max(0, Math.min(1, x));
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+/** A row OCR read this unsure of bounds the confidence of a name read from it. */
+const UNSURE_ROW = 0.5;
 
 function evidenceOf(rows: Row[]): { page: number; box: { x0: number; y0: number; x1: number; y1: number }; text: string } | undefined {
   const first = rows[0];
@@ -144,7 +146,8 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
   for (const v of validations) if (!v.passed) reasons.push(`${v.check}: ${v.detail}`);
 
   const fields: ReceiptFields = {
-    vendorName: vendor ? text(fixHeader(vendor.name), sigmoid(vendor.score - 1), vendor.rows) : empty(),
+    // A name OCR read unsure of (a Chinese character seen but not read: ppocr/unread-glyphs.ts) is no surer than its row.
+    vendorName: vendor ? text(fixHeader(vendor.name), Math.min(sigmoid(vendor.score - 1), ...vendor.rows.map((r) => (r.confidence < UNSURE_ROW ? r.confidence : 1))), vendor.rows) : empty(),
     vendorAddress: address ? text(locale === 'TW' ? fixHeader(address.address) : repairAddressText(fixHeader(address.address)), vendor ? 0.7 : 0.4, address.rows) : empty(),
     vendorTaxId: vendorTax ? text(vendorTax.value, vendorTax.confidence, [vendorTax.row]) : empty(),
     buyerTaxId: buyerTax ? text(buyerTax.value, buyerTax.confidence, [buyerTax.row]) : empty(),

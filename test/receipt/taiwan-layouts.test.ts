@@ -56,6 +56,18 @@ describe('Taiwan layouts (offline rules)', () => {
     expect(r.fields.total.value).toBe('195');
   });
 
+  it('sends a seller name OCR read one character short (a glyph seen, not read) to review', () => {
+    const sample = page(['例生活百貨股份有限公司', '電子發票證明聯', '113年01-02月', 'KV-83920417', '2024-02-04 13:45:10', '隨機碼 3851 總計 185', '賣方 53184626']);
+    const sure = extractReceiptOffline([sample], { locale: 'TW', now });
+    sample.lines[0]!.confidence = 0.3;
+    const unsure = extractReceiptOffline([sample], { locale: 'TW', now });
+    expect(sure.fields.vendorName.confidence).toBeGreaterThan(0.9);
+    expect(sure.needsReview).toBe(false);
+    expect(unsure.fields.vendorName.value).toBe('例生活百貨股份有限公司');
+    expect(unsure.fields.vendorName.confidence).toBeLessThanOrEqual(0.3);
+    expect(unsure.needsReview).toBe(true);
+  });
+
   it("reads a telecom bill: the company over the customer's name and mailing address, the customer's 用戶統一編號 as the buyer, and 應繳總金額 as the total", () => {
     // 5_tele_payment_order.jpg as OCR reads it (the bill is mailed to its customer, 彩琿實業有限公司).
     const r = read([

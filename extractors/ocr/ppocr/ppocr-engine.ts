@@ -12,6 +12,7 @@ import { createLexicon, joinSplitWords, readWithLexicon, splitJoinedWords, type 
 import { resizeRegion, toChannels, type GreyImage, type Rect } from './image-ops.js';
 import { medianSlope, type RecognisedRegion } from './page-layout.js';
 import { textRegions } from './text-regions.js';
+import { besideUnreadGlyphs } from './unread-glyphs.js';
 
 export interface PpOcrModelFiles {
   detection: string;
@@ -22,6 +23,8 @@ export interface PpOcrModelFiles {
 
 /** Segments at least this many times as wide as high are read along their own slope. */
 const LONG_SEGMENT_ASPECT = 4;
+/** The confidence of a word one Chinese character short (unread-glyphs.ts). */
+export const UNREAD_GLYPH_CONFIDENCE = 0.3;
 /** The recognition model's input height. */
 const LINE_HEIGHT = 48;
 /** Widest line crop, in model pixels (a 67:1 segment); wider ones are squeezed. */
@@ -109,10 +112,12 @@ export class PpOcrEngine {
     let chars = restoreLostCommas(decodeCtc(probabilities, steps, classes, this.dictionary));
     if (this.lexicon) chars = joinSplitWords(splitJoinedWords(readWithLexicon(chars, probabilities, steps, classes, this.classOf, this.lexicon), this.lexicon), this.lexicon);
     spaceCommasByInk(chars, pixels, width, LINE_HEIGHT, steps);
+    // A word beside a Chinese character the model saw but did not read is one character short.
+    const unsure = besideUnreadGlyphs(chars, pixels, width, LINE_HEIGHT, steps).map((i) => chars[i]!.step);
     const stepWidth = rect.width / steps;
     return wordsFromCharacters(chars).map((word) => ({
       text: word.text,
-      confidence: word.confidence,
+      confidence: unsure.some((step) => step >= word.firstStep && step <= word.lastStep) ? Math.min(word.confidence, UNREAD_GLYPH_CONFIDENCE) : word.confidence,
       bbox: {
         x0: rect.left + word.firstStep * stepWidth,
         y0: rect.top,
