@@ -129,7 +129,7 @@ const PAYMENT: [RegExp, string][] = [
 ];
 
 /** `Payment Type: Cash`, `Payment Mode: VISA`, `Paid by: card`: the method named by its label. */
-const PAYMENT_LABEL = /PAY(?:MENT)?\s*(?:TYPE|MODE|METHOD|BY)\s*[:：]?|PAID\s*BY\s*[:：]?|付款方式/i;
+const PAYMENT_LABEL = /PAY(?:MENT)?\s*(?:TYPE|MODE|METHOD|BY)\s*[:：]?|PAID\s*BY\s*[:：]?|付款方式|繳費方式/i;
 /** A row holding one amount and nothing else (`RM 170. 00`): the amount a payment word above it lost. */
 function amountAlone(text: string): boolean {
   const amounts = findAmounts(text);
@@ -154,6 +154,14 @@ export function findPaymentMethod(rows: Row[], totalRow: Row | null, options: { 
   for (const [re, method] of PAYMENT) {
     const labelled = rows.find((r) => PAYMENT_LABEL.test(r.text) && re.test(r.text.slice(PAYMENT_LABEL.exec(r.text)!.index)) && !/CASHIER/i.test(r.text));
     if (labelled) return { value: method, row: labelled, confidence: 0.7 };
+  }
+  // A bill's table prints the label over its value (`繳費總金額(元) 繳費方式` / `$1,229 轉帳代繳`).
+  for (const label of rows.filter((r) => PAYMENT_LABEL.test(r.text))) {
+    const below = rows.slice(label.index + 1, label.index + 3).filter((r) => r.page === label.page && !/CASHIER/i.test(r.text));
+    for (const [re, method] of PAYMENT) {
+      const row = below.find((r) => re.test(r.text));
+      if (row) return { value: method, row, confidence: 0.6 };
+    }
   }
   return null;
 }

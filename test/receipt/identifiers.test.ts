@@ -60,6 +60,12 @@ describe('findPaymentMethod', () => {
     expect(method('CASHIER: ALI', 'TOTAL 12.50')).toBeNull();
   });
 
+  it("reads the method a bill's table prints under its label", () => {
+    expect(method('繳費總金額(元) 繳費方式 發票號碼及金額', '$1,229 QD34820371', '轉帳代繳 $1,229', '小計 1170', 'TOTAL 1,229')).toBe('bank transfer');
+    // Not from further down the page.
+    expect(method('繳費總金額(元) 繳費方式', '$1,229', '用戶帳號', '備註: 可申請轉帳代繳服務')).toBeNull();
+  });
+
   it('reads a payment from a bank account (standing order, transfer, FPX)', () => {
     expect(method('TOTAL 1,229', '轉帳代繳 $1,229')).toBe('bank transfer');
     expect(method('TOTAL 45.00', 'FPX 45.00')).toBe('bank transfer');
