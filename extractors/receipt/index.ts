@@ -41,6 +41,17 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 /** A row OCR read this unsure of bounds the confidence of a name read from it. */
 const UNSURE_ROW = 0.5;
 
+/**
+ * A name OCR read unsure of (a Chinese character seen but not read: ppocr/unread-glyphs.ts) is no surer
+ * than the rows it was read from; only rows whose text is in the name count (the vendor's evidence may
+ * hold a row above it, like a triplicate's `買受人為非營業人者本聯作廢` notice).
+ */
+function nameRowsConfidence(name: string, rows: readonly Row[]): number {
+  const compact = (t: string) => t.replace(/\s+/g, '').toUpperCase();
+  const inName = rows.filter((row) => compact(name).includes(compact(row.text)));
+  return Math.min(1, ...inName.map((row) => (row.confidence < UNSURE_ROW ? row.confidence : 1)));
+}
+
 function evidenceOf(rows: Row[]): { page: number; box: { x0: number; y0: number; x1: number; y1: number }; text: string } | undefined {
   const first = rows[0];
   if (!first) return undefined;
@@ -146,8 +157,7 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
   for (const v of validations) if (!v.passed) reasons.push(`${v.check}: ${v.detail}`);
 
   const fields: ReceiptFields = {
-    // A name OCR read unsure of (a Chinese character seen but not read: ppocr/unread-glyphs.ts) is no surer than its row.
-    vendorName: vendor ? text(fixHeader(vendor.name), Math.min(sigmoid(vendor.score - 1), ...vendor.rows.map((r) => (r.confidence < UNSURE_ROW ? r.confidence : 1))), vendor.rows) : empty(),
+    vendorName: vendor ? text(fixHeader(vendor.name), Math.min(sigmoid(vendor.score - 1), nameRowsConfidence(vendor.name, vendor.rows)), vendor.rows) : empty(),
     vendorAddress: address ? text(locale === 'TW' ? fixHeader(address.address) : repairAddressText(fixHeader(address.address)), vendor ? 0.7 : 0.4, address.rows) : empty(),
     vendorTaxId: vendorTax ? text(vendorTax.value, vendorTax.confidence, [vendorTax.row]) : empty(),
     buyerTaxId: buyerTax ? text(buyerTax.value, buyerTax.confidence, [buyerTax.row]) : empty(),

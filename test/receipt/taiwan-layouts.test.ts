@@ -68,6 +68,14 @@ describe('Taiwan layouts (offline rules)', () => {
     expect(unsure.needsReview).toBe(true);
   });
 
+  it("keeps a seller name sure when only a row beside it was read short (the triplicate's void notice)", () => {
+    const invoice = page(['收銀機統一發票 (三聯副聯式扣抵聯)', '中華民國110年11-12月份 TC 23747161', '買受人為非營業人者本聯作', '柏格文具禮品股份有限公司', '統編 28652798 06-2059968', '710台南市永康區崑山街183巷23號', '日期: 110/12/15', '總計 9,973']);
+    invoice.lines[2]!.confidence = 0.3;
+    const r = extractReceiptOffline([invoice], { locale: 'TW', now });
+    expect(r.fields.vendorName.value).toBe('柏格文具禮品股份有限公司');
+    expect(r.fields.vendorName.confidence).toBeGreaterThan(0.9);
+  });
+
   it("reads a telecom bill: the company over the customer's name and mailing address, the customer's 用戶統一編號 as the buyer, and 應繳總金額 as the total", () => {
     // 5_tele_payment_order.jpg as OCR reads it (the bill is mailed to its customer, 彩琿實業有限公司).
     const r = read([
