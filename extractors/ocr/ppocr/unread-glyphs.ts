@@ -8,10 +8,12 @@
  * anyone noticing. tesseract's chi_tra, which has those characters, misreads this print far worse
  * (`卻例生汪百發`), so the character cannot be recovered here; the reading is marked unsure instead.
  *
- * A Han glyph is about as wide as the line is high, and CTC emits it near its middle. Ink more than a
- * glyph and a third beyond the first or last Han character, or between two Han characters more than
- * 1.7 glyphs apart, is a glyph left unread, when that ink is a glyph's worth (a third of the height) and
- * not a letter-spaced label's blank (`買　方`).
+ * A Han glyph is nearly as wide as the line is high (0.85 on the generated e-invoice), and CTC emits it
+ * near its middle, half a glyph from its edge. Ink a line height or more before the first or after the
+ * last Han character, or between two Han characters 1.5 line heights apart or more, is a glyph left
+ * unread, when that ink is a glyph's worth (a third of the height) and not the blank of a letter-spaced
+ * label (`買　方`). On the tw-dev photos most lines it marks lost a character (`海關進口快[遞]貨物`,
+ * `彩[琿]實業`, `新台[幣]`); on sroie-dev it marks one line, a Chinese slogan.
  */
 import type { DecodedCharacter } from './ctc.js';
 import { isHan } from './ctc.js';
