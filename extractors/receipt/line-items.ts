@@ -373,6 +373,8 @@ export function repairMisreadAmount(items: readonly LineItem[], addsUp: (amounts
     if (!item.quantity || !item.unitPrice || !item.amount || multipliesOut(item.quantity, item.unitPrice, item.amount, options.wholeDollars === true)) return;
     const exact = lineAmount(item.quantity, item.unitPrice);
     const product = options.wholeDollars === true && /^\d+$/.test(item.amount) ? roundDecimal(exact, 0) : exact;
+    // A quantity read as 0 would zero the item rather than correct it.
+    if (compareDecimal(product, '0') <= 0) return;
     if (addsUp(amounts.map((amount, i) => (i === at ? product : amount)))) fixes.push({ at, amount: product });
   });
   if (fixes.length !== 1) return [...items];

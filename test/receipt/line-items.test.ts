@@ -219,6 +219,8 @@ describe('repairMisreadAmount', () => {
     const addsUp = [item('A', '1', '25.00', '26.00'), item('B', null, null, '4.00')];
     expect(repairMisreadAmount(addsUp, sumIs('30.00')).map((i) => i.amount)).toEqual(['26.00', '4.00']);
     expect(repairMisreadAmount(addsUp, sumIs('31.00')).map((i) => i.amount)).toEqual(['26.00', '4.00']);
+    // A quantity read as 0 does not zero an item to make the sum come out.
+    expect(repairMisreadAmount([item('A', '0', '5.00', '5.00'), item('B', null, null, '4.00')], sumIs('4.00')).map((i) => i.amount)).toEqual(['5.00', '4.00']);
     const either = [item('A', '1', '5.00', '6.00'), item('B', '1', '5.00', '6.00'), item('C', null, null, '1.00')];
     expect(repairMisreadAmount(either, sumIs('12.00')).map((i) => i.amount)).toEqual(['6.00', '6.00', '1.00']);
   });
