@@ -48,6 +48,28 @@ describe.each(databaseTargets)('storage contract on $name', (target) => {
     expect(vector.rows[0]?.extversion).toMatch(/^0\.\d+\.\d+$/);
   });
 
+  it('writes Taiwan invoice numbers filed before version 2 in their 10 characters, column and field record', async () => {
+    const known = await loadMigrations();
+    await migrate(db, known.slice(0, 1));
+    const insert = async (n: number, currency: string, number: string) => {
+      const documentId = await insertDocument(db, n);
+      await db.query(
+        `INSERT INTO receipts (document_id, invoice_number, currency, fields, extractor) VALUES ($1, $2, $3, $4::jsonb, 'offline')`,
+        [documentId, number, currency, JSON.stringify({ invoiceNumber: { value: number, confidence: 1, source: 'qr' } })],
+      );
+    };
+    await insert(1, 'TWD', 'KV-83920417');
+    await insert(2, 'MYR', 'CS-12345678');
+    await insert(3, 'TWD', 'TC23747161');
+    await migrate(db, known);
+    const rows = await db.query<{ invoice_number: string; field: string }>(`SELECT invoice_number, fields->'invoiceNumber'->>'value' AS field FROM receipts ORDER BY document_id`);
+    expect(rows.rows).toEqual([
+      { invoice_number: 'KV83920417', field: 'KV83920417' },
+      { invoice_number: 'CS-12345678', field: 'CS-12345678' },
+      { invoice_number: 'TC23747161', field: 'TC23747161' },
+    ]);
+  });
+
   it('migrating twice is a no-op', async () => {
     await migrate(db);
     const again = await migrate(db);
