@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadMigrations } from '../../pipeline/db/migrate.js';
 import { SETTINGS } from '../../pipeline/config.js';
 import { COMMANDS } from '../../pipeline/commands/registry.js';
 import { projectRoot, runCli } from '../support/cli.js';
@@ -124,7 +125,9 @@ describe('docintel CLI', () => {
     expect(second.stdout).toContain('is up to date');
     const doctor = await runCli(['doctor', '--data-dir', dataDir], { env: { OLLAMA_HOST: ollamaHost } });
     expect(doctor.code).toBe(0);
-    expect(doctor.stdout).toMatch(/ok\s+migrations\s+schema at version 1 \(up to date\)/);
+    const latest = (await loadMigrations()).at(-1)!;
+    expect(first.stdout).toContain(`applied ${String(latest.version).padStart(3, '0')}_${latest.name}`);
+    expect(doctor.stdout).toMatch(new RegExp(`ok\\s+migrations\\s+schema at version ${latest.version} \\(up to date\\)`));
   });
 
   it('an unreachable DATABASE_URL is a clear environment error', async () => {
