@@ -134,7 +134,13 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
     validations.push({ check: 'total_not_below_subtotal', passed: compareDecimal(total, subtractDecimal(floor, '1')) >= 0, detail: `total ${total}, subtotal ${subtotal} with discounts ${discounts.join(', ')}`, fields: ['total', 'subtotal'] });
   }
   // The same arithmetic validation runs on every record (extractors/checks/validate-receipt.ts).
-  if (total) lineItems = repairMisreadAmount(lineItems, (amounts) => linesSum(amounts, subtotal, total, tax)?.passed === true, { wholeDollars });
+  const addsUp = (amounts: string[]) => linesSum(amounts, subtotal, total, tax)?.passed === true;
+  if (total && !addsUp(lineItems.map((i) => i.amount ?? '0'))) {
+    // Item rows whose amounts lost their decimal point (`150. SVC`) are read only when the items then add up.
+    const loose = findLineItems(rows, bodyStart, firstSummary, { wholeDollars, looseAmounts: true });
+    if (loose.length > lineItems.length && addsUp(loose.map((i) => i.amount ?? '0'))) lineItems = loose;
+  }
+  if (total) lineItems = repairMisreadAmount(lineItems, addsUp, { wholeDollars });
   const itemSum = total ? linesSum(lineItems.map((i) => i.amount ?? '0'), subtotal, total, tax) : null;
   if (itemSum) validations.push(itemSum);
   if (total) {

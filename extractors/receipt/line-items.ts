@@ -197,7 +197,28 @@ function columnAmounts(text: string): ReturnType<typeof findAmounts> {
 }
 
 /** Line items between `from` (first body row) and the first total/subtotal row. */
-export function findLineItems(rows: Row[], from: number, until: number, options: { wholeDollars?: boolean } = {}): LineItem[] {
+/**
+ * `1 HH GUINESS 12 GLASSES 150. SVC`, `E8318 1 80 91 80 91 SR`: amounts at the end of an item row whose
+ * decimal point OCR lost (the cents gone after it, or the point read as a space), right to left, at most
+ * two (the price and the amount). Read only when the items then add up (`findLineItems`' `looseAmounts`).
+ */
+export function looseItemAmounts(text: string): ReturnType<typeof findAmounts> {
+  let rest = text.replace(/\s+(?:SR|ZRL?|SVC|TX|[SZE])\s*$/, '');
+  const cut = /(?:^|\s)(\d{1,5})\.\s*$/.exec(rest);
+  if (cut) return /[\p{L}]/u.test(rest.slice(0, cut.index)) ? [{ value: `${BigInt(cut[1]!)}.00`, text: cut[0].trim(), index: cut.index + cut[0].indexOf(cut[1]!) }] : [];
+  const out: ReturnType<typeof findAmounts> = [];
+  for (let m = SPACED_AMOUNT.exec(rest); m && out.length < 2; m = SPACED_AMOUNT.exec(rest)) {
+    const index = m.index + m[0].indexOf(m[1]!);
+    out.unshift({ value: `${BigInt(m[1]!)}.${m[2]!}`, text: `${m[1]} ${m[2]}`, index });
+    rest = rest.slice(0, index);
+  }
+  return out.length > 0 && /[\p{L}]/u.test(rest) ? out : [];
+}
+
+/** `80 91` at the end of a row: an amount whose point OCR read as a space. */
+const SPACED_AMOUNT = /(?:^|\s)(\d{1,5}) (\d{2})\s*$/;
+
+export function findLineItems(rows: Row[], from: number, until: number, options: { wholeDollars?: boolean; looseAmounts?: boolean } = {}): LineItem[] {
   const items: LineItem[] = [];
   let pending: string[] = [];
   /** A short name on the row just visited (isShortName), taken only by the row right under it. */
@@ -212,6 +233,7 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
       continue;
     }
     const amounts = columnAmounts(text);
+    if (amounts.length === 0 && options.looseAmounts === true) amounts.push(...looseItemAmounts(text));
     // Taiwan prices are whole dollars (`牛肉麵 1 180 180`, `咖啡 1 @120 120TX`).
     const whole = amounts.length === 0 && (/\p{Script=Han}/u.test(text) || options.wholeDollars === true);
     const columns = whole ? wholeAmountsOfItem(text) : [];

@@ -75,6 +75,8 @@ export function classifyLabel(label: string): { kind: AmountKind; strength: numb
     // (`SUBTETA?`: SUB and a four-letter word starting with T, past recognition)
     .replace(/\b[SG5$]U[B8]\s*-?\s*T[A-Z0-9]{3}\??(?=\s|:|$)/g, 'SUBTOTAL');
   if (CHANGE.test(l) && !CHARGE_CHG.test(l)) return { kind: 'change', strength: 0 };
+  // `Cashier USER Time 12 31.00`: a time of day (12:31:00) read as money; no amount of the bill.
+  if (/\bTIME\b[\s:]*\d{0,2}$/.test(l)) return { kind: 'other', strength: 0 };
   if (ROUNDED_TOTAL.test(l)) return { kind: 'total', strength: 4 };
   if (ROUNDING.test(l)) return { kind: 'rounding', strength: 0 };
   if (SUBTOTAL.test(l)) return { kind: 'subtotal', strength: 0 };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { extractReceiptOffline } from '../../extractors/receipt/index.js';
 import { buildRows } from '../../extractors/receipt/layout.js';
-import { findLineItems, repairMisreadAmount } from '../../extractors/receipt/line-items.js';
+import { findLineItems, looseItemAmounts, repairMisreadAmount } from '../../extractors/receipt/line-items.js';
 import { page } from './helpers.js';
 
 const items = (lines: Parameters<typeof page>[0]) => {
@@ -203,6 +204,28 @@ describe('quantity lines under their item', () => {
     expect(items(['2506 LOKAN MANDARIN RM62.50 Z', 'G4 X R 15.80'])).toEqual([['2506 LOKAN MANDARIN', null, null, '62.50']]);
     // A name above it makes it that name's row.
     expect(items(['NASI LEMAK', '2 X 3.50 7.00'])).toEqual([['NASI LEMAK', '2', '3.50', '7.00']]);
+  });
+});
+
+describe('item amounts that lost their decimal point', () => {
+  it('reads them only when asked (looseItemAmounts): the cents lost after the point, or the point read as a space', () => {
+    expect(looseItemAmounts('1 HH GUINESS 12 GLASSES 150. SVC').map((a) => a.value)).toEqual(['150.00']);
+    expect(looseItemAmounts('E8318 1 80 91 80 91 SR').map((a) => a.value)).toEqual(['80.91', '80.91']);
+    // Numbers alone (no name before them) and amounts read whole are none of its business.
+    expect(looseItemAmounts('1 80 91')).toEqual([]);
+    expect(looseItemAmounts('TOWEL ROD 12 BOXES')).toEqual([]);
+  });
+
+  it('are read by the extractor only when the items then add up', () => {
+    const slip = (amount: string) => extractReceiptOffline([page(['KEDAI MAJU SDN BHD', 'NO 5, JALAN BESAR, 43000 KAJANG', 'DATE 03/03/2018', 'QTY ITEM AMOUNT', '1 HH GUINESS 12 GLASSES 150. SVC', `1 SUB TOTAL ${amount}`, 'SERVICE CHARGE 10% 15.00', 'GST 6% 9.90', 'NET TOTAL 174.90', 'CASH 200.00', 'CHANGE 25.10'])]);
+    expect(slip('150.00').lineItems.map((i) => i.amount)).toEqual(['150.00']);
+    expect(slip('165.00').lineItems).toEqual([]);
+  });
+
+  it('makes items of such rows only with the option', () => {
+    const rows = buildRows([page(['1 HH GUINESS 12 GLASSES 150. SVC'])]);
+    expect(findLineItems(rows, 0, rows.length)).toEqual([]);
+    expect(findLineItems(rows, 0, rows.length, { looseAmounts: true }).map((i) => [i.description, i.quantity, i.amount])).toEqual([['HH GUINESS 12 GLASSES', '1', '150.00']]);
   });
 });
 

@@ -95,6 +95,12 @@ describe('label classification', () => {
     expect(r.charges.map((c) => c.value)).toEqual(['-30.00', '4.96', '3.27']);
   });
 
+  it('reads a time of day misread as money as no amount of the bill (Cashier USER Time 12 31.00)', () => {
+    expect(classifyLabel('Cashet USER Time 12')?.kind).toBe('other');
+    expect(classifyLabel('TIME:')?.kind).toBe('other');
+    expect(classifyLabel('CASH')?.kind).toBe('tendered');
+  });
+
   it('reads CHG after what is charged for as a charge, not as change (1 DELIVERY CHG 4.00 is an item)', () => {
     expect(classifyLabel('1 DELIVERY CHG')).toBeNull();
   });
