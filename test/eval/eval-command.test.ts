@@ -23,6 +23,7 @@ interface Miss {
 interface EvalJson {
   rows: { field: string; n: number; exact: number }[];
   mean: number;
+  byVendor: { onceReceipts: number; onceMean: number | null; repeatedReceipts: number; repeatedMean: number | null };
   review: { flagged: number; wrong: number; wrongFlagged: number; rightFlagged: number; itemsAddUp: number; itemsDoNot: number; taxFound: number; sumsClose: number; sumsOpen: number };
   misses: Miss[];
   skipped: { id: string; why: string }[];
@@ -93,6 +94,11 @@ describe.skipIf(!haveData)('npm run eval', () => {
     expect(stdout).toMatch(/line items: add up to the subtotal or total on \d+ receipts, do not on \d+, none read on \d+/);
     expect(review.taxFound).toBeLessThanOrEqual(3);
     expect(stdout).toContain(`tax: found on ${review.taxFound} receipts; subtotal + tax = total on ${review.sumsClose}, not on ${review.sumsOpen}`);
+    // The held-out stand-in: receipts of vendors seen once against the rest, every receipt in one of them.
+    const { byVendor } = json;
+    expect(byVendor.onceReceipts + byVendor.repeatedReceipts).toBe(3);
+    if (byVendor.repeatedReceipts === 0) expect(byVendor.onceMean).toBeCloseTo(json.mean, 10);
+    expect(stdout).toMatch(/by vendor: \d+ receipts of vendors seen once, mean (?:\d\.\d{3}|-); \d+ of vendors seen more than once, mean (?:\d\.\d{3}|-)/);
     expect(server.requests).toHaveLength(0);
   }, 60_000);
 
