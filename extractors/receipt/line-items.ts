@@ -11,7 +11,7 @@ import type { LineItem } from '../../schemas/receipt.js';
 import type { Row } from './layout.js';
 import { addDecimal, compareDecimal, divideDecimal, roundDecimal } from '../rules/amounts.js';
 import { editDistance } from '../rules/edit-distance.js';
-import { findAmounts, lineAmount, sameMoney } from './money.js';
+import { findAmounts, lineAmount, sameMoney, type AmountMatch } from './money.js';
 import { classifyLabel, findWholeAmounts } from './totals.js';
 import { isIdLine, isTitleNoise, LEGAL_FORM } from './header.js';
 import { letterCount } from './text.js';
@@ -196,17 +196,16 @@ function columnAmounts(text: string): ReturnType<typeof findAmounts> {
   return findAmounts(text).filter((a) => !MEASURE_AFTER.test(text.slice(a.index + a.text.length)) && !(text[a.index - 1] === '[' && text[a.index + a.text.length] === ']'));
 }
 
-/** Line items between `from` (first body row) and the first total/subtotal row. */
 /**
  * `1 HH GUINESS 12 GLASSES 150. SVC`, `E8318 1 80 91 80 91 SR`: amounts at the end of an item row whose
  * decimal point OCR lost (the cents gone after it, or the point read as a space), right to left, at most
  * two (the price and the amount). Read only when the items then add up (`findLineItems`' `looseAmounts`).
  */
-export function looseItemAmounts(text: string): ReturnType<typeof findAmounts> {
+export function looseItemAmounts(text: string): AmountMatch[] {
   let rest = text.replace(/\s+(?:SR|ZRL?|SVC|TX|[SZE])\s*$/, '');
   const cut = /(?:^|\s)(\d{1,5})\.\s*$/.exec(rest);
   if (cut) return /[\p{L}]/u.test(rest.slice(0, cut.index)) ? [{ value: `${BigInt(cut[1]!)}.00`, text: cut[0].trim(), index: cut.index + cut[0].indexOf(cut[1]!) }] : [];
-  const out: ReturnType<typeof findAmounts> = [];
+  const out: AmountMatch[] = [];
   for (let m = SPACED_AMOUNT.exec(rest); m && out.length < 2; m = SPACED_AMOUNT.exec(rest)) {
     const index = m.index + m[0].indexOf(m[1]!);
     out.unshift({ value: `${BigInt(m[1]!)}.${m[2]!}`, text: `${m[1]} ${m[2]}`, index });
@@ -218,6 +217,7 @@ export function looseItemAmounts(text: string): ReturnType<typeof findAmounts> {
 /** `80 91` at the end of a row: an amount whose point OCR read as a space. */
 const SPACED_AMOUNT = /(?:^|\s)(\d{1,5}) (\d{2})\s*$/;
 
+/** Line items between `from` (first body row) and the first total/subtotal row. */
 export function findLineItems(rows: Row[], from: number, until: number, options: { wholeDollars?: boolean; looseAmounts?: boolean } = {}): LineItem[] {
   const items: LineItem[] = [];
   let pending: string[] = [];
