@@ -19,7 +19,7 @@ const REG_NUMBER_ONLY = /^[(\[]?\s*(?:NO\.?\s*)?[A-Z]{0,3}\s*\d{3,}[\d\s]*-?\s*[
 // TIME only with its value (`TIME: 20:54`, `TIME 10:25`): OCR splits TIMELESS into `Time less`.
 const BODY_START = /\b(?:DATE|TIME(?=\s*[:.\d])|CASHIER|TERMINAL|TABLE|POS|QTY|DESCRIPTION|ITEM|PAX|DOC(?:UMENT)?\s*NO|INVOICE\s*(?:NO|#)|RECEIPT\s*(?:NO|#)|BILL\s*NO|TRANS|SALESPERSON|MEMBER|SERVED|ORDER\s*NO|SLIP)\b|品\s*名|品\s*項|數\s*量|單\s*價|交易明細/i;
 export const ADDRESS_WORD = /\b(?:NO\.?|LOT|JALAN|JLN|JL|TAMAN|TMN|LORONG|LRG|BANDAR|KAWASAN|PERSIARAN|LEBUH(?:RAYA)?|BATU|KAMPUNG|KG|BLOCK|BLK|BLOK|LEVEL|FLOOR|FLR|UNIT|SUITE|WISMA|PLAZA|MENARA|KOMPLEKS|SEKSYEN|SECTION|ROAD|RD|STREET|AVENUE|AVE|BOULEVARD|BLVD|HIGHWAY|MALL|INDUSTRIAL|PERINDUSTRIAN|CITY|JAYA|UTAMA|SELANGOR|JOHOR|KUALA|LUMPUR|PENANG|PINANG|PERAK|KEDAH|MELAKA|PAHANG|SABAH|SARAWAK|NEGERI|KELANTAN|TERENGGANU|PERLIS|PUTRAJAYA|LABUAN|MALAYSIA|SINGAPORE|DARUL|EHSAN|TAKZIM|BAHRU|ALAM|PETALING|KLANG|CHERAS|PUCHONG|SHAH|SUBANG|DAMANSARA|AMPANG|KAJANG|SERDANG|SERI|SRI)\b/i;
-const POSTCODE = /(?<![\d-])\d{5}(?![\d-])/;
+const POSTCODE = /(?<![\dA-Za-z-])\d{5}(?![\d-])/;
 
 export function isTitleNoise(text: string): boolean {
   if (TITLE_NOISE.test(text.replace(/[^\p{L}\p{N}]+$/u, '').trim())) return true;
@@ -55,8 +55,8 @@ export function isContactLine(text: string): boolean {
 
 /**
  * A five-digit postcode (`81100 JOHOR`, `TAMPOI,81200`, `47400PJ`). Not five digits inside a longer code
- * (`11008BB425187595213574393207`, a bill's barcode number): the word around them holds no other digits
- * beyond a house number's few.
+ * (`11008BB425187595213574393207`, a bill's barcode number; `CXI21180EFF197`, a tax bill's number): the
+ * word around them holds no other digits beyond a house number's few, and no letter comes right before.
  */
 export function hasPostcode(text: string): boolean {
   return inShortWord(text, POSTCODE);
@@ -78,7 +78,7 @@ export function startsLikeAddress(text: string): boolean {
 // Not the notice every 收銀機 triplicate invoice prints in its header, `※買受人為非營業人者本聯作廢`
 // (this copy is void when the buyer is not a business): it names no buyer.
 // A utility or telecom bill names its customer's number `用戶統一編號` / `客戶統一編號` (the subscriber's).
-export const BUYER_ROW = /買方|買受人(?!為)|BUYER|[用客]\s*戶\s*統\s*一\s*編\s*號/i;
+export const BUYER_ROW = /買方|買受人(?!為)|納稅義務人|BUYER|[用客]\s*戶\s*統\s*一\s*編\s*號/i;
 
 /** A row that starts with a full date (`2024-02-04 13:45`, `25/12/2018`): the body, never an address. */
 const LEADING_DATE = /^(?:\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4})(?!\d)/;
@@ -108,7 +108,7 @@ const TAIWAN_ADDRESS = new RegExp(
 );
 
 /** Five digits, as a postcode is printed, also beside a dash (`-81100`). */
-const FIVE_DIGITS = /(?<!\d)\d{5}(?!\d)/;
+const FIVE_DIGITS = /(?<![\dA-Za-z])\d{5}(?!\d)/;
 
 export function looksLikeAddress(text: string): boolean {
   const t = text.trim();

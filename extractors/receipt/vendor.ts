@@ -23,7 +23,21 @@ function median(values: number[]): number {
 
 function isNoise(row: Row): boolean {
   const t = row.text;
-  return isTitleNoise(t) || isIdLine(t) || isContactLine(t) || letterCount(t) < 3 || isHandwritten(t) || isPlaceLine(t) || isStreetLine(t) || isPeriodLine(t) || isRegisterLine(t) || TAXED_ITEM_ROW.test(t);
+  return isTitleNoise(t) || isIdLine(t) || isContactLine(t) || letterCount(t) < 3 || isHandwritten(t) || isPlaceLine(t) || isStreetLine(t) || isPeriodLine(t) || isRegisterLine(t) || TAXED_ITEM_ROW.test(t) || isFormTitles(t);
+}
+
+/** Field titles of a printed form: 日期, 金額, 項目, 號碼, 名稱, 數量, 單價, 稅額. */
+const FORM_TITLE = /日\s*期|金\s*額|項\s*目|號\s*碼|名\s*稱|數\s*量|單\s*價|稅\s*額/gu;
+
+/** What a form calls itself: 證明 (certificate), 通知 (notice), 帳單 (bill), 繳款書 / 繳納 (payment slip). */
+const FORM_NAME = /證\s*明|通\s*知|帳\s*單|繳\s*款\s*書|繳\s*納/u;
+
+/**
+ * `貨物進口日期 船(機)名及呼號(班次) 稅費項目 金額(新臺幣:元)`, `海關進口快遞貨物稅費繳納證明`: a row of a
+ * form's column titles, or the form's own title, names no seller.
+ */
+function isFormTitles(text: string): boolean {
+  return !LEGAL_FORM.test(text) && ((text.match(FORM_TITLE) ?? []).length >= 2 || FORM_NAME.test(text));
 }
 
 /**

@@ -76,6 +76,24 @@ describe('Taiwan layouts (offline rules)', () => {
     expect(r.fields.vendorName.confidence).toBeGreaterThan(0.9);
   });
 
+  it("reads a customs tax certificate's taxpayer as the buyer, and takes neither its title nor its column titles for the seller", () => {
+    // 2_customs_tax_payment.jpg as OCR reads it: the importer (納稅義務人) pays; customs, which issues it, prints no name.
+    const r = read([
+      '海關進口快貨物稅費繳納證明稅單號碼: CXI21180EFF197',
+      '納稅義務人統一編號:1 12698538',
+      '明貿易有限公司',
+      '貨物進口日期船(機)名及呼號(班次) 稅費項目金額(新臺:元)',
+      '108/06/05 BR 0868 進口稅 336',
+      '108/06/06 營業稅 176',
+      '填發關員稅費合計 512',
+    ]);
+    expect(r.fields.buyerTaxId.value).toBe('12698538');
+    expect(r.fields.vendorTaxId.value).toBeNull();
+    expect(r.fields.vendorName.value).toBeNull();
+    expect(r.fields.vendorAddress.value).toBeNull();
+    expect(r.needsReview).toBe(true);
+  });
+
   it("reads a telecom bill: the company over the customer's name and mailing address, the customer's 用戶統一編號 as the buyer, and 應繳總金額 as the total", () => {
     // 5_tele_payment_order.jpg as OCR reads it (the bill is mailed to its customer, 彩琿實業有限公司).
     const r = read([

@@ -51,6 +51,8 @@ describe('vendor and address', () => {
     expect(hasPostcode('47400PJ')).toBe(true);
     expect(looksLikeAddress('-81100 JOHOR')).toBe(true);
     expect(hasPostcode('11008BB425187595213574393207')).toBe(false);
+    expect(hasPostcode('稅單號碼: CXI21180EFF197')).toBe(false);
+    expect(looksLikeAddress('稅單號碼: CXI21180EFF197')).toBe(false);
     expect(looksLikeAddress('寳號 11008BB425187595213574393207')).toBe(false);
   });
 
