@@ -363,15 +363,16 @@ export function findTotals(rows: Row[], options: TotalsOptions = {}): TotalsResu
     // Nothing added after the subtotal (the tax was printed above it, or not at all): it may be the total.
     candidates.push({ value: subtotal.value, strength: 0.75, origin: 'sum', row: subtotal.valueRow, label: subtotal.label, amountsOnRow: 1 });
   }
-  if (tendered && change && isPositive(change.value)) {
-    const paid = subMoney(tendered.value, change.value);
-    if (isPositive(paid)) candidates.push({ value: paid, strength: 1, origin: 'paid', row: tendered.valueRow, label: 'cash - change', amountsOnRow: 1 });
+  // Cash tendered less the change given, when the slip prints both.
+  const cashLessChange = tendered && change ? subMoney(tendered.value, change.value) : null;
+  if (cashLessChange !== null && isPositive(change!.value)) {
+    if (isPositive(cashLessChange)) candidates.push({ value: cashLessChange, strength: 1, origin: 'paid', row: tendered!.valueRow, label: 'cash - change', amountsOnRow: 1 });
   } else if (tendered && (!change || isZero(change.value)) && isPositive(tendered.value)) {
     // Exact money and no change: what was paid is the total, worth a candidate when the TOTAL line is unreadable.
     candidates.push({ value: tendered.value, strength: 0.75, origin: 'paid', row: tendered.valueRow, label: tendered.label, amountsOnRow: 1 });
   }
-  // What was paid: cash - change, or the cash itself when the change line says 0.00.
-  const paidValue = tendered && change && isPositive(change.value) ? subMoney(tendered.value, change.value) : tendered && change && isZero(change.value) ? tendered.value : null;
+  // What was paid: cash - change, which is the cash itself when the change line says 0.00.
+  const paidValue = cashLessChange !== null && !change!.value.startsWith('-') ? cashLessChange : null;
   // Independent sources that agree with a value: the same amount printed on other rows, cash - change, the
   // sum (with the rounding line, when the slip prints one: `21.30 + 0.65 + 1.31 - 0.01 = 23.25`).
   const sums = added ? [added, ...(rounding ? [addMoney(added, rounding.value)] : [])] : [];
@@ -384,7 +385,7 @@ export function findTotals(rows: Row[], options: TotalsOptions = {}): TotalsResu
     let score = t.strength;
     const v = t.value;
     if (t.origin !== 'paid') {
-      if (tendered && change && sameMoney(subMoney(tendered.value, change.value), v)) score += 2.5;
+      if (cashLessChange !== null && sameMoney(cashLessChange, v)) score += 2.5;
       else if (tendered && (!change || isZero(change.value)) && sameMoney(tendered.value, v)) score += 1;
     } else if (printedElsewhere(v, -1) > 0) {
       // Cash - change equal to an amount printed on the receipt (the subtotal, the only item) is what was paid.
@@ -416,7 +417,7 @@ export function findTotals(rows: Row[], options: TotalsOptions = {}): TotalsResu
   let total = scored[0] ?? null;
   if (!total) {
     if (tendered) {
-      const value = change ? subMoney(tendered.value, change.value) : tendered.value;
+      const value = cashLessChange ?? tendered.value;
       if (isPositive(value)) total = { value, row: tendered.valueRow, score: 0.5, label: tendered.label };
     } else if (maxSpent) {
       const a = spent.find((s) => sameMoney(s.value, maxSpent))!;
