@@ -141,6 +141,13 @@ describe('findTotals', () => {
     expect(findTotals(buildRows([page(['SUBTOTAL 150.00', 'GST 9.90', 'TOTAL 174.90', 'CASH 174.90', 'CHANGE 0.00'])])).subtotal?.value).toBe('150.00');
   });
 
+  it('gives a subtotal read past a misread digit confidence 0.55 in the record, and the sum check then passes', () => {
+    const lines = ['KEDAI MAJU SDN BHD', 'DATE 10/03/2018', 'Total (Excluding GST): 171.25', 'GST Payable: 10.75', 'TOTAL : 190.00', 'CASH : 200.00', 'CHANGE : 10.00'];
+    const r = extractReceiptOffline([page(lines)]);
+    expect(r.fields.subtotal).toMatchObject({ value: '179.25', confidence: 0.55 });
+    expect(r.validations.find((v) => v.check === 'subtotal_plus_tax_is_total')?.passed).toBe(true);
+  });
+
   it('takes the rounded total over the unrounded one', () => {
     expect(total(['SUB TOTAL||8.23', 'ROUNDING ADJ||0.02', 'TOTAL||8.23', 'ROUNDED TOTAL||8.25', 'CASH||10.00', 'CHANGE||1.75'])).toBe('8.25');
   });
