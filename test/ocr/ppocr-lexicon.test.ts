@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCtc, wordsFromCharacters } from '../../extractors/ocr/ppocr/ctc.js';
-import { createLexicon, ctcLogLikelihood, editDistance, joinSplitWords, LEXICON_MARGIN, readWithLexicon, splitJoinedWords } from '../../extractors/ocr/ppocr/lexicon.js';
+import { createLexicon, ctcLogLikelihood, joinSplitWords, LEXICON_MARGIN, readWithLexicon, splitJoinedWords } from '../../extractors/ocr/ppocr/lexicon.js';
+import { editDistance } from '../../extractors/rules/edit-distance.js';
 
 // A fake recogniser: classes are blank, the dictionary's letters, then the space.
 const DICTIONARY = [...'ABDEHJNORSTUYahjnors', ','];

@@ -13,8 +13,6 @@
 import { editDistance } from '../../rules/edit-distance.js';
 import { isHan, SPACE_PROBABILITY, type DecodedCharacter } from './ctc.js';
 
-export { editDistance };
-
 /**
  * How much less likely (natural log) than the greedy spelling a lexicon word may be and still be taken.
  * On sroie-dev (PP-OCR, address exact, when it was chosen): 0.50 without the lexicon, 0.53 at 2, 0.52

@@ -24,7 +24,7 @@ export interface PpOcrModelFiles {
 /** Segments at least this many times as wide as high are read along their own slope. */
 const LONG_SEGMENT_ASPECT = 4;
 /** The confidence of a word one Chinese character short (unread-glyphs.ts). */
-export const UNREAD_GLYPH_CONFIDENCE = 0.3;
+const UNREAD_GLYPH_CONFIDENCE = 0.3;
 /** The recognition model's input height. */
 const LINE_HEIGHT = 48;
 /** Widest line crop, in model pixels (a 67:1 segment); wider ones are squeezed. */
