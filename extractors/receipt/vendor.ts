@@ -246,6 +246,12 @@ export function cleanHanCompanyName(name: string): string {
   return name;
 }
 
+/** `upper` and `lower` print one name: the lower row has no legal form, the upper names a trade, same height. */
+function isSecondNameRow(upper: Row, lower: Row): boolean {
+  if (LEGAL_FORM.test(lower.text) || LEGAL_FORM.test(upper.text) || !BUSINESS_WORD.test(upper.text) || looksLikeAddress(upper.text)) return false;
+  return Math.abs(height(upper) / height(lower) - 1) < 0.25;
+}
+
 /** Scores every header row as a possible vendor name and joins multi-line names. */
 export function findVendor(rows: Row[]): VendorResult | null {
   const header = headerRows(rows);
@@ -295,6 +301,11 @@ export function findVendor(rows: Row[]): VendorResult | null {
   if (above && !isNoise(above) && adjacent(above, picked[0]!) && !LEGAL_FORM.test(above.text) && !startsLikeAddress(above.text) && !hasPostcode(above.text) && isNameTail(picked[0]!.text)) {
     picked.unshift(above);
   }
+  // `RESTAURANT JIAWEI` / `JIAWEI HOUSE`: a name with no legal form, right under a row of the same print
+  // that names a trade, is one name set on two rows. (A brand line above a legal name, `TESCO` over
+  // `MR D.I.Y. (M) SDN BHD`, stays apart: the legal name is the company.)
+  const over = header[at(picked[0]!) - 1];
+  if (picked.length === 1 && over && isSecondNameRow(over, picked[0]!) && adjacent(over, picked[0]!) && !isNoise(over)) picked.unshift(over);
   // Upwards: `AIK HUAT HARDWARE` / `ENTERPRISE (SETIA` / `ALAM) SDN BHD`.
   for (let i = at(picked[0]!) - 1; i >= 0; i -= 1) {
     const prev = header[i]!;

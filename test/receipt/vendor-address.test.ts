@@ -82,6 +82,14 @@ describe('vendor and address', () => {
     expect(header(['LIAN CHI PU TIAN VEGETARIAN', 'RESTAURANT SDN BHD', '(1095514-X)', '54,JALAN SS23/11']).vendor).toBe('LIAN CHI PU TIAN VEGETARIAN RESTAURANT SDN BHD');
   });
 
+  it('joins a name with no legal form to the trade row printed the same size right above it, but not a brand line to a legal name', () => {
+    expect(header(['RESTAURANT JIAWEI', 'JIAWEI HOUSE', '002693074-K', '13. JLN TASIK UTAMA 8', '57000 KL']).vendor).toBe('RESTAURANT JIAWEI JIAWEI HOUSE');
+    // The row above names no trade: a brand, not part of the name.
+    expect(header(['GEOVENTURE', 'JIAWEI HOUSE', '002693074-K', '13. JLN TASIK UTAMA 8']).vendor).toBe('JIAWEI HOUSE');
+    // A legal name under a trade row is the company on its own.
+    expect(header(['HARDWARE CENTRE', 'TAN BROTHERS SDN BHD', '(123456-A)', 'NO 5, JALAN BESAR']).vendor).toBe('TAN BROTHERS SDN BHD');
+  });
+
   it('takes the name above a row of trade words only (BISTRO & CAFE says what the shop is)', () => {
     expect(header(['THREE STOOGES', 'BISTRO & CAFE', '109, SS21/1A,', 'DAMANSARA UTAMA', 'GST ID : 001661886464']).vendor).toBe('THREE STOOGES');
     expect(isTradeDescriptor('BISTRO & CAFE')).toBe(true);
