@@ -194,6 +194,8 @@ async function main() {
   const { parseDate } = await import(pathToFileURL(join(dist, 'extractors', 'receipt', 'index.js')).href);
   const extraction = await loadExtraction(opts);
   const { parseMoney, sameMoney } = await import(pathToFileURL(join(dist, 'extractors', 'receipt', 'money.js')).href);
+  const { vendorConsensus, withConsensus } = await import(pathToFileURL(join(dist, 'extractors', 'checks', 'vendor-consensus.js')).href);
+  const consensusChanges = [];
   let ids = (await readdir(join(opts.dir, 'key'))).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
   const half = Math.ceil(ids.length / 2);
   if (opts.ids === 'first-half') ids = ids.slice(0, half);
@@ -246,8 +248,8 @@ async function main() {
     }
   }
   {
+    const extracted = new Map();
     for (const id of ids) {
-      const key = JSON.parse(await readFile(join(opts.dir, 'key', `${id}.json`), 'utf8'));
       const pages = ocr ? ocrPages.get(id) : [boxToPageText(await readFile(join(opts.dir, 'box', `${id}.txt`), 'utf8'))];
       // The vision model and QR decoding get the image as the pipeline gives it: preprocessed.
       const pageImages = async () => {
@@ -257,8 +259,21 @@ async function main() {
         return frames.map((frame) => frame.png);
       };
       const t1 = performance.now();
-      const { record, skipped } = await extraction.extract(pages, pageImages);
+      extracted.set(id, await extraction.extract(pages, pageImages));
       extractMs += performance.now() - t1;
+    }
+    // As at the end of `docintel run`: the receipts of one seller (same tax id) agree on its name and
+    // address where one of them read a slip of what the others agree on.
+    const readings = ids.flatMap((id) => {
+      const fields = extracted.get(id).record?.fields;
+      return fields ? [{ id, taxId: fields.vendorTaxId.value, vendorName: fields.vendorName.value, vendorAddress: fields.vendorAddress.value }] : [];
+    });
+    const agreed = vendorConsensus(readings);
+    consensusChanges.push(...agreed);
+    for (const id of ids) {
+      const key = JSON.parse(await readFile(join(opts.dir, 'key', `${id}.json`), 'utf8'));
+      const { skipped } = extracted.get(id);
+      const record = extracted.get(id).record ? withConsensus(id, extracted.get(id).record, agreed) : undefined;
       if (skipped) skippedReceipts.push({ id, why: skipped });
       const got = {
         company: record?.fields.vendorName.value ?? '',
@@ -343,6 +358,9 @@ async function main() {
   // Label-free measure of line items: receipts whose items add up to their subtotal or total.
   console.log(`line items: add up to the subtotal or total on ${review.itemsAddUp} receipts, do not on ${review.itemsDoNot}, none read on ${ids.length - review.itemsAddUp - review.itemsDoNot}`);
   console.log(`tax: found on ${review.taxFound} receipts; subtotal + tax = total on ${review.sumsClose}, not on ${review.sumsOpen}`);
+  const agreedOn = (field) => consensusChanges.filter((c) => c.field === field).length;
+  console.log(`seller consensus: ${agreedOn('vendorName')} names and ${agreedOn('vendorAddress')} addresses set to what the seller's other receipts agree on`);
+  if (opts.misses) for (const c of consensusChanges) console.log(`  ${c.id} ${c.field}: ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)} (${c.agreeing} agree)`);
   if (opts.reasons) {
     for (const line of reasonLines) console.log(line);
     console.log('reasons, on receipts with a wrong / right date or total:');
@@ -350,7 +368,7 @@ async function main() {
   }
   const perReceipt = extractMs / Math.max(1, ids.length);
   console.log(`time: extraction ${perReceipt.toFixed(1)} ms/receipt` + (ocrCount ? `, OCR ${(ocrMs / ocrCount / 1000).toFixed(2)} s/receipt (${ocrCount} not cached)` : ocr ? ', OCR all cached' : '') + `, wall ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  if (opts.json) console.log(JSON.stringify({ rows, mean, meanF1, byVendor, review, misses, skipped: skippedReceipts }));
+  if (opts.json) console.log(JSON.stringify({ rows, mean, meanF1, byVendor, review, consensus: consensusChanges, misses, skipped: skippedReceipts }));
 }
 
 main().catch((error) => {

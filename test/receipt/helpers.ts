@@ -1,4 +1,5 @@
 import type { PageText, TextLine } from '../../extractors/types.js';
+import { emptyField, ReceiptFields, type ReceiptRecord } from '../../schemas/receipt.js';
 
 /** A synthetic page: each entry is one line; `[text, x]` places it at x (default 20); rows are 30 px apart. */
 export function page(lines: (string | [string, number] | [string, number, number])[], options: { lineHeight?: number; width?: number } = {}): PageText {
@@ -20,4 +21,10 @@ export function page(lines: (string | [string, number] | [string, number, number
     y += height + 10;
   }
   return { pageNo: 1, source: 'ocr', text: out.map((l) => l.text).join('\n'), rawText: '', confidence: 0.9, width: options.width ?? 600, height: y + 10, lines: out };
+}
+
+/** A receipt record with every field empty except those given (value, confidence 0.9, from the rules). */
+export function receiptRecord(fields: Partial<{ [K in keyof ReceiptFields]: ReceiptFields[K] }> = {}): ReceiptRecord {
+  const all = Object.fromEntries(ReceiptFields.keyof().options.map((name) => [name, fields[name] ?? emptyField()])) as unknown as ReceiptFields;
+  return { fields: all, lineItems: [], validations: [], needsReview: false, reviewReasons: [], confidence: 0.7, extractor: 'offline', model: null };
 }

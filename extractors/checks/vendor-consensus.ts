@@ -1,0 +1,126 @@
+/**
+ * One seller, one name: receipts that carry the same seller tax id (GST number, 統一編號) come from the
+ * same seller, so a name or address that one receipt reads a letter or two away from what the others
+ * agree on is that receipt's OCR slip (`9 SPEED MART S/B` among three `99 SPEED MART S/B`, `LAN HING`,
+ * `JOHOR BAHRU, JOHOR` for `JOHOR BAHRU,JOHOR`). An accountant books per seller, and a seller split over
+ * two spellings is two sellers in every report.
+ *
+ * Only near misses are corrected: a reading that differs by more than OCR slips (a chain's other branch,
+ * a differently laid-out receipt of the same shop, `3 FLOOR` beside `3RD FLR`) keeps its own value. The
+ * agreed value needs at least two receipts behind it and more than the reading it replaces, so a pair
+ * that disagrees, or three readings that all differ, stay as read.
+ */
+import type { ReceiptRecord, ValidationResult } from '../../schemas/receipt.js';
+import { editDistance } from '../rules/edit-distance.js';
+
+export type ConsensusField = 'vendorName' | 'vendorAddress';
+
+export interface VendorReading<Id> {
+  id: Id;
+  /** The seller's tax id as stored; receipts without one take no part. */
+  taxId: string | null;
+  vendorName: string | null;
+  vendorAddress: string | null;
+}
+
+export interface ConsensusChange<Id> {
+  id: Id;
+  field: ConsensusField;
+  taxId: string;
+  from: string;
+  to: string;
+  /** How many other receipts of the seller hold `to`. */
+  agreeing: number;
+}
+
+/** Readings are compared without case or spaces: OCR's spacing is its least reliable output. */
+function squashed(value: string): string {
+  return value.replace(/\s+/g, '').toUpperCase();
+}
+
+/**
+ * Edits a reading may be from the agreed value: one per 8 characters, at most 2 (OCR slips, not a
+ * different text). Names of under 8 characters may differ only in spacing and case.
+ */
+export function allowedSlips(value: string): number {
+  return Math.min(2, Math.floor(squashed(value).length / 8));
+}
+
+function collapse(value: string): string {
+  return value.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The corrections that make each seller's receipts agree, for the receipts in `targets` (all when
+ * omitted). Deterministic, and stable: applied once, a second pass finds nothing more to change.
+ */
+export function vendorConsensus<Id>(readings: readonly VendorReading<Id>[], targets?: ReadonlySet<Id>): ConsensusChange<Id>[] {
+  const bySeller = new Map<string, VendorReading<Id>[]>();
+  for (const reading of readings) {
+    const taxId = reading.taxId?.trim();
+    if (!taxId) continue;
+    bySeller.set(taxId, [...(bySeller.get(taxId) ?? []), reading]);
+  }
+  const changes: ConsensusChange<Id>[] = [];
+  for (const [taxId, group] of bySeller) {
+    if (group.length < 3) continue;
+    for (const field of ['vendorName', 'vendorAddress'] as const) {
+      const read = group.map((r) => (r[field] === null ? null : collapse(r[field]!)));
+      const values = [...read];
+      // Until nothing moves: a correction adds a vote, which can settle a tie elsewhere in the group.
+      // Votes only gather, so this ends, and a second call finds nothing to do.
+      for (let pass = 0; pass < group.length; pass += 1) {
+        const moves = agreedValues(group, values, targets);
+        if (moves.size === 0) break;
+        for (const [i, to] of moves) values[i] = to;
+      }
+      group.forEach((reading, i) => {
+        const from = read[i];
+        const to = values[i];
+        if (from && to && from !== to) changes.push({ id: reading.id, field, taxId, from, to, agreeing: values.filter((v, j) => j !== i && v === to).length });
+      });
+    }
+  }
+  return changes;
+}
+
+/** For each target reading that is a slip of a value more of the group holds: its index and that value. */
+function agreedValues<Id>(group: readonly VendorReading<Id>[], values: readonly (string | null)[], targets?: ReadonlySet<Id>): Map<number, string> {
+  const votes = new Map<string, number>();
+  for (const value of values) if (value) votes.set(value, (votes.get(value) ?? 0) + 1);
+  const moves = new Map<number, string>();
+  values.forEach((own, i) => {
+    if (!own || (targets && !targets.has(group[i]!.id))) return;
+    const limit = allowedSlips(own);
+    // The values this reading could be a slip of, with their votes; its own among them.
+    const near = [...votes].filter(([value]) => editDistance(squashed(own), squashed(value), limit) <= limit);
+    const most = Math.max(...near.map(([, n]) => n));
+    const leaders = near.filter(([, n]) => n === most);
+    const [to, agreeing] = leaders[0]!;
+    if (leaders.length === 1 && to !== own && agreeing >= 2 && agreeing > (votes.get(own) ?? 0)) moves.set(i, to);
+  });
+  return moves;
+}
+
+/**
+ * The record's note of a correction, kept among its validations so the reading is never lost: the
+ * field's evidence still holds the text it was read from.
+ */
+export function consensusValidation(change: ConsensusChange<unknown>): ValidationResult {
+  const what = change.field === 'vendorName' ? 'name' : 'address';
+  return {
+    check: 'vendor_consensus',
+    passed: true,
+    detail: `read ${JSON.stringify(change.from)}; ${change.agreeing} other receipts of seller ${change.taxId} give the ${what} ${JSON.stringify(change.to)}`,
+    fields: [change.field],
+  };
+}
+
+/** `record` with the corrections of `changes` that concern it (matched by `id`). */
+export function withConsensus<Id>(id: Id, record: ReceiptRecord, changes: readonly ConsensusChange<Id>[]): ReceiptRecord {
+  const mine = changes.filter((c) => c.id === id);
+  if (mine.length === 0) return record;
+  const fields = { ...record.fields };
+  for (const change of mine) fields[change.field] = { ...fields[change.field], value: change.to };
+  return { ...record, fields, validations: [...record.validations, ...mine.map(consensusValidation)] };
+}

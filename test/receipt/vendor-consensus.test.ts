@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { allowedSlips, vendorConsensus, withConsensus, type VendorReading } from '../../extractors/checks/vendor-consensus.js';
+import { ReceiptRecord } from '../../schemas/receipt.js';
+import { receiptRecord } from './helpers.js';
+
+const speedMart = '000181747712';
+
+function reading(id: string, vendorName: string | null, vendorAddress: string | null = null, taxId: string | null = speedMart): VendorReading<string> {
+  return { id, taxId, vendorName, vendorAddress };
+}
+
+/** Applies `vendorConsensus` to the readings, as the store does. */
+function applied(readings: VendorReading<string>[]): VendorReading<string>[] {
+  const changes = vendorConsensus(readings);
+  return readings.map((r) => {
+    const next = { ...r };
+    for (const c of changes.filter((x) => x.id === r.id)) next[c.field] = c.to;
+    return next;
+  });
+}
+
+describe('seller consensus (receipts of one tax id)', () => {
+  it('sets a name read a slip away to the one the seller’s other receipts agree on', () => {
+    const changes = vendorConsensus([reading('a', '99 SPEED MART S/B'), reading('b', '99 SPEED MART S/B'), reading('c', '99 SPEED MART S/B'), reading('d', '9 SPEED MART S/B')]);
+    expect(changes).toEqual([{ id: 'd', field: 'vendorName', taxId: speedMart, from: '9 SPEED MART S/B', to: '99 SPEED MART S/B', agreeing: 3 }]);
+  });
+
+  it('corrects spacing the same way, and addresses as well as names', () => {
+    const agreed = '12, JALAN TAMPOI 7/4,KAWASAN PERINDUSTRIAN TAMPOI,81200 JOHOR BAHRU,JOHOR';
+    const changes = vendorConsensus([
+      reading('a', 'UNIHAKKA INTERNATIONAL SDN BHD', agreed),
+      reading('b', 'UNIHAKKA INTERNATIONAL SDN BHD', agreed),
+      reading('c', 'UNIHAKKA INTERNATIONAL SDN BHD', '12, JALAN TAMPOI 7/4,KAWASAN PERINDUSTRIAN TAMPOI,81200 JOHOR BAHRU, JOHOR'),
+      reading('d', 'MR.D.I.Y. SDN BHD', agreed, 'other'),
+    ]);
+    expect(changes.map((c) => [c.id, c.field, c.to])).toEqual([['c', 'vendorAddress', agreed]]);
+  });
+
+  it('keeps a reading that differs by more than OCR slips: another branch, another layout of the same shop', () => {
+    const branch = vendorConsensus([
+      reading('a', '99 SPEED MART S/B', 'LOT P.T. 2811, JALAN ANGSA, TAMAN BERKELEY 41150 KLANG, SELANGOR 1076-IJOK'),
+      reading('b', '99 SPEED MART S/B', 'LOT P.T. 2811, JALAN ANGSA, TAMAN BERKELEY 41150 KLANG, SELANGOR 1076-IJOK'),
+      reading('c', '99 SPEED MART S/B', 'LOT P.T. 2811, JALAN ANGSA, TAMAN BERKELEY 41150 KLANG, SELANGOR 1317 TRILLIUM SG BESI'),
+      reading('d', '99 SPEED MART S/B', '3 FLOOR, AEON TAMAN MALURI SC JLN JEJAKA, TAMAN MALURI CHERAS'),
+      reading('e', '99 SPEED MART S/B', '3RD FLR, AEON TAMAN MALURI SC JLN JEJAKA, TAMAN MALURI CHERAS'),
+      reading('f', '99 SPEED MART S/B', '3RD FLR, AEON TAMAN MALURI SC JLN JEJAKA, TAMAN MALURI CHERAS'),
+    ]);
+    expect(branch).toEqual([]);
+    // A short name may differ in spacing and case only: `KFC` and `KFG` are not one name's slips.
+    expect(allowedSlips('KFC')).toBe(0);
+    expect(allowedSlips('9 SPEED MART S/B')).toBe(1);
+    expect(allowedSlips('12, JALAN TAMPOI 7/4,KAWASAN PERINDUSTRIAN TAMPOI')).toBe(2);
+    expect(vendorConsensus([reading('a', 'KFC'), reading('b', 'KFC'), reading('c', 'KFG')])).toEqual([]);
+    expect(vendorConsensus([reading('a', 'KFC'), reading('b', 'KFC'), reading('c', 'K F C')]).map((c) => c.to)).toEqual(['KFC']);
+  });
+
+  it('needs two receipts behind the agreed value and more than behind the reading: a pair, a tie or three readings stay', () => {
+    expect(vendorConsensus([reading('a', 'LIAN HING STATIONERY'), reading('b', 'LAN HING STATIONERY')])).toEqual([]);
+    expect(vendorConsensus([reading('a', 'LIAN HING STATIONERY'), reading('b', 'LIAN HING STATIONERY'), reading('c', 'LAN HING STATIONERY'), reading('d', 'LAN HING STATIONERY')])).toEqual([]);
+    expect(vendorConsensus([reading('a', 'NO.59 JALAN PERMAS 9/5'), reading('b', 'NO.59 JALAN PERMAS 9/56'), reading('c', 'NO.59 JALAN PERMAS 9/6')])).toEqual([]);
+  });
+
+  it('takes no part without a tax id, and never mixes two tax ids', () => {
+    const none = vendorConsensus([reading('a', '99 SPEED MART S/B', null, null), reading('b', '99 SPEED MART S/B', null, null), reading('c', '9 SPEED MART S/B', null, null)]);
+    expect(none).toEqual([]);
+    const two = vendorConsensus([reading('a', '99 SPEED MART S/B', null, 'x'), reading('b', '99 SPEED MART S/B', null, 'x'), reading('c', '9 SPEED MART S/B', null, 'y')]);
+    expect(two).toEqual([]);
+  });
+
+  it('corrects only the receipts asked about, while all of them vote', () => {
+    const readings = [reading('a', '99 SPEED MART S/B'), reading('b', '99 SPEED MART S/B'), reading('c', '9 SPEED MART S/B'), reading('d', '99 SPEED MART 5/B')];
+    expect(vendorConsensus(readings, new Set(['c'])).map((c) => c.id)).toEqual(['c']);
+    expect(vendorConsensus(readings).map((c) => c.id)).toEqual(['c', 'd']);
+  });
+
+  it('settles a tie a correction breaks, and a second pass finds nothing to change', () => {
+    // `99 SPEED MART S/8` is a slip of the agreed name only; once it joins, the agreed name outnumbers
+    // `99 SPEED MART 5/B` (a slip of both), which then follows.
+    const readings = [
+      reading('a', '99 SPEED MART S/B'),
+      reading('b', '99 SPEED MART S/B'),
+      reading('c', '99 SPEED MART 5/B'),
+      reading('d', '99 SPEED MART 5/B'),
+      reading('e', '99 SPEED MART S/8'),
+    ];
+    const once = applied(readings);
+    expect(once.map((r) => r.vendorName)).toEqual(Array(5).fill('99 SPEED MART S/B'));
+    expect(vendorConsensus(once)).toEqual([]);
+  });
+
+  it('puts the correction in the record with a note, keeping the evidence of what was read', () => {
+    const record = receiptRecord({
+      vendorName: { value: '9 SPEED MART S/B', confidence: 0.77, source: 'rules', evidence: { page: 1, text: '9 SPEED MART S/B (519537-X)' } },
+      vendorTaxId: { value: speedMart, confidence: 0.9, source: 'rules' },
+    });
+    const changes = vendorConsensus([reading('a', '99 SPEED MART S/B'), reading('b', '99 SPEED MART S/B'), reading('me', '9 SPEED MART S/B')]);
+    const out = withConsensus('me', record, changes);
+    expect(out.fields.vendorName).toEqual({ value: '99 SPEED MART S/B', confidence: 0.77, source: 'rules', evidence: { page: 1, text: '9 SPEED MART S/B (519537-X)' } });
+    expect(out.validations).toEqual([
+      { check: 'vendor_consensus', passed: true, detail: `read "9 SPEED MART S/B"; 2 other receipts of seller ${speedMart} give the name "99 SPEED MART S/B"`, fields: ['vendorName'] },
+    ]);
+    expect(ReceiptRecord.parse(out)).toEqual(out);
+    expect(withConsensus('a', record, changes)).toBe(record);
+  });
+});
