@@ -48,6 +48,7 @@ import {
   type DocumentRow,
   type Stage,
 } from './store/documents.js';
+import { agreeSellerReadings, type ConsensusCounts } from './store/seller-consensus.js';
 
 export interface RunOptions {
   /** The inbox to walk; without it only the queue in the database is processed (`docintel retry`). */
@@ -131,6 +132,8 @@ export interface RunSummary {
   /** Pages OCRed in this run and, in `auto` language mode, how the languages were used. */
   ocr?: { engine: string; pages: number; failed: number; languageMode?: string; languageUse?: LanguageStats; chinesePages?: number };
   failures: FailedDocument[];
+  /** Receipts whose seller name or address was set to what the seller's other receipts agree on. */
+  sellerConsensus?: ConsensusCounts;
   runError?: { code: string; message: string; hint?: string };
 }
 
@@ -197,6 +200,10 @@ export async function runFolder(options: RunOptions, deps: RunDeps): Promise<Run
       if (options.folder !== undefined) await registerFolder(options.folder, options, deps, runId, summary);
       await options.afterRegister?.();
       if (!options.signal?.aborted) await processQueue(options, deps, runId, summary, getOcr);
+      if (!options.signal?.aborted) {
+        assertLockHeld(options);
+        summary.sellerConsensus = await agreeSellerReadings(db);
+      }
       if (options.signal?.aborted) summary.status = 'interrupted';
     } catch (error) {
       summary.status = 'failed';

@@ -40,6 +40,13 @@ export function formatSummary(summary: RunSummary): string {
       row('  lines re-read / replaced', `${use.linesRetried} / ${use.linesReplaced}`);
     }
   }
+  const consensus = summary.sellerConsensus;
+  if (consensus && consensus.names + consensus.addresses > 0) {
+    // Corrections to stored receipts, possibly of earlier runs: each is noted in its record's validations.
+    lines.push('sellers (receipts of one tax id agree)');
+    row('names corrected', consensus.names);
+    row('addresses corrected', consensus.addresses);
+  }
   if (summary.failures.length > 0) {
     lines.push('failures');
     for (const f of summary.failures) {

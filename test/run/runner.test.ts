@@ -14,6 +14,7 @@ import { fileError } from '../../pipeline/stages/load-file.js';
 import { silentSink } from '../../pipeline/progress.js';
 import { RUN_LOCK_ARGS, RUN_LOCK_CLASS } from '../../pipeline/run-lock.js';
 import { runFolder, type RunOptions } from '../../pipeline/runner.js';
+import { formatSummary } from '../../pipeline/summary.js';
 import { databaseTargets, type TestDatabase } from '../support/databases.js';
 import { startOllamaTestServer } from '../support/ollama-server.js';
 import { pngClaiming, textImage, textPdf } from '../support/fixtures.js';
@@ -147,6 +148,29 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
     expect(after.documents).toBe(before.documents);
     expect(after.paths).toBe(before.paths + 1);
     expect(after.pages).toBe(before.pages);
+  });
+
+  it('ends with the receipts of one seller agreeing on its name, a correction a second run keeps', async () => {
+    const receipt = (name: string, day: number) =>
+      textPdf([name, '(162761-M)', 'NO.32 & 33, JALAN SR 1/9, SEKSYEN 9,', '43300 SERI KEMBANGAN, SELANGOR', 'GST ID NO: 002139201536', 'TAX INVOICE', `DATE: ${day}/03/2018`, 'PEN 2 X 1.50 3.00', 'TOTAL 3.00', 'CASH 5.00', 'CHANGE 2.00']);
+    put(folder, 'a.pdf', await receipt('LIAN HING STATIONERY SDN BHD', 12));
+    put(folder, 'b.pdf', await receipt('LIAN HING STATIONERY SDN BHD', 13));
+    put(folder, 'c.pdf', await receipt('LAN HING STATIONERY SDN BHD', 14));
+    const first = await run(testConfig());
+    expect(first.documents.done).toBe(3);
+    expect(first.sellerConsensus).toEqual({ names: 1, addresses: 0 });
+    const names = await t.db.query<{ file_name: string; vendor_name: string; vendor_tax_id: string; checks: string[] }>(
+      `SELECT d.file_name, r.vendor_name, r.vendor_tax_id, ARRAY(SELECT v->>'check' FROM jsonb_array_elements(r.validations) v WHERE v->>'check' = 'vendor_consensus') AS checks
+       FROM receipts r JOIN documents d ON d.id = r.document_id ORDER BY d.file_name`,
+    );
+    expect(names.rows.map((r) => [r.file_name, r.vendor_name, r.vendor_tax_id, r.checks])).toEqual([
+      ['a.pdf', 'LIAN HING STATIONERY SDN BHD', '002139201536', []],
+      ['b.pdf', 'LIAN HING STATIONERY SDN BHD', '002139201536', []],
+      ['c.pdf', 'LIAN HING STATIONERY SDN BHD', '002139201536', ['vendor_consensus']],
+    ]);
+    expect(formatSummary(first)).toMatch(/names corrected\s+1\n\s+addresses corrected\s+0/);
+    const second = await run(testConfig());
+    expect(second.sellerConsensus).toEqual({ names: 0, addresses: 0 });
   });
 
   it('leaves a document failed after its attempts until asked to retry', async () => {
