@@ -14,8 +14,12 @@ export interface Found {
   confidence: number;
 }
 
-const INVOICE_LABEL = /\b(?:INVOICE|INV|RECEIPT|RCPT|BILL|DOC(?:UMENT)?|TRANS(?:ACTION)?|SLIP|ORDER|REF|CHECK|CHK|TRX|TXN)\s*(?:NO|NUMBER|NUM|#|ID)?\b\.?\s*[:#.]*\s*|發票號碼|收據號碼|單號/i;
+// `Involce`: OCR reads the I of INVOICE as l. TRN and CB (cash bill) are the transaction and bill numbers of
+// some tills (`TRN: CR0008964`, `CB#: 398313`).
+const INVOICE_LABEL = /\b(?:INVO[IL1]CE|INV|RECEIPT|RCPT|BILL|DOC(?:UMENT)?|TRANS(?:ACTION)?|SLIP|ORDER|REF|CHECK|CHK|TRX|TXN|TRN|CB(?=\s*[#:]))\s*(?:NO|NUMBER|NUM|#|ID)?\b\.?\s*[:#.]*\s*|發票號碼|收據號碼|單號/i;
 const INVOICE_VALUE = /([A-Z0-9][A-Z0-9/-]{3,24}[0-9])/i;
+/** A label that names a number (`No`, `#`, `ID`, a colon after it), not only the kind of document. */
+const ASKS_FOR_NUMBER = /(?:\b(?:NO|NUMBER|NUM|ID)\b|[#:])\.?\s*[:#.]*\s*$|發票號碼|收據號碼|單號/i;
 
 /** Taiwan uniform invoice number: two capitals + 8 digits (`AB-12345678` → `AB12345678`). */
 export function findTaiwanInvoiceNumber(rows: Row[]): Found | null {
@@ -39,7 +43,10 @@ export function findInvoiceNumber(rows: Row[], locale: string): Found | null {
     if (/GST|TAX\s*ID|REG/i.test(row.text.slice(0, m.index))) continue;
     let rest = row.text.slice(m.index + m[0].length);
     let valueRow = row;
-    if (!INVOICE_VALUE.test(rest) && rows[i + 1]) {
+    // The number may sit on the row under a label that asks for one (`Invoice No:`), never under a
+    // document's title (`TAX INVOICE`, `-INVOICE-`), which is followed by whatever the slip prints next:
+    // its first item, the GST id, a date.
+    if (!INVOICE_VALUE.test(rest) && rows[i + 1] && ASKS_FOR_NUMBER.test(m[0])) {
       rest = rows[i + 1]!.text.replace(/^[\s:#]+/, '');
       valueRow = rows[i + 1]!;
     }

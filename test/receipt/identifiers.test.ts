@@ -1,7 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { detectCurrencyCode, findBuyerTaxId, findPaymentMethod, findVendorTaxId } from '../../extractors/receipt/identifiers.js';
+import { detectCurrencyCode, findBuyerTaxId, findInvoiceNumber, findPaymentMethod, findVendorTaxId } from '../../extractors/receipt/identifiers.js';
 import { buildRows } from '../../extractors/receipt/layout.js';
 import { page } from './helpers.js';
+
+describe('findInvoiceNumber', () => {
+  const number = (...lines: string[]) => findInvoiceNumber(buildRows([page(lines)]), 'MY')?.value ?? null;
+
+  it('reads the number after its label, or on the row under a label that asks for one', () => {
+    expect(number('Invoice #:OR18030302170430')).toBe('OR18030302170430');
+    expect(number('Tax Invoice: BAT02201803120255 12/03/18')).toBe('BAT02201803120255');
+    expect(number('Receipt No.:', 'CS1801/26874')).toBe('CS1801/26874');
+    // Till labels, and INVOICE with its I read as l.
+    expect(number('TRN: 1CR0576494')).toBe('1CR0576494');
+    expect(number('CB#: 398313 23/03/2018 3:13:19')).toBe('398313');
+    expect(number('Involce No.: 67832')).toBe('67832');
+  });
+
+  it("never takes what follows a document's title for its number: the first item, the GST id, a date", () => {
+    expect(number('MR D.I.Y. (JOHOR) SDN BHD', '-INVOICE-', 'CHOPPING B0AR0 35.5X25.5CM 803M#', '8970669 1X 19.00 19.00')).toBeNull();
+    expect(number('TAX INVOICE', 'GST ID:000097492992')).toBeNull();
+    expect(number('Tax Invoice', '2703/2018 No.:CS-20242')).toBeNull();
+  });
+});
 
 describe('findVendorTaxId', () => {
   const taxId = (...lines: string[]) => findVendorTaxId(buildRows([page(lines)]), 'MY')?.value;
