@@ -7,6 +7,7 @@ import { findInvoiceNumbers, findTaxIds, isValidTaiwanTaxId } from '../rules/tai
 import { BUYER_ROW } from './header.js';
 import type { Row } from './layout.js';
 import { findAmounts } from './money.js';
+import { editDistance } from '../rules/edit-distance.js';
 
 export interface Found {
   value: string;
@@ -30,6 +31,31 @@ export function findTaiwanInvoiceNumber(rows: Row[]): Found | null {
   return null;
 }
 
+const LABEL_WORDS = ['INVOICE', 'RECEIPT', 'NUMBER'];
+
+/**
+ * A row with the words of a number's label as printed, where OCR garbled them: `INV0ICE N0`, `INVDICE`,
+ * `nvoice`, `Raceipt #`, `Recalpt #` (two letters off, taken only right before `#`, `No` or a colon),
+ * `Invoi ce nunber`, `TAXINV:`. Other text is left as it is, so a value read after the label is unchanged.
+ */
+export function readLabelWords(text: string): string {
+  const near = (word: string, limit: number): string | undefined => {
+    const letters = word.toUpperCase().replace(/0/g, 'O').replace(/1/g, 'I');
+    return LABEL_WORDS.find((label) => editDistance(letters, label, limit) <= limit);
+  };
+  return (
+    text
+      .replace(/\bTAXINV\b/gi, 'TAX INV')
+      // A label word split in two (`Invoi ce`): joined when together they are one and apart they are not.
+      .replace(/\b([A-Za-z]{3,6}) ([A-Za-z]{1,3})\b/g, (pair: string, a: string, b: string) => (near(a + b, 1) && !near(a, 1) ? a + b : pair))
+      .replace(/\b([A-Za-z][A-Za-z0-9]{4,7})\b(?=(\s*(?:#|:|N[O0]\b))?)/g, (word: string, _w: string, labelSyntax: string | undefined) => {
+        if (!/[A-Za-z].*[A-Za-z].*[A-Za-z]/.test(word)) return word;
+        return near(word, labelSyntax !== undefined && word.length >= 6 ? 2 : 1) ?? word;
+      })
+      .replace(/\b(INVOICE|RECEIPT)\s*N0\b/gi, '$1 NO')
+  );
+}
+
 /** A labelled invoice/receipt/document number; the label may sit on the row above. */
 export function findInvoiceNumber(rows: Row[], locale: string): Found | null {
   if (locale === 'TW') {
@@ -38,10 +64,11 @@ export function findInvoiceNumber(rows: Row[], locale: string): Found | null {
   }
   for (let i = 0; i < rows.length; i += 1) {
     const row = rows[i]!;
-    const m = INVOICE_LABEL.exec(row.text);
+    const text = readLabelWords(row.text);
+    const m = INVOICE_LABEL.exec(text);
     if (!m || /\bNO\b/i.test(m[0]) === false && /\b(?:TRANS|ORDER|REF|CHECK|DOC)\b/i.test(m[0]) && !/[:#]/.test(m[0])) continue;
-    if (/GST|TAX\s*ID|REG/i.test(row.text.slice(0, m.index))) continue;
-    let rest = row.text.slice(m.index + m[0].length);
+    if (/GST|TAX\s*ID|REG/i.test(text.slice(0, m.index))) continue;
+    let rest = text.slice(m.index + m[0].length);
     let valueRow = row;
     // The number may sit on the row under a label that asks for one (`Invoice No:`), never under a
     // document's title (`TAX INVOICE`, `-INVOICE-`), which is followed by whatever the slip prints next:

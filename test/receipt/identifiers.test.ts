@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectCurrencyCode, findBuyerTaxId, findInvoiceNumber, findPaymentMethod, findVendorTaxId } from '../../extractors/receipt/identifiers.js';
+import { detectCurrencyCode, findBuyerTaxId, findInvoiceNumber, findPaymentMethod, findVendorTaxId, readLabelWords } from '../../extractors/receipt/identifiers.js';
 import { buildRows } from '../../extractors/receipt/layout.js';
 import { page } from './helpers.js';
 
@@ -14,6 +14,20 @@ describe('findInvoiceNumber', () => {
     expect(number('TRN: 1CR0576494')).toBe('1CR0576494');
     expect(number('CB#: 398313 23/03/2018 3:13:19')).toBe('398313');
     expect(number('Involce No.: 67832')).toBe('67832');
+  });
+
+  it('reads a label OCR garbled: a digit for a letter, a letter lost or changed, a word split, INV glued to TAX', () => {
+    expect(number('INV0ICE N0 : 18341/103/T0138')).toBe('18341/103/T0138');
+    expect(number('INVDICE NO : 18299/102/T0230')).toBe('18299/102/T0230');
+    expect(number('nvoice #: OR18030502160349')).toBe('OR18030502160349');
+    expect(number('Raceipt #: CS00085298')).toBe('CS00085298');
+    expect(number('Recalpt #: CS00082662')).toBe('CS00082662');
+    expect(number('Invoi ce nunber. 60000483942')).toBe('60000483942');
+    expect(number('TAXINV:002-1550040 18/03/18')).toBe('002-1550040');
+    expect(readLabelWords('Invoi ce nunber. 60000483942')).toBe('INVOICE NUMBER. 60000483942');
+    // Two letters off only right before the label's own syntax: RECEIVE is not RECEIPT, nor CONVOKE INVOICE.
+    expect(readLabelWords('AMOUNT RECEIVE 50.00')).toBe('AMOUNT RECEIVE 50.00');
+    expect(readLabelWords('CHOPPING BOARD 35.5X25.5CM')).toBe('CHOPPING BOARD 35.5X25.5CM');
   });
 
   it("never takes what follows a document's title for its number: the first item, the GST id, a date", () => {
