@@ -16,8 +16,8 @@ export interface Found {
 }
 
 // `Involce`: OCR reads the I of INVOICE as l. TRN and CB (cash bill) are the transaction and bill numbers of
-// some tills (`TRN: CR0008964`, `CB#: 398313`).
-const INVOICE_LABEL = /\b(?:INVO[IL1]CE|INV|RECEIPT|RCPT|BILL|DOC(?:UMENT)?|TRANS(?:ACTION)?|SLIP|ORDER|REF|CHECK|CHK|TRX|TXN|TRN|CB(?=\s*[#:]))\s*(?:NO|NUMBER|NUM|#|ID)?\b\.?\s*[:#.]*\s*|發票號碼|收據號碼|單號/i;
+// some tills (`TRN: CR0008964`, `CB#: 398313`); `DO No` is a delivery order's (or a `Doc No` that lost its c).
+const INVOICE_LABEL = /\b(?:INVO[IL1]CE|INV|RECEIPT|RCPT|BILL|DOC(?:UMENT)?|TRANS(?:ACTION)?|SLIP|ORDER|REF|CHECK|CHK|TRX|TXN|TRN|CB(?=\s*[#:])|DO(?=\s*NO\b))\s*(?:NO|NUMBER|NUM|#|ID)?\b\.?\s*[:#.]*\s*|發票號碼|收據號碼|單號/i;
 const INVOICE_VALUE = /([A-Z0-9][A-Z0-9/-]{3,24}[0-9])/i;
 /** A label that names a number (`No`, `#`, `ID`, a colon after it), not only the kind of document. */
 const ASKS_FOR_NUMBER = /(?:\b(?:NO|NUMBER|NUM|ID)\b|[#:])\.?\s*[:#.]*\s*$|發票號碼|收據號碼|單號/i;

@@ -14,6 +14,7 @@ describe('findInvoiceNumber', () => {
     expect(number('TRN: 1CR0576494')).toBe('1CR0576494');
     expect(number('CB#: 398313 23/03/2018 3:13:19')).toBe('398313');
     expect(number('Involce No.: 67832')).toBe('67832');
+    expect(number('Do No : CS02070163 Time: 00:06:00')).toBe('CS02070163');
   });
 
   it('reads a label OCR garbled: a digit for a letter, a letter lost or changed, a word split, INV glued to TAX', () => {
