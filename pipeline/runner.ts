@@ -132,7 +132,7 @@ export interface RunSummary {
   /** Pages OCRed in this run and, in `auto` language mode, how the languages were used. */
   ocr?: { engine: string; pages: number; failed: number; languageMode?: string; languageUse?: LanguageStats; chinesePages?: number };
   failures: FailedDocument[];
-  /** Receipts whose seller name or address was set to what the seller's other receipts agree on. */
+  /** Receipts whose seller tax id, name or address was set to what the seller's other receipts agree on. */
   sellerConsensus?: ConsensusCounts;
   runError?: { code: string; message: string; hint?: string };
 }

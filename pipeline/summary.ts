@@ -41,9 +41,10 @@ export function formatSummary(summary: RunSummary): string {
     }
   }
   const consensus = summary.sellerConsensus;
-  if (consensus && consensus.names + consensus.addresses > 0) {
+  if (consensus && consensus.taxIds + consensus.names + consensus.addresses > 0) {
     // Corrections to stored receipts, possibly of earlier runs: each is noted in its record's validations.
     lines.push('sellers (receipts of one tax id agree)');
+    row('tax ids corrected', consensus.taxIds);
     row('names corrected', consensus.names);
     row('addresses corrected', consensus.addresses);
   }

@@ -9,16 +9,20 @@
  * a differently laid-out receipt of the same shop, `3 FLOOR` beside `3RD FLR`) keeps its own value. The
  * agreed value needs at least two receipts behind it and more than the reading it replaces, so a pair
  * that disagrees, or three readings that all differ, stay as read.
+ *
+ * The tax id itself can be the slip (`000658195584` on one receipt of a seller whose eleven others print
+ * 000656195584): a receipt that names a seller of three receipts or more exactly as they agree, with a
+ * tax id one character off theirs, is that seller's. A wrong GST number loses the buyer its input tax.
  */
 import type { ReceiptRecord, ValidationResult } from '../../schemas/receipt.js';
 import { editDistance } from '../rules/edit-distance.js';
 
-export type ConsensusField = 'vendorName' | 'vendorAddress';
+export type ConsensusField = 'vendorTaxId' | 'vendorName' | 'vendorAddress';
 
 export interface VendorReading<Id> {
   id: Id;
   /** The seller's tax id as stored; receipts without one take no part. */
-  taxId: string | null;
+  vendorTaxId: string | null;
   vendorName: string | null;
   vendorAddress: string | null;
 }
@@ -51,26 +55,29 @@ function collapse(value: string): string {
 }
 
 /**
- * The corrections that make each seller's receipts agree, for the receipts in `targets` (all when
- * omitted). Deterministic, and stable: applied once, a second pass finds nothing more to change.
+ * The corrections that make each seller's receipts agree. Deterministic, and stable: applied once, a
+ * second pass finds nothing more to change.
  */
-export function vendorConsensus<Id>(readings: readonly VendorReading<Id>[], targets?: ReadonlySet<Id>): ConsensusChange<Id>[] {
+export function vendorConsensus<Id>(readings: readonly VendorReading<Id>[]): ConsensusChange<Id>[] {
+  const changes = taxIdSlips(readings);
+  const taxIdOf = new Map(changes.map((c) => [c.id, c.to]));
   const bySeller = new Map<string, VendorReading<Id>[]>();
   for (const reading of readings) {
-    const taxId = reading.taxId?.trim();
+    const taxId = taxIdOf.get(reading.id) ?? reading.vendorTaxId?.trim();
     if (!taxId) continue;
-    bySeller.set(taxId, [...(bySeller.get(taxId) ?? []), reading]);
+    const group = bySeller.get(taxId);
+    if (group) group.push(reading);
+    else bySeller.set(taxId, [reading]);
   }
-  const changes: ConsensusChange<Id>[] = [];
   for (const [taxId, group] of bySeller) {
-    if (group.length < 3) continue;
+    if (group.length < MIN_RECEIPTS) continue;
     for (const field of ['vendorName', 'vendorAddress'] as const) {
       const read = group.map((r) => (r[field] === null ? null : collapse(r[field]!)));
       const values = [...read];
       // Until nothing moves: a correction adds a vote, which can settle a tie elsewhere in the group.
       // Votes only gather, so this ends, and a second call finds nothing to do.
       for (let pass = 0; pass < group.length; pass += 1) {
-        const moves = agreedValues(group, values, targets);
+        const moves = agreedValues(values);
         if (moves.size === 0) break;
         for (const [i, to] of moves) values[i] = to;
       }
@@ -84,13 +91,51 @@ export function vendorConsensus<Id>(readings: readonly VendorReading<Id>[], targ
   return changes;
 }
 
-/** For each target reading that is a slip of a value more of the group holds: its index and that value. */
-function agreedValues<Id>(group: readonly VendorReading<Id>[], values: readonly (string | null)[], targets?: ReadonlySet<Id>): Map<number, string> {
+/** A seller is known by its tax id once this many receipts carry it. */
+const MIN_RECEIPTS = 3;
+
+/**
+ * Receipts whose tax id is one character off a known seller's (three receipts or more), and whose name
+ * is exactly (spacing and case aside) one that at least two of that seller's receipts agree on. Their
+ * own tax id must be a rarer one, and only one seller may fit.
+ */
+function taxIdSlips<Id>(readings: readonly VendorReading<Id>[]): ConsensusChange<Id>[] {
+  const byTaxId = new Map<string, VendorReading<Id>[]>();
+  for (const r of readings) {
+    const taxId = r.vendorTaxId?.trim();
+    if (!taxId) continue;
+    const group = byTaxId.get(taxId);
+    if (group) group.push(r);
+    else byTaxId.set(taxId, [r]);
+  }
+  const count = (taxId: string) => byTaxId.get(taxId)?.length ?? 0;
+  // The sellers each agreed name belongs to, so a receipt is compared only with sellers of its name.
+  const sellersNamed = new Map<string, string[]>();
+  for (const [taxId, group] of byTaxId) {
+    if (group.length < MIN_RECEIPTS) continue;
+    const votes = new Map<string, number>();
+    for (const r of group) if (r.vendorName) votes.set(squashed(r.vendorName), (votes.get(squashed(r.vendorName)) ?? 0) + 1);
+    for (const [name, n] of votes) if (n >= 2) sellersNamed.set(name, [...(sellersNamed.get(name) ?? []), taxId]);
+  }
+  const changes: ConsensusChange<Id>[] = [];
+  for (const r of readings) {
+    const own = r.vendorTaxId?.trim();
+    if (!own || !r.vendorName || count(own) >= MIN_RECEIPTS) continue;
+    const sellers = (sellersNamed.get(squashed(r.vendorName)) ?? []).filter((taxId) => editDistance(own, taxId, 1) <= 1);
+    if (sellers.length !== 1) continue;
+    const taxId = sellers[0]!;
+    changes.push({ id: r.id, field: 'vendorTaxId', taxId, from: own, to: taxId, agreeing: count(taxId) });
+  }
+  return changes;
+}
+
+/** For each reading that is a slip of a value more of the group holds: its index and that value. */
+function agreedValues(values: readonly (string | null)[]): Map<number, string> {
   const votes = new Map<string, number>();
   for (const value of values) if (value) votes.set(value, (votes.get(value) ?? 0) + 1);
   const moves = new Map<number, string>();
   values.forEach((own, i) => {
-    if (!own || (targets && !targets.has(group[i]!.id))) return;
+    if (!own) return;
     const limit = allowedSlips(own);
     // The values this reading could be a slip of, with their votes; its own among them.
     const near = [...votes].filter(([value]) => editDistance(squashed(own), squashed(value), limit) <= limit);
@@ -111,7 +156,10 @@ export function consensusValidation(change: ConsensusChange<unknown>): Validatio
   return {
     check: 'vendor_consensus',
     passed: true,
-    detail: `read ${JSON.stringify(change.from)}; ${change.agreeing} other receipts of seller ${change.taxId} give the ${what} ${JSON.stringify(change.to)}`,
+    detail:
+      change.field === 'vendorTaxId'
+        ? `read ${JSON.stringify(change.from)}; ${change.agreeing} receipts of the seller of this name carry the tax id ${JSON.stringify(change.to)}`
+        : `read ${JSON.stringify(change.from)}; ${change.agreeing} other receipts of seller ${change.taxId} give the ${what} ${JSON.stringify(change.to)}`,
     fields: [change.field],
   };
 }

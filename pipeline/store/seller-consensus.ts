@@ -1,16 +1,18 @@
 import { consensusValidation, vendorConsensus, type ConsensusField } from '../../extractors/checks/vendor-consensus.js';
 import type { Database } from '../db/database.js';
 
-const COLUMN: Record<ConsensusField, string> = { vendorName: 'vendor_name', vendorAddress: 'vendor_address' };
+const COLUMN: Record<ConsensusField, string> = { vendorTaxId: 'vendor_tax_id', vendorName: 'vendor_name', vendorAddress: 'vendor_address' };
 
 export interface ConsensusCounts {
+  taxIds: number;
   names: number;
   addresses: number;
 }
 
 /**
- * The end of a run: every stored seller with three receipts or more (by tax id) gets one name and one
- * address where a receipt read a slip of what the others agree on (extractors/checks/vendor-consensus.ts).
+ * The end of a run: every stored seller with three receipts or more (by tax id) gets one tax id, one name
+ * and one address where a receipt read a slip of what the others agree on
+ * (extractors/checks/vendor-consensus.ts).
  * All stored receipts take part, not only this run's: the receipt that tips a seller's majority may
  * arrive a week after the misread one. Each correction is noted in the receipt's validations, and the
  * field's evidence keeps the text it was read from.
@@ -20,12 +22,11 @@ export interface ConsensusCounts {
  */
 export async function agreeSellerReadings(db: Database): Promise<ConsensusCounts> {
   const { rows } = await db.query<{ document_id: number; vendor_tax_id: string; vendor_name: string | null; vendor_address: string | null }>(
-    `SELECT document_id, vendor_tax_id, vendor_name, vendor_address FROM receipts
-     WHERE vendor_tax_id IN (SELECT vendor_tax_id FROM receipts WHERE vendor_tax_id IS NOT NULL GROUP BY vendor_tax_id HAVING count(*) >= 3)
-     ORDER BY document_id`,
+    `SELECT document_id, vendor_tax_id, vendor_name, vendor_address FROM receipts WHERE vendor_tax_id IS NOT NULL ORDER BY document_id`,
   );
-  const changes = vendorConsensus(rows.map((r) => ({ id: r.document_id, taxId: r.vendor_tax_id, vendorName: r.vendor_name, vendorAddress: r.vendor_address })));
-  if (changes.length === 0) return { names: 0, addresses: 0 };
+  const changes = vendorConsensus(rows.map((r) => ({ id: r.document_id, vendorTaxId: r.vendor_tax_id, vendorName: r.vendor_name, vendorAddress: r.vendor_address })));
+  const counted = (field: ConsensusField) => changes.filter((c) => c.field === field).length;
+  if (changes.length === 0) return { taxIds: 0, names: 0, addresses: 0 };
   await db.transaction(async (tx) => {
     for (const change of changes) {
       const column = COLUMN[change.field];
@@ -40,5 +41,5 @@ export async function agreeSellerReadings(db: Database): Promise<ConsensusCounts
       );
     }
   });
-  return { names: changes.filter((c) => c.field === 'vendorName').length, addresses: changes.filter((c) => c.field === 'vendorAddress').length };
+  return { taxIds: counted('vendorTaxId'), names: counted('vendorName'), addresses: counted('vendorAddress') };
 }

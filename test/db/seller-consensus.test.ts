@@ -50,7 +50,7 @@ describe.each(databaseTargets)('seller consensus in the store on $name', (target
     await store(db, '000181747712', '9 SPEED MART S/B', 'LOT 2811');
     await store(db, null, 'LAN HING STATIONERY SDN BHD', ADDRESS);
 
-    expect(await agreeSellerReadings(db)).toEqual({ names: 1, addresses: 1 });
+    expect(await agreeSellerReadings(db)).toEqual({ taxIds: 0, names: 1, addresses: 1 });
     const { rows } = await db.query<{ vendor_name: string; vendor_address: string; fields: ReceiptFields; validations: { check: string; detail: string; fields: string[] }[] }>(
       `SELECT vendor_name, vendor_address, fields, validations FROM receipts WHERE document_id = $1`,
       [slip],
@@ -69,17 +69,31 @@ describe.each(databaseTargets)('seller consensus in the store on $name', (target
     const untouched = await db.query<{ vendor_name: string }>(`SELECT vendor_name FROM receipts WHERE vendor_tax_id IS NULL OR vendor_tax_id = '000181747712' ORDER BY id`);
     expect(untouched.rows.map((r) => r.vendor_name)).toEqual(['9 SPEED MART S/B', 'LAN HING STATIONERY SDN BHD']);
 
-    expect(await agreeSellerReadings(db)).toEqual({ names: 0, addresses: 0 });
+    expect(await agreeSellerReadings(db)).toEqual({ taxIds: 0, names: 0, addresses: 0 });
     const again = await db.query<{ n: number }>(`SELECT jsonb_array_length(validations)::int AS n FROM receipts WHERE document_id = $1`, [slip]);
     expect(again.rows[0]!.n).toBe(2);
+  });
+
+  it("moves a receipt whose tax id is one character off a known seller's to that seller, in the column and the record", async () => {
+    for (let n = 0; n < 3; n += 1) await store(db, '000656195584', 'UNIHAKKA INTERNATIONAL SDN BHD', '12, JALAN TAMPOI 7/4');
+    const slip = await store(db, '000658195584', 'UNIHAKKA INTERNATIONAL SDN BHD', '12, JALAN TAMPOI 7/4');
+    expect(await agreeSellerReadings(db)).toEqual({ taxIds: 1, names: 0, addresses: 0 });
+    const { rows } = await db.query<{ vendor_tax_id: string; fields: ReceiptFields; validations: { detail: string }[] }>(
+      `SELECT vendor_tax_id, fields, validations FROM receipts WHERE document_id = $1`,
+      [slip],
+    );
+    expect(rows[0]!.vendor_tax_id).toBe('000656195584');
+    expect(rows[0]!.fields.vendorTaxId.value).toBe('000656195584');
+    expect(rows[0]!.validations[0]!.detail).toBe('read "000658195584"; 3 receipts of the seller of this name carry the tax id "000656195584"');
+    expect(await agreeSellerReadings(db)).toEqual({ taxIds: 0, names: 0, addresses: 0 });
   });
 
   it('corrects a receipt of an earlier run once later receipts make the majority', async () => {
     const early = await store(db, '002139201536', 'LAN HING STATIONERY SDN BHD', ADDRESS);
     await store(db, '002139201536', 'LIAN HING STATIONERY SDN BHD', ADDRESS);
-    expect(await agreeSellerReadings(db)).toEqual({ names: 0, addresses: 0 });
+    expect(await agreeSellerReadings(db)).toEqual({ taxIds: 0, names: 0, addresses: 0 });
     await store(db, '002139201536', 'LIAN HING STATIONERY SDN BHD', ADDRESS);
-    expect(await agreeSellerReadings(db)).toEqual({ names: 1, addresses: 0 });
+    expect(await agreeSellerReadings(db)).toEqual({ taxIds: 0, names: 1, addresses: 0 });
     const { rows } = await db.query<{ vendor_name: string }>(`SELECT vendor_name FROM receipts WHERE document_id = $1`, [early]);
     expect(rows[0]!.vendor_name).toBe('LIAN HING STATIONERY SDN BHD');
   });

@@ -262,11 +262,11 @@ async function main() {
       extracted.set(id, await extraction.extract(pages, pageImages));
       extractMs += performance.now() - t1;
     }
-    // As at the end of `docintel run`: the receipts of one seller (same tax id) agree on its name and
-    // address where one of them read a slip of what the others agree on.
+    // As at the end of `docintel run`: the receipts of one seller (same tax id) agree on its tax id, name
+    // and address where one of them read a slip of what the others agree on.
     const readings = ids.flatMap((id) => {
       const fields = extracted.get(id).record?.fields;
-      return fields ? [{ id, taxId: fields.vendorTaxId.value, vendorName: fields.vendorName.value, vendorAddress: fields.vendorAddress.value }] : [];
+      return fields ? [{ id, vendorTaxId: fields.vendorTaxId.value, vendorName: fields.vendorName.value, vendorAddress: fields.vendorAddress.value }] : [];
     });
     const agreed = vendorConsensus(readings);
     consensusChanges.push(...agreed);
@@ -359,7 +359,7 @@ async function main() {
   console.log(`line items: add up to the subtotal or total on ${review.itemsAddUp} receipts, do not on ${review.itemsDoNot}, none read on ${ids.length - review.itemsAddUp - review.itemsDoNot}`);
   console.log(`tax: found on ${review.taxFound} receipts; subtotal + tax = total on ${review.sumsClose}, not on ${review.sumsOpen}`);
   const agreedOn = (field) => consensusChanges.filter((c) => c.field === field).length;
-  console.log(`seller consensus: ${agreedOn('vendorName')} names and ${agreedOn('vendorAddress')} addresses set to what the seller's other receipts agree on`);
+  console.log(`seller consensus: ${agreedOn('vendorTaxId')} tax ids, ${agreedOn('vendorName')} names and ${agreedOn('vendorAddress')} addresses set to what the seller's other receipts agree on`);
   if (opts.misses) for (const c of consensusChanges) console.log(`  ${c.id} ${c.field}: ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)} (${c.agreeing} agree)`);
   if (opts.reasons) {
     for (const line of reasonLines) console.log(line);

@@ -5,8 +5,8 @@ import { receiptRecord } from './helpers.js';
 
 const speedMart = '000181747712';
 
-function reading(id: string, vendorName: string | null, vendorAddress: string | null = null, taxId: string | null = speedMart): VendorReading<string> {
-  return { id, taxId, vendorName, vendorAddress };
+function reading(id: string, vendorName: string | null, vendorAddress: string | null = null, vendorTaxId: string | null = speedMart): VendorReading<string> {
+  return { id, vendorTaxId, vendorName, vendorAddress };
 }
 
 /** Applies `vendorConsensus` to the readings, as the store does. */
@@ -67,10 +67,20 @@ describe('seller consensus (receipts of one tax id)', () => {
     expect(two).toEqual([]);
   });
 
-  it('corrects only the receipts asked about, while all of them vote', () => {
-    const readings = [reading('a', '99 SPEED MART S/B'), reading('b', '99 SPEED MART S/B'), reading('c', '9 SPEED MART S/B'), reading('d', '99 SPEED MART 5/B')];
-    expect(vendorConsensus(readings, new Set(['c'])).map((c) => c.id)).toEqual(['c']);
-    expect(vendorConsensus(readings).map((c) => c.id)).toEqual(['c', 'd']);
+  it("takes a tax id one character off a known seller's for that seller's, when the receipt names it as they agree", () => {
+    const unihakka = 'UNIHAKKA INTERNATIONAL SDN BHD';
+    const known = ['a', 'b', 'c'].map((id) => reading(id, unihakka, '12, JALAN TAMPOI 7/4', '000656195584'));
+    const slip = reading('d', unihakka, '12 JALAN TAMPOI 7/4', '000658195584');
+    expect(vendorConsensus([...known, slip])).toEqual([
+      { id: 'd', field: 'vendorTaxId', taxId: '000656195584', from: '000658195584', to: '000656195584', agreeing: 3 },
+      // Now one of the seller's receipts, its address follows theirs too.
+      { id: 'd', field: 'vendorAddress', taxId: '000656195584', from: '12 JALAN TAMPOI 7/4', to: '12, JALAN TAMPOI 7/4', agreeing: 3 },
+    ]);
+    // Another name, a tax id two characters off, or an id three receipts carry: each stays.
+    expect(vendorConsensus([...known, reading('d', 'TAMPOI TRADING', null, '000658195584')])).toEqual([]);
+    expect(vendorConsensus([...known, reading('d', unihakka, null, '000658195585')])).toEqual([]);
+    const other = ['d', 'e', 'f'].map((id) => reading(id, unihakka, '12, JALAN TAMPOI 7/4', '000658195584'));
+    expect(vendorConsensus([...known, ...other])).toEqual([]);
   });
 
   it('settles a tie a correction breaks, and a second pass finds nothing to change', () => {

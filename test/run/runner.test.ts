@@ -158,7 +158,7 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
     put(folder, 'c.pdf', await receipt('LAN HING STATIONERY SDN BHD', 14));
     const first = await run(testConfig());
     expect(first.documents.done).toBe(3);
-    expect(first.sellerConsensus).toEqual({ names: 1, addresses: 0 });
+    expect(first.sellerConsensus).toEqual({ taxIds: 0, names: 1, addresses: 0 });
     const names = await t.db.query<{ file_name: string; vendor_name: string; vendor_tax_id: string; checks: string[] }>(
       `SELECT d.file_name, r.vendor_name, r.vendor_tax_id, ARRAY(SELECT v->>'check' FROM jsonb_array_elements(r.validations) v WHERE v->>'check' = 'vendor_consensus') AS checks
        FROM receipts r JOIN documents d ON d.id = r.document_id ORDER BY d.file_name`,
@@ -168,9 +168,9 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
       ['b.pdf', 'LIAN HING STATIONERY SDN BHD', '002139201536', []],
       ['c.pdf', 'LIAN HING STATIONERY SDN BHD', '002139201536', ['vendor_consensus']],
     ]);
-    expect(formatSummary(first)).toMatch(/names corrected\s+1\n\s+addresses corrected\s+0/);
+    expect(formatSummary(first)).toMatch(/tax ids corrected\s+0\n\s+names corrected\s+1\n\s+addresses corrected\s+0/);
     const second = await run(testConfig());
-    expect(second.sellerConsensus).toEqual({ names: 0, addresses: 0 });
+    expect(second.sellerConsensus).toEqual({ taxIds: 0, names: 0, addresses: 0 });
   });
 
   it('leaves a document failed after its attempts until asked to retry', async () => {
