@@ -133,16 +133,21 @@ function taxIdSlips<Id>(readings: readonly VendorReading<Id>[]): ConsensusChange
 function agreedValues(values: readonly (string | null)[]): Map<number, string> {
   const votes = new Map<string, number>();
   for (const value of values) if (value) votes.set(value, (votes.get(value) ?? 0) + 1);
-  const moves = new Map<number, string>();
-  values.forEach((own, i) => {
-    if (!own) return;
+  // Decided once per distinct value: a chain's thousand receipts hold a few dozen readings.
+  const agreed = new Map<string, string>();
+  for (const [own, ownVotes] of votes) {
     const limit = allowedSlips(own);
     // The values this reading could be a slip of, with their votes; its own among them.
     const near = [...votes].filter(([value]) => editDistance(squashed(own), squashed(value), limit) <= limit);
     const most = Math.max(...near.map(([, n]) => n));
     const leaders = near.filter(([, n]) => n === most);
     const [to, agreeing] = leaders[0]!;
-    if (leaders.length === 1 && to !== own && agreeing >= 2 && agreeing > (votes.get(own) ?? 0)) moves.set(i, to);
+    if (leaders.length === 1 && to !== own && agreeing >= 2 && agreeing > ownVotes) agreed.set(own, to);
+  }
+  const moves = new Map<number, string>();
+  values.forEach((own, i) => {
+    const to = own ? agreed.get(own) : undefined;
+    if (to) moves.set(i, to);
   });
   return moves;
 }
