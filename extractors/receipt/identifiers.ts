@@ -3,11 +3,11 @@
  * method and currency. Each returns the row it was read from so the record can cite it.
  */
 import { detectCurrency } from '../rules/amounts.js';
+import { editDistance } from '../rules/edit-distance.js';
 import { findInvoiceNumbers, findTaxIds, isValidTaiwanTaxId } from '../rules/taiwan.js';
 import { BUYER_ROW } from './header.js';
 import type { Row } from './layout.js';
 import { findAmounts } from './money.js';
-import { editDistance } from '../rules/edit-distance.js';
 
 export interface Found {
   value: string;

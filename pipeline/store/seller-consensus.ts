@@ -25,21 +25,22 @@ export async function agreeSellerReadings(db: Database): Promise<ConsensusCounts
     `SELECT document_id, vendor_tax_id, vendor_name, vendor_address FROM receipts WHERE vendor_tax_id IS NOT NULL ORDER BY document_id`,
   );
   const changes = vendorConsensus(rows.map((r) => ({ id: r.document_id, vendorTaxId: r.vendor_tax_id, vendorName: r.vendor_name, vendorAddress: r.vendor_address })));
+  if (changes.length > 0) {
+    await db.transaction(async (tx) => {
+      for (const change of changes) {
+        const column = COLUMN[change.field];
+        await tx.query(
+          `UPDATE receipts
+           SET ${column} = $2,
+               fields = jsonb_set(fields, ARRAY[$3::text, 'value'], to_jsonb($2::text)),
+               validations = validations || $4::jsonb,
+               updated_at = now()
+           WHERE document_id = $1`,
+          [change.id, change.to, change.field, JSON.stringify([consensusValidation(change)])],
+        );
+      }
+    });
+  }
   const counted = (field: ConsensusField) => changes.filter((c) => c.field === field).length;
-  if (changes.length === 0) return { taxIds: 0, names: 0, addresses: 0 };
-  await db.transaction(async (tx) => {
-    for (const change of changes) {
-      const column = COLUMN[change.field];
-      await tx.query(
-        `UPDATE receipts
-         SET ${column} = $2,
-             fields = jsonb_set(fields, ARRAY[$3::text, 'value'], to_jsonb($2::text)),
-             validations = validations || $4::jsonb,
-             updated_at = now()
-         WHERE document_id = $1`,
-        [change.id, change.to, change.field, JSON.stringify([consensusValidation(change)])],
-      );
-    }
-  });
   return { taxIds: counted('vendorTaxId'), names: counted('vendorName'), addresses: counted('vendorAddress') };
 }
