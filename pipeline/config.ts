@@ -40,6 +40,7 @@ const ConfigSchema = z.object({
   settleSeconds: z.number().int(),
   logFormat: z.enum(['auto', 'pretty', 'json']),
   minYear: z.number().int(),
+  sellerConsensus: z.enum(['on', 'off']),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -68,6 +69,7 @@ export const DEFAULTS: Config = {
   settleSeconds: 2,
   logFormat: 'auto',
   minYear: 2000,
+  sellerConsensus: 'on',
 };
 
 export type ConfigSource = 'flag' | 'env' | 'file' | 'default';

@@ -200,7 +200,7 @@ export async function runFolder(options: RunOptions, deps: RunDeps): Promise<Run
       if (options.folder !== undefined) await registerFolder(options.folder, options, deps, runId, summary);
       await options.afterRegister?.();
       if (!options.signal?.aborted) await processQueue(options, deps, runId, summary, getOcr);
-      if (!options.signal?.aborted) {
+      if (!options.signal?.aborted && config.sellerConsensus === 'on') {
         assertLockHeld(options);
         summary.sellerConsensus = await agreeSellerReadings(db);
       }

@@ -51,6 +51,7 @@ export const SETTINGS = [
   { key: 'settleSeconds', flag: 'settle-seconds', env: 'DOCINTEL_SETTLE_SECONDS', kind: 'integer', min: 0, max: 3600, defaultText: '2', description: 'A file modified this recently is treated as still being written and left for the next run.' },
   { key: 'logFormat', flag: 'log-format', env: 'DOCINTEL_LOG_FORMAT', kind: 'enum', values: ['auto', 'pretty', 'json'], defaultText: 'auto', description: 'Progress output: a progress bar on a terminal, JSON lines otherwise (auto).' },
   { key: 'minYear', flag: 'min-year', env: 'DOCINTEL_MIN_YEAR', kind: 'integer', min: 1900, max: 2100, defaultText: '2000', description: 'Receipt dates before this year are flagged for review.' },
+  { key: 'sellerConsensus', flag: 'seller-consensus', env: 'DOCINTEL_SELLER_CONSENSUS', kind: 'enum', values: ['on', 'off'], defaultText: 'on', description: 'At the end of a run, set a tax id, name or address one receipt read a slip away from what the seller\'s other receipts (same tax id) agree on; off keeps every reading as it was read.' },
 ] as const satisfies readonly SettingSpec[];
 
 export type SettingKey = (typeof SETTINGS)[number]['key'];

@@ -173,6 +173,18 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
     expect(second.sellerConsensus).toEqual({ taxIds: 0, names: 0, addresses: 0 });
   });
 
+  it('keeps every reading as read with --seller-consensus off', async () => {
+    const receipt = (name: string, day: number) => textPdf([name, 'GST ID NO: 002139201536', `DATE: ${day}/03/2018`, 'PEN 2 X 1.50 3.00', 'TOTAL 3.00']);
+    put(folder, 'a.pdf', await receipt('LIAN HING STATIONERY SDN BHD', 12));
+    put(folder, 'b.pdf', await receipt('LIAN HING STATIONERY SDN BHD', 13));
+    put(folder, 'c.pdf', await receipt('LAN HING STATIONERY SDN BHD', 14));
+    const summary = await run(testConfig({ sellerConsensus: 'off' }));
+    expect(summary.documents.done).toBe(3);
+    expect(summary.sellerConsensus).toBeUndefined();
+    const names = await t.db.query<{ vendor_name: string }>(`SELECT vendor_name FROM receipts ORDER BY vendor_name`);
+    expect(names.rows.map((r) => r.vendor_name)).toEqual(['LAN HING STATIONERY SDN BHD', 'LIAN HING STATIONERY SDN BHD', 'LIAN HING STATIONERY SDN BHD']);
+  });
+
   it('leaves a document failed after its attempts until asked to retry', async () => {
     put(folder, 'empty.jpg', Buffer.alloc(0));
     const config = testConfig({ maxAttempts: 2 });
