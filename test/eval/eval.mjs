@@ -170,6 +170,8 @@ async function loadExtraction(opts) {
   const llmLimit = createLimiter(config.llmConcurrency);
   return {
     label: config.extractor === 'ollama' ? `extractor ollama (${config.visionModel} at ${config.ollamaHost})` : 'extractor offline',
+    /** Whether the run would end with the seller consensus (`--seller-consensus`, on by default). */
+    sellerConsensus: config.sellerConsensus === 'on',
     /** The receipt record, or `{ skipped }` when the pipeline would not extract one. */
     async extract(pages, pageImages) {
       const classification = classifyDocument(pages, 'jpeg');
@@ -268,7 +270,7 @@ async function main() {
       const fields = extracted.get(id).record?.fields;
       return fields ? [{ id, vendorTaxId: fields.vendorTaxId.value, vendorName: fields.vendorName.value, vendorAddress: fields.vendorAddress.value }] : [];
     });
-    const agreed = vendorConsensus(readings);
+    const agreed = extraction.sellerConsensus ? vendorConsensus(readings) : [];
     consensusChanges.push(...agreed);
     for (const id of ids) {
       const key = JSON.parse(await readFile(join(opts.dir, 'key', `${id}.json`), 'utf8'));
