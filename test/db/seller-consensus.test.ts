@@ -65,6 +65,12 @@ describe.each(databaseTargets)('seller consensus in the store on $name', (target
       ['vendor_consensus', ['vendorAddress']],
     ]);
     expect(row.validations[0]!.detail).toContain('read "LAN HING STATIONERY SDN BHD"; 2 other receipts of seller 002139201536');
+    // The README's query for every correction made so far.
+    const listed = await db.query<{ document_id: number; correction: string }>(
+      `SELECT document_id, vendor_name, v->>'detail' AS correction FROM receipts, jsonb_array_elements(validations) v WHERE v->>'check' = 'vendor_consensus' ORDER BY document_id`,
+    );
+    expect(listed.rows.map((r) => r.document_id)).toEqual([slip, slip]);
+    expect(listed.rows[1]!.correction).toContain('give the address');
 
     const untouched = await db.query<{ vendor_name: string }>(`SELECT vendor_name FROM receipts WHERE vendor_tax_id IS NULL OR vendor_tax_id = '000181747712' ORDER BY id`);
     expect(untouched.rows.map((r) => r.vendor_name)).toEqual(['9 SPEED MART S/B', 'LAN HING STATIONERY SDN BHD']);
