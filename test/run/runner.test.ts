@@ -10,6 +10,7 @@ import { createOllamaClient } from '../../extractors/ollama/client.js';
 import { createLimiter } from '../../pipeline/limit.js';
 import { loadConfig, type Config } from '../../pipeline/config.js';
 import type { Database } from '../../pipeline/db/database.js';
+import { DocintelError } from '../../pipeline/errors.js';
 import { fileError } from '../../pipeline/stages/load-file.js';
 import { silentSink } from '../../pipeline/progress.js';
 import { RUN_LOCK_ARGS, RUN_LOCK_CLASS } from '../../pipeline/run-lock.js';
@@ -171,6 +172,35 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
     expect(formatSummary(first)).toMatch(/tax ids corrected\s+0\n\s+names corrected\s+1\n\s+addresses corrected\s+0/);
     const second = await run(testConfig());
     expect(second.sellerConsensus).toEqual({ taxIds: 0, names: 0, addresses: 0 });
+  });
+
+  it('fails the run when the database fails during the seller consensus, and the next run finishes it', async () => {
+    const receipt = (name: string, day: number) => textPdf([name, 'GST ID NO: 002139201536', `DATE: ${day}/03/2018`, 'PEN 2 X 1.50 3.00', 'TOTAL 3.00']);
+    put(folder, 'a.pdf', await receipt('LIAN HING STATIONERY SDN BHD', 12));
+    put(folder, 'b.pdf', await receipt('LIAN HING STATIONERY SDN BHD', 13));
+    put(folder, 'c.pdf', await receipt('LAN HING STATIONERY SDN BHD', 14));
+    // The database goes away just as the consensus reads the sellers' receipts.
+    const failing = new Proxy(t.db, {
+      get(target, key, receiver) {
+        if (key !== 'query') return Reflect.get(target, key, receiver) as unknown;
+        return async (sql: string, params?: readonly unknown[]) => {
+          if (sql.includes('FROM receipts WHERE vendor_tax_id IS NOT NULL')) throw new DocintelError('DB_UNREACHABLE', 'connection terminated');
+          return target.query(sql, params);
+        };
+      },
+    });
+    const config = testConfig();
+    const error = await runFolder({ folder }, { db: failing, config, progress: silentSink(), version: 'test', ...services(config) }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'DB_UNREACHABLE' });
+    expect((error as { summary?: { status: string; documents: { done: number } } }).summary).toMatchObject({ status: 'failed', documents: { done: 3 } });
+    const before = await t.db.query<{ vendor_name: string }>(`SELECT vendor_name FROM receipts ORDER BY vendor_name`);
+    expect(before.rows.map((r) => r.vendor_name)[0]).toBe('LAN HING STATIONERY SDN BHD');
+
+    const again = await run(testConfig());
+    expect(again.documents.done).toBe(0);
+    expect(again.sellerConsensus).toEqual({ taxIds: 0, names: 1, addresses: 0 });
+    const after = await t.db.query<{ vendor_name: string }>(`SELECT DISTINCT vendor_name FROM receipts`);
+    expect(after.rows.map((r) => r.vendor_name)).toEqual(['LIAN HING STATIONERY SDN BHD']);
   });
 
   it('keeps every reading as read with --seller-consensus off', async () => {
