@@ -30,7 +30,9 @@ export interface VendorReading<Id> {
 export interface ConsensusChange<Id> {
   id: Id;
   field: ConsensusField;
+  /** The seller's tax id: for a tax-id correction, the one it is corrected to. */
   taxId: string;
+  /** The value as read and the agreed value, with runs of whitespace as one space. */
   from: string;
   to: string;
   /** How many other receipts of the seller hold `to`. */
