@@ -1,12 +1,13 @@
 /**
  * One seller, one name: receipts that carry the same seller tax id (GST number, 統一編號) come from the
  * same seller, so a name or address that one receipt reads a letter or two away from what the others
- * agree on is that receipt's OCR slip (`9 SPEED MART S/B` among three `99 SPEED MART S/B`, `LAN HING`,
+ * agree on is that receipt's OCR slip (`UAN HING` among `LAN HING`, `MR.D.I.Y.` among `MR. D.I.Y.`,
  * `JOHOR BAHRU, JOHOR` for `JOHOR BAHRU,JOHOR`). An accountant books per seller, and a seller split over
  * two spellings is two sellers in every report.
  *
- * Only near misses are corrected: a reading that differs by more than OCR slips (a chain's other branch,
- * a differently laid-out receipt of the same shop, `3 FLOOR` beside `3RD FLR`) keeps its own value. The
+ * Only near misses in letters, punctuation and spacing are corrected: a reading that differs by more (a
+ * chain's other branch, a differently laid-out receipt of the same shop, `3 FLOOR` beside `3RD FLR`), or
+ * in any digit or Han character (another outlet's number or store name), keeps its own value. The
  * agreed value needs at least two receipts behind it and more than the reading it replaces, so a pair
  * that disagrees, or three readings that all differ, stay as read.
  *
@@ -50,6 +51,22 @@ function squashed(value: string): string {
  */
 export function allowedSlips(value: string): number {
   return Math.min(2, Math.floor(squashed(value).length / 8));
+}
+
+/**
+ * The digits and Han characters of a value, in order. Two readings that differ in them are never one
+ * reading's slip: a seller's outlets share its tax id, and what tells them apart is a number (`NO 12` and
+ * `NO 14` of one street, a branch `(SS2)`, a store code) or, in Taiwan, a character or two of the store's
+ * name (`松仁門市`, `松山門市` of one chain). Letters, punctuation and spacing are what is corrected.
+ */
+function identifying(value: string): string {
+  return value.replace(/[^\d\p{Script=Han}]/gu, '');
+}
+
+/** Whether `reading` may be a slip of `agreed`. */
+export function isSlipOf(reading: string, agreed: string): boolean {
+  const limit = allowedSlips(reading);
+  return identifying(reading) === identifying(agreed) && editDistance(squashed(reading), squashed(agreed), limit) <= limit;
 }
 
 function collapse(value: string): string {
@@ -138,9 +155,8 @@ function agreedValues(values: readonly (string | null)[]): Map<number, string> {
   // Decided once per distinct value: a chain's thousand receipts hold a few dozen readings.
   const agreed = new Map<string, string>();
   for (const [own, ownVotes] of votes) {
-    const limit = allowedSlips(own);
     // The values this reading could be a slip of, with their votes; its own among them.
-    const near = [...votes].filter(([value]) => editDistance(squashed(own), squashed(value), limit) <= limit);
+    const near = [...votes].filter(([value]) => isSlipOf(own, value));
     const most = Math.max(...near.map(([, n]) => n));
     const leaders = near.filter(([, n]) => n === most);
     const [to, agreeing] = leaders[0]!;

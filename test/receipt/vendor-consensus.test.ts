@@ -21,8 +21,21 @@ function applied(readings: VendorReading<string>[]): VendorReading<string>[] {
 
 describe('seller consensus (receipts of one tax id)', () => {
   it('sets a name read a slip away to the one the seller’s other receipts agree on', () => {
-    const changes = vendorConsensus([reading('a', '99 SPEED MART S/B'), reading('b', '99 SPEED MART S/B'), reading('c', '99 SPEED MART S/B'), reading('d', '9 SPEED MART S/B')]);
-    expect(changes).toEqual([{ id: 'd', field: 'vendorName', taxId: speedMart, from: '9 SPEED MART S/B', to: '99 SPEED MART S/B', agreeing: 3 }]);
+    const changes = vendorConsensus([reading('a', 'LIAN HING STATIONERY'), reading('b', 'LIAN HING STATIONERY'), reading('c', 'LIAN HING STATIONERY'), reading('d', 'LAN HING STATIONERY')]);
+    expect(changes).toEqual([{ id: 'd', field: 'vendorName', taxId: speedMart, from: 'LAN HING STATIONERY', to: 'LIAN HING STATIONERY', agreeing: 3 }]);
+  });
+
+  it('never changes a digit or a Han character: they tell a seller’s outlets apart', () => {
+    // `9 SPEED MART` is one letter from `99 SPEED MART`, but a number may be a branch's.
+    expect(vendorConsensus([reading('a', '99 SPEED MART S/B'), reading('b', '99 SPEED MART S/B'), reading('c', '99 SPEED MART S/B'), reading('d', '9 SPEED MART S/B')])).toEqual([]);
+    expect(vendorConsensus([reading('a', 'KEDAI MAJU (SS2)'), reading('b', 'KEDAI MAJU (SS2)'), reading('c', 'KEDAI MAJU (SS15)')])).toEqual([]);
+    const street = ['a', 'b', 'c'].map((id) => reading(id, 'KEDAI MAJU SDN BHD', 'NO 12, JALAN BESAR, 81100 JOHOR BAHRU'));
+    expect(vendorConsensus([...street, reading('d', 'KEDAI MAJU SDN BHD', 'NO 14, JALAN BESAR, 81100 JOHOR BAHRU')])).toEqual([]);
+    // One chain's stores share its 統一編號 and differ by a character of the store's name.
+    const chain = ['a', 'b', 'c'].map((id) => reading(id, '全家便利商店股份有限公司松仁門市', null, '16606102'));
+    expect(vendorConsensus([...chain, reading('d', '全家便利商店股份有限公司松山門市', null, '16606102')])).toEqual([]);
+    // Spacing and Latin letters around them are still a slip.
+    expect(vendorConsensus([...chain, reading('d', '全家便利商店股份有限公司 松仁門市', null, '16606102')]).map((c) => c.to)).toEqual(['全家便利商店股份有限公司松仁門市']);
   });
 
   it('corrects spacing the same way, and addresses as well as names', () => {
@@ -61,10 +74,11 @@ describe('seller consensus (receipts of one tax id)', () => {
   });
 
   it('takes no part without a tax id, and never mixes two tax ids', () => {
-    const none = vendorConsensus([reading('a', '99 SPEED MART S/B', null, null), reading('b', '99 SPEED MART S/B', null, null), reading('c', '9 SPEED MART S/B', null, null)]);
-    expect(none).toEqual([]);
-    const two = vendorConsensus([reading('a', '99 SPEED MART S/B', null, 'x'), reading('b', '99 SPEED MART S/B', null, 'x'), reading('c', '9 SPEED MART S/B', null, 'y')]);
-    expect(two).toEqual([]);
+    const names = ['LIAN HING STATIONERY', 'LIAN HING STATIONERY', 'LAN HING STATIONERY'];
+    expect(vendorConsensus(names.map((name, i) => reading(`r${i}`, name, null, null)))).toEqual([]);
+    expect(vendorConsensus(names.map((name, i) => reading(`r${i}`, name, null, i < 2 ? 'x' : 'y')))).toEqual([]);
+    // The same three under one tax id: corrected.
+    expect(vendorConsensus(names.map((name, i) => reading(`r${i}`, name, null, 'x'))).map((c) => c.id)).toEqual(['r2']);
   });
 
   it("takes a tax id one character off a known seller's for that seller's, when the receipt names it as they agree", () => {
@@ -84,30 +98,30 @@ describe('seller consensus (receipts of one tax id)', () => {
   });
 
   it('settles a tie a correction breaks, and a second pass finds nothing to change', () => {
-    // `99 SPEED MART S/8` is a slip of the agreed name only; once it joins, the agreed name outnumbers
-    // `99 SPEED MART 5/B` (a slip of both), which then follows.
+    // `SON BHD` is a slip of the agreed name only; once it joins, the agreed name outnumbers `SDN BND`
+    // (a slip of the agreed name, two letters from `SON BHD`), which then follows.
     const readings = [
-      reading('a', '99 SPEED MART S/B'),
-      reading('b', '99 SPEED MART S/B'),
-      reading('c', '99 SPEED MART 5/B'),
-      reading('d', '99 SPEED MART 5/B'),
-      reading('e', '99 SPEED MART S/8'),
+      reading('a', 'SPEED MART SDN BHD'),
+      reading('b', 'SPEED MART SDN BHD'),
+      reading('c', 'SPEED MART SDN BND'),
+      reading('d', 'SPEED MART SDN BND'),
+      reading('e', 'SPEED MART SON BHD'),
     ];
     const once = applied(readings);
-    expect(once.map((r) => r.vendorName)).toEqual(Array(5).fill('99 SPEED MART S/B'));
+    expect(once.map((r) => r.vendorName)).toEqual(Array(5).fill('SPEED MART SDN BHD'));
     expect(vendorConsensus(once)).toEqual([]);
   });
 
   it('puts the correction in the record with a note, keeping the evidence of what was read', () => {
     const record = receiptRecord({
-      vendorName: { value: '9 SPEED MART S/B', confidence: 0.77, source: 'rules', evidence: { page: 1, text: '9 SPEED MART S/B (519537-X)' } },
+      vendorName: { value: 'LAN HING STATIONERY', confidence: 0.77, source: 'rules', evidence: { page: 1, text: 'LAN HING STATIONERY (162761-M)' } },
       vendorTaxId: { value: speedMart, confidence: 0.9, source: 'rules' },
     });
-    const changes = vendorConsensus([reading('a', '99 SPEED MART S/B'), reading('b', '99 SPEED MART S/B'), reading('me', '9 SPEED MART S/B')]);
+    const changes = vendorConsensus([reading('a', 'LIAN HING STATIONERY'), reading('b', 'LIAN HING STATIONERY'), reading('me', 'LAN HING STATIONERY')]);
     const out = withConsensus('me', record, changes);
-    expect(out.fields.vendorName).toEqual({ value: '99 SPEED MART S/B', confidence: 0.77, source: 'rules', evidence: { page: 1, text: '9 SPEED MART S/B (519537-X)' } });
+    expect(out.fields.vendorName).toEqual({ value: 'LIAN HING STATIONERY', confidence: 0.77, source: 'rules', evidence: { page: 1, text: 'LAN HING STATIONERY (162761-M)' } });
     expect(out.validations).toEqual([
-      { check: 'vendor_consensus', passed: true, detail: `read "9 SPEED MART S/B"; 2 other receipts of seller ${speedMart} give the name "99 SPEED MART S/B"`, fields: ['vendorName'] },
+      { check: 'vendor_consensus', passed: true, detail: `read "LAN HING STATIONERY"; 2 other receipts of seller ${speedMart} give the name "LIAN HING STATIONERY"`, fields: ['vendorName'] },
     ]);
     expect(ReceiptRecord.parse(out)).toEqual(out);
     expect(withConsensus('a', record, changes)).toBe(record);
