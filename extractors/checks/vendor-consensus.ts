@@ -26,7 +26,15 @@ export interface VendorReading<Id> {
   vendorTaxId: string | null;
   vendorName: string | null;
   vendorAddress: string | null;
+  /**
+   * Fields read exactly, from a QR code or a PDF's text layer rather than by OCR: they vote, but are
+   * never changed (a QR code's tax id one digit off a seller's is another company's).
+   */
+  exact?: readonly ConsensusField[];
 }
+
+/** The sources whose values are exact: no OCR slip to correct. */
+export const EXACT_SOURCES: ReadonlySet<string> = new Set(['qr', 'text-layer']);
 
 export interface ConsensusChange<Id> {
   id: Id;
@@ -95,8 +103,9 @@ export function vendorConsensus<Id>(readings: readonly VendorReading<Id>[]): Con
       const values = [...read];
       // Until nothing moves: a correction adds a vote, which can settle a tie elsewhere in the group.
       // Votes only gather, so this ends, and a second call finds nothing to do.
+      const fixed = group.map((r) => r.exact?.includes(field) ?? false);
       for (let pass = 0; pass < group.length; pass += 1) {
-        const moves = agreedValues(values);
+        const moves = agreedValues(values, fixed);
         if (moves.size === 0) break;
         for (const [i, to] of moves) values[i] = to;
       }
@@ -139,7 +148,7 @@ function taxIdSlips<Id>(readings: readonly VendorReading<Id>[]): ConsensusChange
   const changes: ConsensusChange<Id>[] = [];
   for (const r of readings) {
     const own = r.vendorTaxId?.trim();
-    if (!own || !r.vendorName || count(own) >= MIN_RECEIPTS) continue;
+    if (!own || !r.vendorName || count(own) >= MIN_RECEIPTS || r.exact?.includes('vendorTaxId')) continue;
     const sellers = (sellersNamed.get(squashed(r.vendorName)) ?? []).filter((taxId) => editDistance(own, taxId, 1) <= 1);
     if (sellers.length !== 1) continue;
     const taxId = sellers[0]!;
@@ -148,8 +157,11 @@ function taxIdSlips<Id>(readings: readonly VendorReading<Id>[]): ConsensusChange
   return changes;
 }
 
-/** For each reading that is a slip of a value more of the group holds: its index and that value. */
-function agreedValues(values: readonly (string | null)[]): Map<number, string> {
+/**
+ * For each reading that is a slip of a value more of the group holds: its index and that value. Readings
+ * marked `fixed` (exact) only vote.
+ */
+function agreedValues(values: readonly (string | null)[], fixed: readonly boolean[]): Map<number, string> {
   const votes = new Map<string, number>();
   for (const value of values) if (value) votes.set(value, (votes.get(value) ?? 0) + 1);
   // Decided once per distinct value: a chain's thousand receipts hold a few dozen readings.
@@ -164,7 +176,7 @@ function agreedValues(values: readonly (string | null)[]): Map<number, string> {
   }
   const moves = new Map<number, string>();
   values.forEach((own, i) => {
-    const to = own ? agreed.get(own) : undefined;
+    const to = own && !fixed[i] ? agreed.get(own) : undefined;
     if (to) moves.set(i, to);
   });
   return moves;

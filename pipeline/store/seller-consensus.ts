@@ -1,4 +1,4 @@
-import { consensusValidation, vendorConsensus, type ConsensusField } from '../../extractors/checks/vendor-consensus.js';
+import { consensusValidation, EXACT_SOURCES, vendorConsensus, type ConsensusField } from '../../extractors/checks/vendor-consensus.js';
 import type { Database } from '../db/database.js';
 
 const COLUMN: Record<ConsensusField, string> = { vendorTaxId: 'vendor_tax_id', vendorName: 'vendor_name', vendorAddress: 'vendor_address' };
@@ -21,10 +21,21 @@ export interface ConsensusCounts {
  * failed under is finished by the next one.
  */
 export async function agreeSellerReadings(db: Database): Promise<ConsensusCounts> {
-  const { rows } = await db.query<{ document_id: number; vendor_tax_id: string; vendor_name: string | null; vendor_address: string | null }>(
-    `SELECT document_id, vendor_tax_id, vendor_name, vendor_address FROM receipts WHERE vendor_tax_id IS NOT NULL ORDER BY document_id`,
+  const { rows } = await db.query<{ document_id: number; vendor_tax_id: string; vendor_name: string | null; vendor_address: string | null; sources: Record<ConsensusField, string | null> }>(
+    `SELECT document_id, vendor_tax_id, vendor_name, vendor_address,
+            jsonb_build_object('vendorTaxId', fields->'vendorTaxId'->>'source', 'vendorName', fields->'vendorName'->>'source',
+                               'vendorAddress', fields->'vendorAddress'->>'source') AS sources
+     FROM receipts WHERE vendor_tax_id IS NOT NULL ORDER BY document_id`,
   );
-  const changes = vendorConsensus(rows.map((r) => ({ id: r.document_id, vendorTaxId: r.vendor_tax_id, vendorName: r.vendor_name, vendorAddress: r.vendor_address })));
+  const changes = vendorConsensus(
+    rows.map((r) => ({
+      id: r.document_id,
+      vendorTaxId: r.vendor_tax_id,
+      vendorName: r.vendor_name,
+      vendorAddress: r.vendor_address,
+      exact: (Object.keys(COLUMN) as ConsensusField[]).filter((field) => EXACT_SOURCES.has(r.sources[field] ?? '')),
+    })),
+  );
   if (changes.length > 0) {
     await db.transaction(async (tx) => {
       for (const change of changes) {

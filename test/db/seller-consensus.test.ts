@@ -3,14 +3,14 @@ import type { Database } from '../../pipeline/db/database.js';
 import { migrate } from '../../pipeline/db/migrate.js';
 import { agreeSellerReadings } from '../../pipeline/store/seller-consensus.js';
 import { saveReceipt } from '../../pipeline/store/receipts.js';
-import type { ReceiptFields } from '../../schemas/receipt.js';
+import type { FieldSource, ReceiptFields } from '../../schemas/receipt.js';
 import { databaseTargets, type TestDatabase } from '../support/databases.js';
 import { receiptRecord } from '../receipt/helpers.js';
 
 let documents = 0;
 
-/** A stored receipt of seller `taxId` with the name and address as read. */
-async function store(db: Database, taxId: string | null, name: string, address: string): Promise<number> {
+/** A stored receipt of seller `taxId` with the name and address as read (by OCR rules, or another source). */
+async function store(db: Database, taxId: string | null, name: string, address: string, source: FieldSource = 'rules'): Promise<number> {
   documents += 1;
   const doc = await db.query<{ id: number }>(`INSERT INTO documents (sha256, original_path, file_name, size_bytes) VALUES ($1, $2, $3, 1) RETURNING id`, [
     documents.toString(16).padStart(64, '0'),
@@ -18,9 +18,9 @@ async function store(db: Database, taxId: string | null, name: string, address: 
     `r${documents}.jpg`,
   ]);
   const record = receiptRecord({
-    vendorName: { value: name, confidence: 0.8, source: 'rules', evidence: { page: 1, text: name } },
+    vendorName: { value: name, confidence: 0.8, source, evidence: { page: 1, text: name } },
     vendorAddress: { value: address, confidence: 0.7, source: 'rules' },
-    vendorTaxId: { value: taxId, confidence: 0.9, source: 'rules' },
+    vendorTaxId: { value: taxId, confidence: 0.9, source },
     total: { value: '10.00', confidence: 0.9, source: 'rules' },
   });
   await db.transaction((tx) => saveReceipt(tx, doc.rows[0]!.id, record));
@@ -92,6 +92,19 @@ describe.each(databaseTargets)('seller consensus in the store on $name', (target
     expect(rows[0]!.fields.vendorTaxId.value).toBe('000656195584');
     expect(rows[0]!.validations[0]!.detail).toBe('read "000658195584"; 3 receipts of the seller of this name carry the tax id "000656195584"');
     expect(await agreeSellerReadings(db)).toEqual({ taxIds: 0, names: 0, addresses: 0 });
+  });
+
+  it('never changes a name or tax id read from a text layer or a QR code', async () => {
+    await store(db, '002139201536', 'LIAN HING STATIONERY SDN BHD', ADDRESS);
+    await store(db, '002139201536', 'LIAN HING STATIONERY SDN BHD', ADDRESS);
+    const printed = await store(db, '002139201536', 'LAN HING STATIONERY SDN BHD', ADDRESS, 'text-layer');
+    const qr = await store(db, '002139201537', 'LIAN HING STATIONERY SDN BHD', ADDRESS, 'qr');
+    expect(await agreeSellerReadings(db)).toEqual({ taxIds: 0, names: 0, addresses: 0 });
+    const { rows } = await db.query<{ document_id: number; vendor_name: string; vendor_tax_id: string }>(`SELECT document_id, vendor_name, vendor_tax_id FROM receipts WHERE document_id IN ($1, $2) ORDER BY document_id`, [printed, qr]);
+    expect(rows.map((r) => [r.vendor_name, r.vendor_tax_id])).toEqual([
+      ['LAN HING STATIONERY SDN BHD', '002139201536'],
+      ['LIAN HING STATIONERY SDN BHD', '002139201537'],
+    ]);
   });
 
   it('corrects a receipt of an earlier run once later receipts make the majority', async () => {

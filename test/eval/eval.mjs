@@ -196,7 +196,7 @@ async function main() {
   const { parseDate } = await import(pathToFileURL(join(dist, 'extractors', 'receipt', 'index.js')).href);
   const extraction = await loadExtraction(opts);
   const { parseMoney, sameMoney } = await import(pathToFileURL(join(dist, 'extractors', 'receipt', 'money.js')).href);
-  const { vendorConsensus, withConsensus } = await import(pathToFileURL(join(dist, 'extractors', 'checks', 'vendor-consensus.js')).href);
+  const { EXACT_SOURCES, vendorConsensus, withConsensus } = await import(pathToFileURL(join(dist, 'extractors', 'checks', 'vendor-consensus.js')).href);
   const consensusChanges = [];
   let ids = (await readdir(join(opts.dir, 'key'))).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
   const half = Math.ceil(ids.length / 2);
@@ -268,7 +268,9 @@ async function main() {
     // and address where one of them read a slip of what the others agree on.
     const readings = ids.flatMap((id) => {
       const fields = extracted.get(id).record?.fields;
-      return fields ? [{ id, vendorTaxId: fields.vendorTaxId.value, vendorName: fields.vendorName.value, vendorAddress: fields.vendorAddress.value }] : [];
+      if (!fields) return [];
+      const exact = ['vendorTaxId', 'vendorName', 'vendorAddress'].filter((f) => EXACT_SOURCES.has(fields[f].source));
+      return [{ id, vendorTaxId: fields.vendorTaxId.value, vendorName: fields.vendorName.value, vendorAddress: fields.vendorAddress.value, exact }];
     });
     const agreed = extraction.sellerConsensus ? vendorConsensus(readings) : [];
     consensusChanges.push(...agreed);

@@ -97,6 +97,19 @@ describe('seller consensus (receipts of one tax id)', () => {
     expect(vendorConsensus([...known, ...other])).toEqual([]);
   });
 
+  it('never changes a value read exactly (QR code, text layer), which still votes', () => {
+    const names = ['LIAN HING STATIONERY', 'LIAN HING STATIONERY', 'LAN HING STATIONERY'];
+    // The odd one out came from a PDF's text layer: it is what was printed.
+    const exactOdd = names.map((name, i) => ({ ...reading(`r${i}`, name), ...(i === 2 ? { exact: ['vendorName' as const] } : {}) }));
+    expect(vendorConsensus(exactOdd)).toEqual([]);
+    // Exact readings vote: two of them outweigh an OCR reading.
+    const exactPair = ['LAN HING STATIONERY', 'LAN HING STATIONERY', 'LIAN HING STATIONERY'].map((name, i) => ({ ...reading(`r${i}`, name), ...(i < 2 ? { exact: ['vendorName' as const] } : {}) }));
+    expect(vendorConsensus(exactPair).map((c) => [c.id, c.to])).toEqual([['r2', 'LAN HING STATIONERY']]);
+    // A QR code's tax id one digit off a known seller's is another company's.
+    const known = ['a', 'b', 'c'].map((id) => reading(id, 'UNIHAKKA INTERNATIONAL SDN BHD', null, '000656195584'));
+    expect(vendorConsensus([...known, { ...reading('d', 'UNIHAKKA INTERNATIONAL SDN BHD', null, '000658195584'), exact: ['vendorTaxId'] }])).toEqual([]);
+  });
+
   it('settles a tie a correction breaks, and a second pass finds nothing to change', () => {
     // `SON BHD` is a slip of the agreed name only; once it joins, the agreed name outnumbers `SDN BND`
     // (a slip of the agreed name, two letters from `SON BHD`), which then follows.

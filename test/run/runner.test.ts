@@ -151,12 +151,14 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
     expect(after.pages).toBe(before.pages);
   });
 
+  // Three receipts of one seller, read by OCR (the consensus corrects OCR readings, not a text layer's).
+  const sellerReceipt = (name: string, day: number) =>
+    textImage([name, 'GST ID NO: 002139201536', 'TAX INVOICE', `DATE: ${day}/03/2018`, 'PEN 2 X 1.50 3.00', 'TOTAL 3.00'], { fontSize: 28 });
+
   it('ends with the receipts of one seller agreeing on its name, a correction a second run keeps', async () => {
-    const receipt = (name: string, day: number) =>
-      textPdf([name, '(162761-M)', 'NO.32 & 33, JALAN SR 1/9, SEKSYEN 9,', '43300 SERI KEMBANGAN, SELANGOR', 'GST ID NO: 002139201536', 'TAX INVOICE', `DATE: ${day}/03/2018`, 'PEN 2 X 1.50 3.00', 'TOTAL 3.00', 'CASH 5.00', 'CHANGE 2.00']);
-    put(folder, 'a.pdf', await receipt('LIAN HING STATIONERY SDN BHD', 12));
-    put(folder, 'b.pdf', await receipt('LIAN HING STATIONERY SDN BHD', 13));
-    put(folder, 'c.pdf', await receipt('LAN HING STATIONERY SDN BHD', 14));
+    put(folder, 'a.png', await sellerReceipt('LIAN HING STATIONERY SDN BHD', 12));
+    put(folder, 'b.png', await sellerReceipt('LIAN HING STATIONERY SDN BHD', 13));
+    put(folder, 'c.png', await sellerReceipt('LAN HING STATIONERY SDN BHD', 14));
     const first = await run(testConfig());
     expect(first.documents.done).toBe(3);
     expect(first.sellerConsensus).toEqual({ taxIds: 0, names: 1, addresses: 0 });
@@ -165,9 +167,9 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
        FROM receipts r JOIN documents d ON d.id = r.document_id ORDER BY d.file_name`,
     );
     expect(names.rows.map((r) => [r.file_name, r.vendor_name, r.vendor_tax_id, r.checks])).toEqual([
-      ['a.pdf', 'LIAN HING STATIONERY SDN BHD', '002139201536', []],
-      ['b.pdf', 'LIAN HING STATIONERY SDN BHD', '002139201536', []],
-      ['c.pdf', 'LIAN HING STATIONERY SDN BHD', '002139201536', ['vendor_consensus']],
+      ['a.png', 'LIAN HING STATIONERY SDN BHD', '002139201536', []],
+      ['b.png', 'LIAN HING STATIONERY SDN BHD', '002139201536', []],
+      ['c.png', 'LIAN HING STATIONERY SDN BHD', '002139201536', ['vendor_consensus']],
     ]);
     expect(formatSummary(first)).toMatch(/tax ids corrected\s+0\n\s+names corrected\s+1\n\s+addresses corrected\s+0/);
     const second = await run(testConfig());
@@ -175,10 +177,9 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
   });
 
   it('fails the run when the database fails during the seller consensus, and the next run finishes it', async () => {
-    const receipt = (name: string, day: number) => textPdf([name, 'GST ID NO: 002139201536', `DATE: ${day}/03/2018`, 'PEN 2 X 1.50 3.00', 'TOTAL 3.00']);
-    put(folder, 'a.pdf', await receipt('LIAN HING STATIONERY SDN BHD', 12));
-    put(folder, 'b.pdf', await receipt('LIAN HING STATIONERY SDN BHD', 13));
-    put(folder, 'c.pdf', await receipt('LAN HING STATIONERY SDN BHD', 14));
+    put(folder, 'a.png', await sellerReceipt('LIAN HING STATIONERY SDN BHD', 12));
+    put(folder, 'b.png', await sellerReceipt('LIAN HING STATIONERY SDN BHD', 13));
+    put(folder, 'c.png', await sellerReceipt('LAN HING STATIONERY SDN BHD', 14));
     // The database goes away just as the consensus reads the sellers' receipts.
     const failing = new Proxy(t.db, {
       get(target, key, receiver) {
@@ -204,10 +205,9 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
   });
 
   it('keeps every reading as read with --seller-consensus off', async () => {
-    const receipt = (name: string, day: number) => textPdf([name, 'GST ID NO: 002139201536', `DATE: ${day}/03/2018`, 'PEN 2 X 1.50 3.00', 'TOTAL 3.00']);
-    put(folder, 'a.pdf', await receipt('LIAN HING STATIONERY SDN BHD', 12));
-    put(folder, 'b.pdf', await receipt('LIAN HING STATIONERY SDN BHD', 13));
-    put(folder, 'c.pdf', await receipt('LAN HING STATIONERY SDN BHD', 14));
+    put(folder, 'a.png', await sellerReceipt('LIAN HING STATIONERY SDN BHD', 12));
+    put(folder, 'b.png', await sellerReceipt('LIAN HING STATIONERY SDN BHD', 13));
+    put(folder, 'c.png', await sellerReceipt('LAN HING STATIONERY SDN BHD', 14));
     const summary = await run(testConfig({ sellerConsensus: 'off' }));
     expect(summary.documents.done).toBe(3);
     expect(summary.sellerConsensus).toBeUndefined();
