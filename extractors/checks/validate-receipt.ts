@@ -33,11 +33,10 @@ export const INFORMATIONAL_CHECKS: readonly string[] = ['lines_sum_to_subtotal',
 /** Receipts round totals to 0.05 (Malaysia, Singapore) or whole dollars (Taiwan). */
 const ROUNDING_TOLERANCE = '0.05';
 
-const within = withinDecimal;
 
 /** Taiwan's 營業稅: 5% of the untaxed sales, rounded to whole dollars (a dollar of rounding allowed). */
 export function isTaiwanBusinessTax(tax: string, sales: string): boolean {
-  return within(tax, taiwanBusinessTax(sales), '1');
+  return withinDecimal(tax, taiwanBusinessTax(sales), '1');
 }
 
 function taiwanBusinessTax(sales: string): string {
@@ -80,13 +79,13 @@ export function subtotalPlusTax(input: { subtotal: string; tax: string; total: s
   // `79.60 - 30.00 + 4.96 + 3.27`: a discount among the charges is written as a subtraction.
   const signed = (value: string) => (value.startsWith('-') ? `- ${value.slice(1)}` : `+ ${value}`);
   const added = charges.map(signed).join(' ');
-  if (within(subtotal, total, ROUNDING_TOLERANCE) && !within(sum, total, ROUNDING_TOLERANCE)) return { passed: true, detail: `${subtotal} includes tax ${tax}, total is ${total}` };
+  if (withinDecimal(subtotal, total, ROUNDING_TOLERANCE) && !withinDecimal(sum, total, ROUNDING_TOLERANCE)) return { passed: true, detail: `${subtotal} includes tax ${tax}, total is ${total}` };
   if (rounding) {
     const rounded = addDecimal(sum, rounding);
     // The rounding line may also be already in the total the sum is compared with.
     return { passed: compareDecimal(rounded, total) === 0 || compareDecimal(sum, total) === 0, detail: `${subtotal} ${added} ${signed(rounding)} = ${rounded}, total is ${total}` };
   }
-  return { passed: within(sum, total, ROUNDING_TOLERANCE), detail: `${subtotal} ${added} = ${sum}, total is ${total}` };
+  return { passed: withinDecimal(sum, total, ROUNDING_TOLERANCE), detail: `${subtotal} ${added} = ${sum}, total is ${total}` };
 }
 
 /**
@@ -100,10 +99,10 @@ export function linesSum(amounts: readonly string[], subtotal: string | null, to
   if (amounts.length === 0 || targets.length === 0) return null;
   const sum = addDecimal(...amounts);
   const check = 'lines_sum_to_subtotal';
-  const matched = targets.find((target) => within(sum, target, ROUNDING_TOLERANCE));
+  const matched = targets.find((target) => withinDecimal(sum, target, ROUNDING_TOLERANCE));
   const detail = `line items sum to ${sum}, subtotal ${subtotal ?? 'none'}, total ${total ?? 'none'}`;
   if (matched !== undefined) return { check, passed: true, detail, fields: [matched === total && matched !== subtotal ? 'total' : 'subtotal'] };
-  if (subtotal === null && total !== null && tax !== null && compareDecimal(tax, '0') > 0 && within(addDecimal(sum, tax), total, ROUNDING_TOLERANCE)) {
+  if (subtotal === null && total !== null && tax !== null && compareDecimal(tax, '0') > 0 && withinDecimal(addDecimal(sum, tax), total, ROUNDING_TOLERANCE)) {
     return { check, passed: true, detail: `${detail}: ${sum} + tax ${tax} = ${addDecimal(sum, tax)}`, fields: ['total', 'tax'] };
   }
   // Most sums miss because items were read incompletely: the check then speaks about the items (and
