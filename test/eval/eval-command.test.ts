@@ -25,6 +25,7 @@ interface EvalJson {
   mean: number;
   byVendor: { onceReceipts: number; onceMean: number | null; repeatedReceipts: number; repeatedMean: number | null };
   review: { flagged: number; wrong: number; wrongFlagged: number; rightFlagged: number; itemsAddUp: number; itemsDoNot: number; taxFound: number; sumsClose: number; sumsOpen: number };
+  consensus: { id: string; field: string; from: string; to: string }[];
   misses: Miss[];
   skipped: { id: string; why: string }[];
 }
@@ -100,6 +101,18 @@ describe.skipIf(!haveData)('npm run eval', () => {
     if (byVendor.repeatedReceipts === 0) expect(byVendor.onceMean).toBeCloseTo(json.mean, 10);
     expect(stdout).toMatch(/by vendor: \d+ receipts of vendors seen once, mean (?:\d\.\d{3}|-); \d+ of vendors seen more than once, mean (?:\d\.\d{3}|-)/);
     expect(server.requests).toHaveLength(0);
+  }, 60_000);
+
+  it('agrees the receipts of one seller over the batch as a run does, and scores without it when it is off', async () => {
+    // Four POPULAR BOOK receipts (one GST number); one line transcription reads `CP.` for `CO.`.
+    const popular = ['--ids', 'X51005447861,X51005605333,X51005605334,X51005605335'];
+    const on = await runEval(popular);
+    expect(on.json.consensus).toEqual([expect.objectContaining({ id: 'X51005605333', field: 'vendorName', from: 'POPULAR BOOK CP. (M) SDN BHD', to: 'POPULAR BOOK CO. (M) SDN BHD' })]);
+    expect(on.json.misses.filter((m) => m.field === 'company')).toEqual([]);
+    expect(on.stdout).toContain('seller consensus: 0 tax ids, 1 names and 0 addresses');
+    const off = await runEval(popular, { DOCINTEL_SELLER_CONSENSUS: 'off' });
+    expect(off.json.consensus).toEqual([]);
+    expect(off.json.misses.filter((m) => m.field === 'company').map((m) => m.id)).toEqual(['X51005605333']);
   }, 60_000);
 
   it('lists each review reason against whether the date and total were right (--reasons)', async () => {
