@@ -7,6 +7,7 @@
 import type { ReceiptFieldName, ReceiptRecord, ValidationResult } from '../../schemas/receipt.js';
 import { addDecimal, compareDecimal, isDecimal, percentOf, subtractDecimal, withinDecimal } from '../rules/amounts.js';
 import { isInvoiceNumber, isValidTaiwanTaxId } from '../rules/taiwan.js';
+import { MAX_TAX_RATE_PERCENT, taxFitsTotal } from '../rules/tax-rate.js';
 
 export interface ValidateOptions {
   /** "Today" for the not-in-the-future check. */
@@ -160,6 +161,12 @@ export function validateReceipt(record: ReceiptRecord, options: ValidateOptions 
     // An item dearer than the total is, on sroie-dev, always a misread item (4 of 4), never a wrong total:
     // the check speaks about the items.
     add('total_covers_largest_item', compareDecimal(allowed, largest) >= 0, `total ${total}, largest item ${largest}${discounts.length > 0 ? `, discounts ${discounts.join(' + ')}` : ''}`, []);
+  }
+
+  // A tax is at most its rate of the total (the net is below the total): a larger figure is the amount
+  // taxed, or the total is misread. The record keeps no rate, so the highest in use bounds it.
+  if (tax !== null && total !== null && compareDecimal(total, '0') > 0) {
+    add('tax_within_rate', taxFitsTotal(tax, '', total), `tax ${tax}, total ${total}, highest tax rate ${MAX_TAX_RATE_PERCENT}%`, ['tax']);
   }
 
   // Taiwan: 營業稅 is 5% of the untaxed amount, rounded to whole dollars (allow 1 dollar of rounding).

@@ -8,6 +8,7 @@ import type { Row } from './layout.js';
 import { addMoney, compareMoney, CURRENCY_MARK, findAmounts, findLooseAmount, isPositive, isZero, toMoneyString, sameMoney, subMoney, type AmountMatch } from './money.js';
 import { mismatchedPairs } from './text.js';
 import { readTaxSummary, type TaxSummaryRow } from './tax-summary.js';
+import { taxFitsTotal } from '../rules/tax-rate.js';
 
 export type AmountKind = 'total' | 'subtotal' | 'tax' | 'rounding' | 'tendered' | 'change' | 'other';
 
@@ -433,7 +434,11 @@ export function findTotals(rows: Row[], options: TotalsOptions = {}): TotalsResu
     for (const c of [...charges, ...(rounding ? [rounding] : [])]) implied = subMoney(implied, c.value);
     if (!sameMoney(implied, subtotal.value) && isPositive(implied) && oneDigitApart(toMoneyString(implied), toMoneyString(subtotal.value))) subtotalRead = { ...subtotal, value: toMoneyString(implied), repaired: true };
   }
-  // A tax is a part of the total: `Total Includes GST 0% 8.20` prints the taxed amount, not the tax.
-  const taxBelowTotal = total && tax && compareMoney(tax.value, total.value) >= 0 ? (amounts.find((a) => isTaxLine(a) && compareMoney(a.value, total!.value) < 0) ?? null) : tax;
-  return { total, subtotal: subtotalRead, tax: taxBelowTotal, charges, rounding, tendered, change, amounts };
+  // A tax is a small part of the total. `Total Includes GST 0% 8.20` prints the taxed amount, and
+  // `TAX AMT (S) 6% RM 13.30` the amount taxed at 6% (the tax follows as `GST 6% RM 0.80`): neither is the
+  // tax, so the first tax line that fits the total is, else the GST summary's tax when it fits.
+  const fits = (a: LabelledAmount) => total === null || taxFitsTotal(a.value, a.label, total.value);
+  const summaryFallback = summary ? summaryTax(summary.taxRows[0]!, summary.tax, 'GST summary') : null;
+  const taxFitting = tax === null || fits(tax) ? tax : (amounts.find((a) => isTaxLine(a) && fits(a)) ?? (summaryFallback && fits(summaryFallback) ? summaryFallback : null));
+  return { total, subtotal: subtotalRead, tax: taxFitting, charges, rounding, tendered, change, amounts };
 }

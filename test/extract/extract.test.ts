@@ -90,6 +90,17 @@ describe('validateReceipt', () => {
     expect(out.fields.vendorTaxId.confidence).toBe(0.45);
   });
 
+  it('flags a tax above the highest rate of its total (the amount taxed read as the tax), and passes a tax within it', () => {
+    const taxed = validateReceipt(record({ vendorName: 'S', date: '2024-01-01', tax: '13.30', total: '14.10' }), { now });
+    expect(taxed.validations.find((v) => v.check === 'tax_within_rate')).toMatchObject({ passed: false, fields: ['tax'] });
+    expect(taxed.reviewReasons).toContain('tax_within_rate: tax 13.30, total 14.10, highest tax rate 27%');
+    expect(taxed.needsReview).toBe(true);
+    expect(taxed.fields.tax.confidence).toBeLessThan(0.5);
+    const right = validateReceipt(record({ vendorName: 'S', date: '2024-01-01', tax: '0.80', total: '14.10' }), { now });
+    expect(right.validations.find((v) => v.check === 'tax_within_rate')?.passed).toBe(true);
+    expect(right.needsReview).toBe(false);
+  });
+
   it('flags missing key fields and dates before the configured year', () => {
     const out = validateReceipt(record({ vendorName: 'Shop', date: '1999-12-31' }), { now, minYear: 2005 });
     expect(out.reviewReasons).toEqual(expect.arrayContaining(['missing_total']));

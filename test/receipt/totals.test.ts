@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRows } from '../../extractors/receipt/layout.js';
 import { addMoney, findAmounts, findLooseAmount, parseMoney, subMoney } from '../../extractors/receipt/money.js';
 import { classifyLabel, findTotals, oneDigitApart } from '../../extractors/receipt/totals.js';
+import { taxFitsTotal } from '../../extractors/rules/tax-rate.js';
 import { extractReceiptOffline } from '../../extractors/receipt/index.js';
 import { page } from './helpers.js';
 
@@ -70,6 +71,34 @@ describe('label classification', () => {
     expect(r.tax).toBeNull();
     const both = findTotals(buildRows([page(['ITEM||21.20', 'Total Includes GST 6%||21.20', 'GST 6%||1.20', 'TOTAL||21.20'])]));
     expect(both.tax?.value).toBe('1.20');
+  });
+
+  it('takes the tax that fits its stated rate, not the amount taxed at it (TAX AMT (S) 6% RM 13.30, then GST 6% RM 0.80)', () => {
+    const r = findTotals(
+      buildRows([page(['GLUE 1X 5.20||5.20', 'PAPER 1X 8.90||8.90', 'TAX AMT (S) 6% RM||13.30', 'GST 6% RM||0.80', 'TAX AMT (Z) 0% RM||0.00', 'TOTAL RM||14.10', 'CASH RM||20.00', 'CHANGE RM||5.90'])]),
+    );
+    expect(r.total?.value).toBe('14.10');
+    expect(r.tax?.value).toBe('0.80');
+    // With no tax line that fits, none is taken.
+    expect(findTotals(buildRows([page(['ITEM||14.10', 'TAX AMT (S) 6% RM||13.30', 'TOTAL RM||14.10'])])).tax).toBeNull();
+  });
+
+  it("takes the GST summary's tax when the only tax line is the taxed amount (Total Includes GST 0% 8.20; ZRL = 0% 8.20 0.00)", () => {
+    const r = findTotals(buildRows([page(['MAGNUM||8.20', 'Total Includes GST 0%||8.20', 'TOTAL||8.20', 'CASH||10.00', 'GST Summary Amount(RM) Tax (RM)', 'ZRL = 0 % 8.20 0.00'])]));
+    expect(r.tax?.value).toBe('0.00');
+  });
+
+  it('judges a tax against its total by the rate its label states, or by the highest rate in use', () => {
+    expect(taxFitsTotal('0.80', 'GST 6% RM', '14.10')).toBe(true);
+    expect(taxFitsTotal('13.30', 'TAX AMT (S) 6% RM', '14.10')).toBe(false);
+    expect(taxFitsTotal('8.20', 'Total Includes GST 0%', '8.20')).toBe(false);
+    expect(taxFitsTotal('0.01', 'GST 0%', '8.20')).toBe(false);
+    expect(taxFitsTotal('475', '營業稅', '9973')).toBe(true);
+    // No rate stated: up to the highest rate in use (27% VAT), a tenth over for rounding and discounts.
+    expect(taxFitsTotal('21.00', 'VAT', '100.00')).toBe(true);
+    expect(taxFitsTotal('40.00', 'TAX', '100.00')).toBe(false);
+    // A 10% service tax of a bill after a discount: the rate of the total, a tenth over.
+    expect(taxFitsTotal('10.50', 'SST 10%', '100.00')).toBe(true);
   });
 
   it('takes no tax from a GST registration number (GST ID: 0016 6993 5104 is not 51.04)', () => {
