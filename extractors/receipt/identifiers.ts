@@ -128,9 +128,11 @@ export function findVendorTaxId(rows: Row[], locale: string): Found | null {
     }
     const m = TAX_ID_LABEL.exec(row.text);
     if (!m || BUYER_ROW.test(row.text)) continue;
-    const rest = row.text.slice(m.index + m[0].length).replace(/\s(?=\d)/g, '');
-    // A trailing check letter belongs to the number (Singapore GST/UEN `201812345K`, `M2-0012345-6` has none).
-    const v = /([A-Z]?\d[\d-]{5,18}\d(?:-?[A-Z](?![A-Za-z0-9]))?)/i.exec(rest);
+    // Digit groups printed apart are one number (`0016 6993 5104`).
+    const rest = row.text.slice(m.index + m[0].length).replace(/(?<=\d)\s+(?=\d)/g, '');
+    // A trailing check letter belongs to the number (Singapore GST/UEN `201812345K`, `M2-0012345-6` has none),
+    // and so does a leading one standing alone (`M2-…`), never the end of a word (`TAX REG ID CBP 000709361664`).
+    const v = /((?<![A-Za-z])[A-Z]\d[\d-]{5,18}\d(?:-?[A-Z](?![A-Za-z0-9]))?|\d[\d-]{5,18}\d(?:-?[A-Z](?![A-Za-z0-9]))?)/i.exec(rest);
     if (v) return { value: v[1]!, row, confidence: 0.8 };
   }
   return null;

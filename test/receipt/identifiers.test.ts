@@ -49,6 +49,13 @@ describe('findVendorTaxId', () => {
     expect(taxId('KEDAI MAJU', 'GST ID : 001661886464 TAX INVOICE')).toBe('001661886464');
     expect(taxId('KEDAI MAJU', 'GST REG NO: 201812345KL')).toBe('201812345');
   });
+
+  it('reads a number printed in groups, and never takes the end of a word before it as a leading letter', () => {
+    expect(taxId('WARAKUYA PERMAS CITY SDN BHD', 'GST ID: 0016 6993 5104')).toBe('001669935104');
+    expect(taxId('MYNEWS RETAIL SB', 'TAX REG ID CBP 000709361664')).toBe('000709361664');
+    expect(taxId('MYNEWS RETAIL SB', 'TAX REG ID CBP000709361664')).toBe('000709361664');
+    expect(taxId('KEDAI MAJU', 'SST NO: W10 1808 31000063')).toBe('W10180831000063');
+  });
 });
 
 describe('Taiwan seller and buyer tax ids', () => {
