@@ -7,6 +7,7 @@ import type { PageText } from '../types.js';
 import type { FieldSource, LineItem, ReceiptFields, ReceiptRecord, ValidationResult } from '../../schemas/receipt.js';
 import { emptyField } from '../../schemas/receipt.js';
 import { blocksReview, isTaiwanBusinessTax, linesSum, subtotalPlusTax } from '../checks/validate-receipt.js';
+import { findTaiwanAddress } from './address-tw.js';
 import { findAddress } from './address.js';
 import { findDates, type DateLocale } from './dates.js';
 import { detectCurrencyCode, findBuyerTaxId, findInvoiceNumber, findPaymentMethod, findVendorTaxId } from './identifiers.js';
@@ -76,7 +77,9 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
     value ? { value, confidence: clamp(confidence), source, evidence: evidenceOf(ev) } : empty();
 
   const headerVendor = findVendor(rows);
-  const address = findAddress(rows, headerVendor?.rows[headerVendor.rows.length - 1] ?? null);
+  // Taiwan addresses have a shape of their own, found wherever the layout puts them (address-tw.ts).
+  const taiwanAddress = locale === 'TW' ? findTaiwanAddress(rows) : null;
+  const address = taiwanAddress ? { address: taiwanAddress.address, rows: [taiwanAddress.row] } : findAddress(rows, headerVendor?.rows[headerVendor.rows.length - 1] ?? null);
   // A seller named with its label (`賣方: 大成建材行`) is the seller, wherever it is printed; a
   // handwritten uniform invoice names it only in its stamp.
   const headerCompany = headerVendor && LEGAL_FORM.test(headerVendor.name) ? headerVendor : null;
