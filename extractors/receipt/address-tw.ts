@@ -6,9 +6,9 @@
  * in the 統一發票專用章 stamp at the foot of a triplicate invoice. The rows the MY rules use (a block
  * under the name, ended by contact lines) miss the last two.
  *
- * Invoices also print the buyer's address (`買受人: …` / `地址: …`), and bills and parcels the address
- * they go to (`帳單地址`, `寄送地址`, `收件人`): neither is the seller's. A company's `聯絡地址` (contact
- * address, a telecom's local office on its bill) is the seller's.
+ * Invoices also print the buyer's address (`買受人: …` / `地址: …`), and mailed bills the address they go
+ * to, over the addressee's name (`… 先生`, `… 收`) or after a label (`帳單地址`, `寄送地址`, `收件人`):
+ * none of them is the seller's.
  */
 import type { Row } from './layout.js';
 import { BUYER_ROW } from './header.js';
@@ -30,6 +30,10 @@ const TAIWAN_ADDRESS = new RegExp(
 const CUSTOMER_ADDRESS = /帳單地址|寄送地址|送貨地址|收件/;
 /** How many rows under a buyer's label (`買受人:`) still belong to the buyer's block (name, 統一編號, 地址). */
 const BUYER_BLOCK_ROWS = 3;
+/** An addressee under a mailing address: a personal title or a "to be received by" mark. */
+const ADDRESSEE = /先生|女士|小姐|鈞啟|台啟|親啟|收\s*$/;
+/** How many rows under an address the addressee's name may be. */
+const ADDRESSEE_ROWS = 2;
 /** A row that starts the seller's part again: the stamp, or a label of the seller. */
 const SELLER_MARK = /賣方|營業人|專用章|發票專用/;
 
@@ -41,7 +45,7 @@ export interface TaiwanAddress {
 /** The first Taiwan street address on the page that is not the buyer's nor a customer's mailing address. */
 export function findTaiwanAddress(rows: readonly Row[]): TaiwanAddress | null {
   let buyerRowsLeft = 0;
-  for (const row of rows) {
+  for (const [i, row] of rows.entries()) {
     const text = row.text;
     const buyerLabel = BUYER_ROW.exec(text);
     if (buyerLabel) buyerRowsLeft = BUYER_BLOCK_ROWS + 1;
@@ -50,6 +54,7 @@ export function findTaiwanAddress(rows: readonly Row[]): TaiwanAddress | null {
     if (buyerRowsLeft > 0) buyerRowsLeft -= 1;
     const match = TAIWAN_ADDRESS.exec(text);
     if (!match || inBuyerBlock || CUSTOMER_ADDRESS.test(text.slice(0, match.index + match[0].length))) continue;
+    if (rows.slice(i + 1, i + 1 + ADDRESSEE_ROWS).some((next) => ADDRESSEE.test(next.text))) continue;
     return { address: match[0].replace(/\s+/g, ''), row };
   }
   return null;

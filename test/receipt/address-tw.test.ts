@@ -29,6 +29,8 @@ describe('findTaiwanAddress', () => {
     );
     expect(address('買方 彩理實業有限公司 地址:新竹縣竹北市示範路100號')).toBeNull();
     expect(address('帳單地址:台中市西區市府路37號')).toBeNull();
+    // A mailed bill's window: the customer's address over the customer's name.
+    expect(address('中華電信股份有限公司', '台北市松山區復興南路一段1號12樓', '彩理實業有限公司 王小明 先生')).toBeNull();
   });
 
   it("takes no form's printed captions for an address (縣市路街段巷弄號樓 has no number)", () => {
