@@ -14,6 +14,7 @@ import { projectRoot, runCli, type CliResult } from '../support/cli.js';
 
 interface Truth {
   vendor_name?: string;
+  vendor_address?: string;
   vendor_tax_id?: string;
   buyer_tax_id?: string;
   invoice_number?: string;
