@@ -40,24 +40,42 @@ const ITEM_DISCOUNT = /\bDISC(?:OUNT)?\b/i;
 /** Column titles as OCR misreads them (`ITEN OTY U/P AHOUNT`, `ltem aty Tota!`, `Amcunt`, `Deser ipt ion`). */
 const COLUMN_TITLES = ['ITEM', 'QTY', 'PRICE', 'AMOUNT', 'TOTAL', 'DESCRIPTION', 'DISC'];
 
-/** Whether a token is a column title, read right or one letter off (`QTY` two: O or A for Q, t for T). */
+/**
+ * Whether a token is a column title, read right or one letter off (`QTY` two: O or A for Q, t for T),
+ * with an l read for the I (`ltom`). `RSP` is the retail price column of Malaysian slips; `CODE` and `UOM`
+ * count only as printed (`COKE` is one letter off CODE).
+ */
 function isColumnTitle(token: string): boolean {
   const t = token.toUpperCase().replace(/^[^A-Z0-9!|]+|[^A-Z0-9!|]+$/g, '').replace(/!/g, 'L').replace(/\|/g, 'I').replace(/RN/g, 'M');
-  if (/^(?:[QOA0]TY|QIY|RM|U\/?P)$/.test(t)) return true;
-  if (t.length < 4) return false;
-  // The first part of a title OCR split in two (`DESCRIPT ION`).
-  if (t.length >= 5 && 'DESCRIPTION'.startsWith(t)) return true;
-  return COLUMN_TITLES.some((title) => title.length >= 4 && editDistance(t, title, 1) <= 1);
+  return [t, t.replace(/L/g, 'I')].some((v) => {
+    if (/^(?:[QOA0]TY|QIY|RM|RSP|U\/?P|CODE|UOM)$/.test(v)) return true;
+    if (v.length < 4) return false;
+    // The first part of a title OCR split in two (`DESCRIPT ION`), a letter off (`DESER`).
+    if (v.length >= 5 && editDistance(v, 'DESCRIPTION'.slice(0, v.length), 1) <= 1) return true;
+    return COLUMN_TITLES.some((title) => title.length >= 4 && editDistance(v, title, 1) <= 1);
+  });
 }
 
-/** How many column titles, read right or misread, lead the text. */
-function leadingColumnTitles(text: string): number {
-  let n = 0;
-  for (const token of text.trim().split(/\s+/)) {
-    if (!isColumnTitle(token) && !CURRENCY_MARK.test(token)) break;
-    n += 1;
+/**
+ * The column titles, read right or misread, that lead the text: how many tokens they take and how many
+ * titles they are. A title OCR broke into pieces (`Deser ipt ion`) is one title.
+ */
+function leadingColumnTitles(text: string): { tokens: number; titles: number } {
+  const tokens = text.trim().split(/\s+/);
+  let i = 0;
+  let titles = 0;
+  while (i < tokens.length) {
+    // `(RM)` under a price column is a title; `($)` only a mark.
+    if (CURRENCY_MARK.test(tokens[i]!) && !isColumnTitle(tokens[i]!)) {
+      i += 1;
+      continue;
+    }
+    const pieces = [3, 2, 1].find((k) => i + k <= tokens.length && (k === 1 || tokens.slice(i, i + k).join('').length >= 8) && isColumnTitle(tokens.slice(i, i + k).join('')));
+    if (pieces === undefined) break;
+    titles += 1;
+    i += pieces;
   }
-  return n;
+  return { tokens: i, titles };
 }
 
 /** `QTY DESCRIPTION PRICE AMOUNT`, `品名 數量 金額`: column titles, no amounts. */
@@ -67,7 +85,8 @@ export function isTableHeader(text: string): boolean {
   // Misread titles: two or more, and nothing else on the row but currency marks.
   const tokens = text.trim().split(/\s+/);
   if (tokens.length >= 2 && tokens.every((t) => CURRENCY_MARK.test(t))) return true;
-  return tokens.length >= 2 && leadingColumnTitles(text) === tokens.length && tokens.filter(isColumnTitle).length >= 2;
+  const lead = leadingColumnTitles(text);
+  return tokens.length >= 2 && lead.tokens === tokens.length && lead.titles >= 2;
 }
 
 /** The currency a column is in, under its title: `(RM)`, `(RH)` (M misread), `($)`. */
@@ -76,8 +95,8 @@ const CURRENCY_MARK = /^\(?(?:RM|RH|\$)\)?[,.;:]?$/i;
 /** A description without the column titles OCR joined in front of it (`ltem aty Total SR -Chicken`). */
 function withoutColumnTitles(text: string): string {
   const lead = leadingColumnTitles(text);
-  if (lead < 2) return text;
-  return text.trim().split(/\s+/).slice(lead).join(' ');
+  if (lead.titles < 2) return text;
+  return text.trim().split(/\s+/).slice(lead.tokens).join(' ');
 }
 
 /**

@@ -148,6 +148,13 @@ describe('line items', () => {
     // Titles OCR joined in front of the first item's name.
     expect(items(['ltem aty Tota! SR -Chicken', '1||2.70']).map((item) => item[0])).toEqual(['SR -Chicken']);
     expect(items(['Description ABount 70g P.Copy 450*s||41.07']).map((item) => item[0])).toEqual(['70g P.Copy 450*s']);
+    // A title broken into pieces (`Deser ipt ion`), an I read as l with a letter off (`ltom`), the retail
+    // price column (`RSP`), and `RM Code`.
+    expect(items(['Deser ipt ion Amcunt', "70g P. Copy 450'S", '2pc 13.69||27.38 T']).map((item) => item[0])).toEqual(["70g P. Copy 450'S"]);
+    expect(items(['(RM) (RM:', 'ltom aty RSP Amouni', '3934 1 7.56||7.56', 'SR: CAR PARKING COUPON']).map((item) => item[0])).toEqual(['CAR PARKING COUPON']);
+    expect(items(['RM Code SAFETY PINS BUTTERFLY -S', '6 17.00||102.00']).map((item) => item[0])).toEqual(['SAFETY PINS BUTTERFLY -S']);
+    // A name that starts like a title stays whole: one title is not a header.
+    expect(items(['COKE ZERO 330ML', '2 1.50||3.00']).map((item) => item[0])).toEqual(['COKE ZERO 330ML']);
   });
 
   it('leaves tax flags and the selling unit before them out of names, and reads no size as money (4.51NX9.5IN)', () => {
