@@ -12,7 +12,7 @@ import { findAddress } from './address.js';
 import { findDates, type DateLocale } from './dates.js';
 import { detectCurrencyCode, findBuyerTaxId, findInvoiceNumber, findPaymentMethod, findVendorTaxId } from './identifiers.js';
 import { buildRows, type Row } from './layout.js';
-import { findLineItems, isTableHeader, repairMisreadAmount } from './line-items.js';
+import { findLineItems, isTableHeader, repairMisreadAmount, repairMisreadQuantities } from './line-items.js';
 import { isPositive } from './money.js';
 import { findInvoicePeriod, inInvoicePeriod } from '../rules/taiwan.js';
 import { addDecimal, compareDecimal, subtractDecimal } from '../rules/amounts.js';
@@ -143,7 +143,7 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
     const loose = findLineItems(rows, bodyStart, firstSummary, { wholeDollars, looseAmounts: true });
     if (loose.length > lineItems.length && addsUp(loose.map((i) => i.amount ?? '0'))) lineItems = loose;
   }
-  if (total) lineItems = repairMisreadAmount(lineItems, addsUp, { wholeDollars });
+  if (total) lineItems = repairMisreadQuantities(repairMisreadAmount(lineItems, addsUp, { wholeDollars }), addsUp, { wholeDollars });
   const itemSum = total ? linesSum(lineItems.map((i) => i.amount ?? '0'), subtotal, total, tax) : null;
   if (itemSum) validations.push(itemSum);
   if (total) {

@@ -400,6 +400,28 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
   return items;
 }
 
+/** The most items one row may count; a larger whole number is no quantity a slip prints. */
+const MAX_QUANTITY = 999;
+
+/**
+ * Quantities OCR misread (`20` for 2, a code's `230` for 1) on a slip whose item amounts add up: the sum
+ * check vouches for each amount, and an amount that is a whole number of unit prices gives the count
+ * (`(T02) BRAISED PORK 20 7.00 14.00` is 2 × 7.00). An item whose amount is no such multiple (a discount,
+ * a price with the tax added) keeps its reading. `addsUp` is the receipt's sum check.
+ */
+export function repairMisreadQuantities(items: readonly LineItem[], addsUp: (amounts: string[]) => boolean, options: { wholeDollars?: boolean } = {}): LineItem[] {
+  if (!addsUp(items.map((item) => item.amount ?? '0'))) return [...items];
+  const wholeDollars = options.wholeDollars === true;
+  return items.map((item) => {
+    const { quantity, unitPrice: price, amount } = item;
+    if (!quantity || !price || !amount || compareDecimal(price, '0') <= 0 || compareDecimal(amount, '0') <= 0) return item;
+    if (multipliesOut(quantity, price, amount, wholeDollars)) return item;
+    const count = Math.round(Number(amount) / Number(price));
+    if (count < 1 || count > MAX_QUANTITY || !multipliesOut(String(count), price, amount, wholeDollars)) return item;
+    return { ...item, quantity: String(count) };
+  });
+}
+
 /**
  * One item amount OCR misread (`1 25.00 26.0C`, the 5 read as a 6): when the items do not add up, the
  * item whose quantity × price is not its amount, and whose product makes them add up, is read at its

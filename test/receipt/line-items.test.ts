@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractReceiptOffline } from '../../extractors/receipt/index.js';
 import { buildRows } from '../../extractors/receipt/layout.js';
-import { findLineItems, looseItemAmounts, repairMisreadAmount } from '../../extractors/receipt/line-items.js';
+import { findLineItems, looseItemAmounts, repairMisreadAmount, repairMisreadQuantities } from '../../extractors/receipt/line-items.js';
 import { page } from './helpers.js';
 
 const items = (lines: Parameters<typeof page>[0]) => {
@@ -258,5 +258,27 @@ describe('repairMisreadAmount', () => {
   it('rounds the product to the dollar on whole-dollar invoices', () => {
     const read = [item('手提袋', '172', '55.22', '9468'), item('運費', null, null, '100')];
     expect(repairMisreadAmount(read, sumIs('9598'), { wholeDollars: true }).map((i) => i.amount)).toEqual(['9498', '100']);
+  });
+});
+
+describe('repairMisreadQuantities', () => {
+  const item = (description: string, quantity: string | null, unitPrice: string | null, amount: string) => ({ description, quantity, unitPrice, amount });
+  const sumIs = (target: string) => (amounts: string[]) => amounts.reduce((sum, a) => sum + Math.round(Number(a) * 100), 0) === Math.round(Number(target) * 100);
+
+  it('reads the quantity as the whole number of unit prices the amount is, when the amounts add up', () => {
+    const read = [item('(T02) BRAISED PORK', '20', '7.00', '14.00'), item('MINUTE MAID PULPY [350ML]', '230', '2.44', '2.44'), item('ROAST PORK', '1', '11.90', '11.90')];
+    expect(repairMisreadQuantities(read, sumIs('28.34')).map((i) => i.quantity)).toEqual(['2', '1', '1']);
+  });
+
+  it('keeps the reading of an amount that is no multiple of its price (a discount, the tax added), and of items that do not add up', () => {
+    const discounted = [item('CBE BADGE CLIP 100PCS', '1', '26.42', '24.00'), item('GTG02', '1', '55.00', '58.30')];
+    expect(repairMisreadQuantities(discounted, sumIs('82.30')).map((i) => i.quantity)).toEqual(['1', '1']);
+    const unsure = [item('BRAISED PORK', '20', '7.00', '14.00'), item('RICE', null, null, '2.00')];
+    expect(repairMisreadQuantities(unsure, sumIs('20.00')).map((i) => i.quantity)).toEqual(['20', null]);
+  });
+
+  it('takes the dollar rounding of whole-dollar invoices as multiplying out', () => {
+    const read = [item('手提袋', '172', '55.22', '9498')];
+    expect(repairMisreadQuantities(read, sumIs('9498'), { wholeDollars: true }).map((i) => i.quantity)).toEqual(['172']);
   });
 });
