@@ -47,8 +47,7 @@ export function findTaiwanAddress(rows: readonly Row[]): TaiwanAddress | null {
   let buyerRowsLeft = 0;
   for (const [i, row] of rows.entries()) {
     const text = row.text;
-    const buyerLabel = BUYER_ROW.exec(text);
-    if (buyerLabel) buyerRowsLeft = BUYER_BLOCK_ROWS + 1;
+    if (BUYER_ROW.test(text)) buyerRowsLeft = BUYER_BLOCK_ROWS + 1;
     else if (SELLER_MARK.test(text)) buyerRowsLeft = 0;
     const inBuyerBlock = buyerRowsLeft > 0;
     if (buyerRowsLeft > 0) buyerRowsLeft -= 1;

@@ -401,7 +401,7 @@ export function findLineItems(rows: Row[], from: number, until: number, options:
 }
 
 /** The most items one row may count; a larger whole number is no quantity a slip prints. */
-const MAX_QUANTITY = 999;
+const MAX_QUANTITY = '999';
 
 /**
  * Quantities OCR misread (`20` for 2, a code's `230` for 1) on a slip whose item amounts add up: the sum
@@ -416,9 +416,9 @@ export function repairMisreadQuantities(items: readonly LineItem[], addsUp: (amo
     const { quantity, unitPrice: price, amount } = item;
     if (!quantity || !price || !amount || compareDecimal(price, '0') <= 0 || compareDecimal(amount, '0') <= 0) return item;
     if (multipliesOut(quantity, price, amount, wholeDollars)) return item;
-    const count = Math.round(Number(amount) / Number(price));
-    if (count < 1 || count > MAX_QUANTITY || !multipliesOut(String(count), price, amount, wholeDollars)) return item;
-    return { ...item, quantity: String(count) };
+    const count = divideDecimal(amount, price, 0);
+    if (compareDecimal(count, '1') < 0 || compareDecimal(count, MAX_QUANTITY) > 0 || !multipliesOut(count, price, amount, wholeDollars)) return item;
+    return { ...item, quantity: count };
   });
 }
 
