@@ -95,7 +95,8 @@ export function extractReceiptOffline(pages: PageText[], options: OfflineOptions
   const invoice = findInvoiceNumber(rows, locale);
   const vendorTax = findVendorTaxId(rows, locale);
   const buyerTax = locale === 'TW' ? findBuyerTaxId(rows) : null;
-  const payment = findPaymentMethod(rows, totals.total?.row ?? null, { wholeDollars });
+  const changeGiven = totals.change && isPositive(totals.change.value) ? totals.change.row : null;
+  const payment = findPaymentMethod(rows, totals.total?.row ?? null, { wholeDollars, changeGiven });
   const currency = detectCurrencyCode(allText, locale);
 
   const header = headerRows(rows);

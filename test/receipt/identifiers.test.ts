@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectCurrencyCode, findBuyerTaxId, findInvoiceNumber, findPaymentMethod, findVendorTaxId, readLabelWords } from '../../extractors/receipt/identifiers.js';
+import { extractReceiptOffline } from '../../extractors/receipt/index.js';
 import { buildRows } from '../../extractors/receipt/layout.js';
 import { page } from './helpers.js';
 
@@ -100,6 +101,18 @@ describe('findPaymentMethod', () => {
     expect(method('CASHIER: ALI', 'TOTAL 12.50', 'CASH 20.00', 'CHANGE 7.50')).toBe('cash');
     expect(method('CASHIER: ALI', 'TOTAL 12.50', 'VISA 12.50')).toBe('card');
     expect(method('CASHIER: ALI', 'TOTAL 12.50')).toBeNull();
+    // The amount with a space OCR put after its point.
+    expect(method('CASHIER: ANGELA', 'TOTAL 39.80', 'CASH : RM 39. 80')).toBe('cash');
+  });
+
+  it('takes change handed back for cash, when no method is printed', () => {
+    const receipt = (...lines: string[]) => extractReceiptOffline([page(['KEDAI MAJU SDN BHD', 'DATE: 27/03/2018', ...lines])]).fields.paymentMethod;
+    expect(receipt('Total Amount : 12.00', 'Paid Amount: 20.00', 'Change : 8.00')).toMatchObject({ value: 'cash', confidence: 0.6 });
+    // No change, or none handed back: a card is charged the exact sum as well.
+    expect(receipt('Total Amount : 42.40', 'Amount Paid : 42.40', 'Amount Change : 0.00').value).toBeNull();
+    expect(receipt('Total Amount : 42.40').value).toBeNull();
+    // A method the slip prints wins.
+    expect(receipt('TOTAL 12.00', 'VISA 20.00', 'CHANGE 8.00').value).toBe('card');
   });
 
   it("reads the method a bill's table prints under its label", () => {
