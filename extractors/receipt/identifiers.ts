@@ -82,6 +82,29 @@ export function findInvoiceNumber(rows: Row[], locale: string): Found | null {
     if (/^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$/.test(v[1]!)) continue;
     return { value: v[1]!.toUpperCase(), row: valueRow, confidence: 0.8 };
   }
+  return numberUnderTitle(rows);
+}
+
+/** A document's title standing alone on its row: `TAX INVOICE`, `-INVOICE-`, `OFFICIAL RECEIPT`, `CASH BILL`. */
+const DOCUMENT_TITLE = /^\W*(?:(?:SIMPLIFIED\s+)?(?:FULL\s+)?TAX\s+)?INVO[IL1]CE\W*$|^\W*(?:OFFICIAL\s+)?RECEIPT\W*$|^\W*CASH\s*BILL\W*$/i;
+/** A bare `No:` and the code after it, with no word before it that names another number (`GST ID No`, `Table No`). */
+const BARE_NUMBER = /(?:^|(?<=[\d\s]))N[O0]\s*[.:#]+\s*([A-Z0-9][A-Z0-9/-]{3,24}[0-9])/i;
+
+/**
+ * The number a title's own row group gives without naming it: `Tax Invoice` / `27/03/2018 No :CS-20243`.
+ * Under a document's title, a bare `No:` (after nothing but a date or a time) is that document's number.
+ */
+function numberUnderTitle(rows: Row[]): Found | null {
+  for (const [i, row] of rows.entries()) {
+    if (!DOCUMENT_TITLE.test(row.text)) continue;
+    for (const below of rows.slice(i + 1, i + 3)) {
+      const m = BARE_NUMBER.exec(below.text);
+      if (!m) continue;
+      const before = below.text.slice(0, m.index).trim();
+      if (before !== '' && !/^[\d/.:\s-]+(?:AM|PM)?$/i.test(before)) continue;
+      return { value: m[1]!.toUpperCase(), row: below, confidence: 0.6 };
+    }
+  }
   return null;
 }
 

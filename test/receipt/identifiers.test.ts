@@ -35,7 +35,20 @@ describe('findInvoiceNumber', () => {
   it("never takes what follows a document's title for its number: the first item, the GST id, a date", () => {
     expect(number('MR D.I.Y. (JOHOR) SDN BHD', '-INVOICE-', 'CHOPPING B0AR0 35.5X25.5CM 803M#', '8970669 1X 19.00 19.00')).toBeNull();
     expect(number('TAX INVOICE', 'GST ID:000097492992')).toBeNull();
-    expect(number('Tax Invoice', '2703/2018 No.:CS-20242')).toBeNull();
+    // The date under the title is no number; the bare `No.:` after it is the document's own (below).
+    expect(number('Tax Invoice', '2703/2018 No.:CS-20242')).not.toBe('2703/2018');
+  });
+
+  it("reads a bare No: under a document's title, after nothing but a date or a time, as that document's number", () => {
+    expect(number('LIAN HING STATIONERY SDN BHD', 'Tax Invoice', '27/03/2018 No :CS-20243')).toBe('CS-20243');
+    expect(number('Tax Invoice', '2703/2018 No.:CS-20242')).toBe('CS-20242');
+    expect(number('OFFICIAL RECEIPT', 'No: R000123')).toBe('R000123');
+    // A No that another word names (a table, a GST id) is not the document's.
+    expect(number('TAX INVOICE', 'Table No: T1234')).toBeNull();
+    expect(number('TAX INVOICE', 'GST ID No: 001092886528')).toBeNull();
+    // Not far from the title, and not under a row that is no title.
+    expect(number('TAX INVOICE', 'CASHIER: ALI', 'TERMINAL 2', '27/03/2018 No :CS-20243')).toBeNull();
+    expect(number('THANK YOU', '27/03/2018 No :CS-20243')).toBeNull();
   });
 });
 
