@@ -195,13 +195,16 @@ function amountAlone(text: string): boolean {
   return amounts.length === 1 && !/[\p{L}\d]/u.test(text.replace(amounts[0]!.text, ''));
 }
 
-/** Payment method from the payment lines (below the total); `cash` when a CASH line with an amount exists. */
+/**
+ * Payment method from the payment lines (below the total); `cash` when a CASH line with an amount exists,
+ * or, with no method printed, when change was handed back (`changeGiven`, the change row of the totals).
+ */
 export function findPaymentMethod(rows: Row[], totalRow: Row | null, options: { wholeDollars?: boolean; changeGiven?: Row | null } = {}): Found | null {
   const from = totalRow ? totalRow.index : Math.floor(rows.length / 2);
   const scan = rows.filter((r) => r.index >= from - 1);
   for (const [re, method] of PAYMENT) {
-    // With an amount (`CASH AI2.55`, `CASH : RM 39. 80` with the space OCR put in): cents, or whole dollars on a Chinese row (`現金 200`); or a Chinese payment word
-    // alone on its row (`信用卡`).
+    // With an amount: cents (`CASH AI2.55`, `CASH : RM 39. 80` with the space OCR put in), or whole
+    // dollars on a Chinese row (`現金 200`); or a Chinese payment word alone on its row (`信用卡`).
     const paidBy = (r: Row) => /\d+[.,]\d{2}/.test(r.text) || findAmounts(r.text).length > 0 || ((/\p{Script=Han}/u.test(r.text) || options.wholeDollars === true) && /\d/.test(r.text)) || (/\p{Script=Han}/u.test(r.text) && r.text.trim().length <= 6);
     // The word alone (and a currency mark) with its amount on the row below, or the change line
     // (`CASH RM` / `CHANGE RM 15.00`, `CASH` / `RM 170. 00`): OCR split the row or lost the amount.
