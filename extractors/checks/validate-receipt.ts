@@ -34,7 +34,6 @@ export const INFORMATIONAL_CHECKS: readonly string[] = ['lines_sum_to_subtotal',
 /** Receipts round totals to 0.05 (Malaysia, Singapore) or whole dollars (Taiwan). */
 const ROUNDING_TOLERANCE = '0.05';
 
-
 /** Taiwan's 營業稅: 5% of the untaxed sales, rounded to whole dollars (a dollar of rounding allowed). */
 export function isTaiwanBusinessTax(tax: string, sales: string): boolean {
   return withinDecimal(tax, taiwanBusinessTax(sales), '1');

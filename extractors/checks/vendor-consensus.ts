@@ -18,7 +18,8 @@
 import type { ReceiptRecord, ValidationResult } from '../../schemas/receipt.js';
 import { editDistance } from '../rules/edit-distance.js';
 
-export type ConsensusField = 'vendorTaxId' | 'vendorName' | 'vendorAddress';
+export const CONSENSUS_FIELDS = ['vendorTaxId', 'vendorName', 'vendorAddress'] as const;
+export type ConsensusField = (typeof CONSENSUS_FIELDS)[number];
 
 export interface VendorReading<Id> {
   id: Id;
@@ -34,7 +35,25 @@ export interface VendorReading<Id> {
 }
 
 /** The sources whose values are exact: no OCR slip to correct. */
-export const EXACT_SOURCES: ReadonlySet<string> = new Set(['qr', 'text-layer']);
+const EXACT_SOURCES: ReadonlySet<string> = new Set(['qr', 'text-layer']);
+
+/** The consensus fields whose source (`sourceOf`, a field record's `source`) read them exactly. */
+export function exactFields(sourceOf: (field: ConsensusField) => string | null | undefined): ConsensusField[] {
+  return CONSENSUS_FIELDS.filter((field) => EXACT_SOURCES.has(sourceOf(field) ?? ''));
+}
+
+/** The readings that carry a tax id, by that tax id (`taxIdOf` may give a corrected one). */
+function bySellerTaxId<Id>(readings: readonly VendorReading<Id>[], taxIdOf: (reading: VendorReading<Id>) => string | undefined): Map<string, VendorReading<Id>[]> {
+  const groups = new Map<string, VendorReading<Id>[]>();
+  for (const reading of readings) {
+    const taxId = taxIdOf(reading);
+    if (!taxId) continue;
+    const group = groups.get(taxId);
+    if (group) group.push(reading);
+    else groups.set(taxId, [reading]);
+  }
+  return groups;
+}
 
 export interface ConsensusChange<Id> {
   id: Id;
@@ -87,16 +106,8 @@ function collapse(value: string): string {
  */
 export function vendorConsensus<Id>(readings: readonly VendorReading<Id>[]): ConsensusChange<Id>[] {
   const changes = taxIdSlips(readings);
-  const taxIdOf = new Map(changes.map((c) => [c.id, c.to]));
-  const bySeller = new Map<string, VendorReading<Id>[]>();
-  for (const reading of readings) {
-    const taxId = taxIdOf.get(reading.id) ?? reading.vendorTaxId?.trim();
-    if (!taxId) continue;
-    const group = bySeller.get(taxId);
-    if (group) group.push(reading);
-    else bySeller.set(taxId, [reading]);
-  }
-  for (const [taxId, group] of bySeller) {
+  const corrected = new Map(changes.map((c) => [c.id, c.to]));
+  for (const [taxId, group] of bySellerTaxId(readings, (r) => corrected.get(r.id) ?? r.vendorTaxId?.trim())) {
     if (group.length < MIN_RECEIPTS) continue;
     for (const field of ['vendorName', 'vendorAddress'] as const) {
       const read = group.map((r) => (r[field] === null ? null : collapse(r[field]!)));
@@ -128,14 +139,7 @@ const MIN_RECEIPTS = 3;
  * own tax id must be a rarer one, and only one seller may fit.
  */
 function taxIdSlips<Id>(readings: readonly VendorReading<Id>[]): ConsensusChange<Id>[] {
-  const byTaxId = new Map<string, VendorReading<Id>[]>();
-  for (const r of readings) {
-    const taxId = r.vendorTaxId?.trim();
-    if (!taxId) continue;
-    const group = byTaxId.get(taxId);
-    if (group) group.push(r);
-    else byTaxId.set(taxId, [r]);
-  }
+  const byTaxId = bySellerTaxId(readings, (r) => r.vendorTaxId?.trim());
   const count = (taxId: string) => byTaxId.get(taxId)?.length ?? 0;
   // The sellers each agreed name belongs to, so a receipt is compared only with sellers of its name.
   const sellersNamed = new Map<string, string[]>();

@@ -20,9 +20,10 @@ const SECTION = `(?:[一二三四五六七八九十]+|${NUMBER})段`;
  * `710台南市永康區崑山街183巷23號`, `台南市歸仁區里公國路152號1樓`, `臺北市中山區範例路一段1號`,
  * `新竹縣竹北市示範路100號`. Every city and county has a two-character name (台北市, 彰化縣), so what is
  * left of a label before it (`址臺北市…`, `地址` half read) is not taken. The number must be digits, so a
- * form's printed field captions (`縣市路街段巷弄號樓`) are no address.
+ * form's printed field captions (`縣市路街段巷弄號樓`) are no address. (header.ts `looksLikeAddress` only
+ * asks whether a row holds part of such an address; this is the whole address, city to floor, cut out.)
  */
-const TAIWAN_ADDRESS = new RegExp(
+const STREET_ADDRESS = new RegExp(
   `(?:\\d{3}(?:\\d{2,3})?\\s*)?${HAN}{2}[縣市](?:${HAN}{1,4}?[區鄉鎮市])?(?:${HAN}|\\d){1,12}?(?:路|街|大道)(?:${SECTION})?(?:${NUMBER}巷)?(?:${NUMBER}弄)?${NUMBER}(?:[-之]${NUMBER})?號(?:\\s*${NUMBER}樓(?:之${NUMBER})?)?`,
   'u',
 );
@@ -51,7 +52,7 @@ export function findTaiwanAddress(rows: readonly Row[]): TaiwanAddress | null {
     else if (SELLER_MARK.test(text)) buyerRowsLeft = 0;
     const inBuyerBlock = buyerRowsLeft > 0;
     if (buyerRowsLeft > 0) buyerRowsLeft -= 1;
-    const match = TAIWAN_ADDRESS.exec(text);
+    const match = STREET_ADDRESS.exec(text);
     if (!match || inBuyerBlock || CUSTOMER_ADDRESS.test(text.slice(0, match.index + match[0].length))) continue;
     if (rows.slice(i + 1, i + 1 + ADDRESSEE_ROWS).some((next) => ADDRESSEE.test(next.text))) continue;
     return { address: match[0].replace(/\s+/g, ''), row };

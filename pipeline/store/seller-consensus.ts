@@ -1,4 +1,4 @@
-import { consensusValidation, EXACT_SOURCES, vendorConsensus, type ConsensusField } from '../../extractors/checks/vendor-consensus.js';
+import { consensusValidation, exactFields, vendorConsensus, type ConsensusField } from '../../extractors/checks/vendor-consensus.js';
 import type { Database } from '../db/database.js';
 
 const COLUMN: Record<ConsensusField, string> = { vendorTaxId: 'vendor_tax_id', vendorName: 'vendor_name', vendorAddress: 'vendor_address' };
@@ -33,7 +33,7 @@ export async function agreeSellerReadings(db: Database): Promise<ConsensusCounts
       vendorTaxId: r.vendor_tax_id,
       vendorName: r.vendor_name,
       vendorAddress: r.vendor_address,
-      exact: (Object.keys(COLUMN) as ConsensusField[]).filter((field) => EXACT_SOURCES.has(r.sources[field] ?? '')),
+      exact: exactFields((field) => r.sources[field]),
     })),
   );
   if (changes.length > 0) {

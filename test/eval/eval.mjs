@@ -196,7 +196,7 @@ async function main() {
   const { parseDate } = await import(pathToFileURL(join(dist, 'extractors', 'receipt', 'index.js')).href);
   const extraction = await loadExtraction(opts);
   const { parseMoney, sameMoney } = await import(pathToFileURL(join(dist, 'extractors', 'receipt', 'money.js')).href);
-  const { EXACT_SOURCES, vendorConsensus, withConsensus } = await import(pathToFileURL(join(dist, 'extractors', 'checks', 'vendor-consensus.js')).href);
+  const { exactFields, vendorConsensus, withConsensus } = await import(pathToFileURL(join(dist, 'extractors', 'checks', 'vendor-consensus.js')).href);
   const consensusChanges = [];
   let ids = (await readdir(join(opts.dir, 'key'))).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
   const half = Math.ceil(ids.length / 2);
@@ -269,15 +269,14 @@ async function main() {
     const readings = ids.flatMap((id) => {
       const fields = extracted.get(id).record?.fields;
       if (!fields) return [];
-      const exact = ['vendorTaxId', 'vendorName', 'vendorAddress'].filter((f) => EXACT_SOURCES.has(fields[f].source));
-      return [{ id, vendorTaxId: fields.vendorTaxId.value, vendorName: fields.vendorName.value, vendorAddress: fields.vendorAddress.value, exact }];
+      return [{ id, vendorTaxId: fields.vendorTaxId.value, vendorName: fields.vendorName.value, vendorAddress: fields.vendorAddress.value, exact: exactFields((f) => fields[f].source) }];
     });
     const agreed = extraction.sellerConsensus ? vendorConsensus(readings) : [];
     consensusChanges.push(...agreed);
     for (const id of ids) {
       const key = JSON.parse(await readFile(join(opts.dir, 'key', `${id}.json`), 'utf8'));
-      const { skipped } = extracted.get(id);
-      const record = extracted.get(id).record ? withConsensus(id, extracted.get(id).record, agreed) : undefined;
+      const { record: read, skipped } = extracted.get(id);
+      const record = read ? withConsensus(id, read, agreed) : undefined;
       if (skipped) skippedReceipts.push({ id, why: skipped });
       const got = {
         company: record?.fields.vendorName.value ?? '',
