@@ -23,7 +23,7 @@ async function textPage(lines: number, fontSize: number, width = 900): Promise<B
 }
 
 /** Solid test shapes would be taken for lighting or rules: only orient, flatten alpha, grey. */
-const GEOMETRY_ONLY = { targetLineHeight: null, flattenIllumination: false, removeRuledLines: false, cropToContent: false } as const;
+const GEOMETRY_ONLY = { targetLineHeight: null, flattenIllumination: false, removeRuledLines: false, cropToContent: false, deskew: false } as const;
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<DocintelError> {
   const error = await promise.then(
