@@ -32,6 +32,7 @@ import type { OllamaClient } from '../extractors/ollama/client.js';
 import type { ReceiptRecord } from '../schemas/receipt.js';
 import type { QrReceipt } from '../extractors/qr/einvoice-fields.js';
 import { readPages } from './stages/read.js';
+import type { QuarterTurn } from '../extractors/ocr/upright.js';
 import {
   claimDocuments,
   findPath,
@@ -131,6 +132,8 @@ export interface RunSummary {
   stageMs: Record<string, number>;
   /** Pages OCRed in this run and, in `auto` language mode, how the languages were used. */
   ocr?: { engine: string; pages: number; failed: number; languageMode?: string; languageUse?: LanguageStats; chinesePages?: number };
+  /** Pages that read better turned by a quarter turn (scanned sideways or upside down) and were kept turned. */
+  pagesTurned: number;
   failures: FailedDocument[];
   /** Receipts whose seller tax id, name or address was set to what the seller's other receipts agree on. */
   sellerConsensus?: ConsensusCounts;
@@ -192,6 +195,7 @@ export async function runFolder(options: RunOptions, deps: RunDeps): Promise<Run
       files: { seen: 0, new: 0, unchanged: 0, duplicate: 0, rehashed: 0, skipped: {} },
       documents: { queued: 0, done: 0, failed: 0, failedByCode: {}, leftFailed: 0 },
       stageMs: {},
+      pagesTurned: 0,
       failures: [],
     };
     let ocr: Promise<OcrPool> | undefined;
@@ -425,12 +429,17 @@ async function processDocument(doc: DocumentRow, deps: RunDeps, summary: RunSumm
 
     // Text already stored by an earlier run (interrupted before a later stage) is reused, not re-OCRed.
     let pages = await storedPages(db, doc.id);
+    // The quarter turn each page read best at, so QR decoding and the model see the page upright too
+    // (unknown for text an earlier run stored: those pages are shown as they came).
+    let turns: readonly QuarterTurn[] = [];
     if (pages.length === 0) {
       await timed('preprocess', prepare);
       const read = await timed('read', async () =>
         readPages(await prepare(), { ocr: getOcr, maxImagePixels: config.maxImageMegapixels * 1_000_000 }),
       );
       pages = read.pages;
+      turns = read.turns;
+      summary.pagesTurned += read.turns.filter((turn) => turn !== 0).length;
       await timed('commit', () =>
         db.transaction(async (tx) => {
           await savePages(tx, doc.id, read.pages, read.engine);
@@ -441,14 +450,20 @@ async function processDocument(doc: DocumentRow, deps: RunDeps, summary: RunSumm
 
     const pageImages = async (): Promise<Uint8Array[]> => {
       const current = await prepare();
-      if (current.type !== 'pdf') return current.frames.map((frame) => frame.png);
+      if (current.type !== 'pdf') {
+        return Promise.all(current.frames.map(async (frame, i) => (turns[i] ? (await current.turn(i, turns[i]!)).png : frame.png)));
+      }
       // The PDF was closed after reading: open it again to render the first pages for QR and the model.
       prepared = undefined;
       const reopened = await prepare();
       if (reopened.type !== 'pdf') return [];
       try {
         const images: Uint8Array[] = [];
-        for (let n = 1; n <= Math.min(2, reopened.pdf.pageCount); n++) images.push((await reopened.pdf.renderPage(n, { dpi: 200 })).png);
+        for (let n = 1; n <= Math.min(2, reopened.pdf.pageCount); n++) {
+          const { png } = await reopened.pdf.renderPage(n, { dpi: 200 });
+          const turn = turns[n - 1] ?? 0;
+          images.push(turn === 0 ? png : await (await import('sharp')).default(png).rotate(turn).png().toBuffer());
+        }
         return images;
       } finally {
         await reopened.pdf.close();

@@ -30,6 +30,7 @@ export function formatSummary(summary: RunSummary): string {
     lines.push('OCR');
     row('engine', summary.ocr.engine);
     row('pages read', summary.ocr.pages);
+    if (summary.pagesTurned > 0) row('  turned upright', summary.pagesTurned); // scanned sideways or upside down
     if (summary.ocr.chinesePages !== undefined) row('  Chinese, in Traditional', summary.ocr.chinesePages);
     const use = summary.ocr.languageUse;
     if (summary.ocr.languageMode === 'auto' && use) {

@@ -10,7 +10,13 @@ import { detectFileType, mimeOf, type FileType } from '../detect-type.js';
 import { DocintelError } from '../errors.js';
 
 export type PreparedDocument =
-  | { type: Exclude<FileType, 'pdf'>; mime: string; frames: PreprocessedImage[] }
+  | {
+      type: Exclude<FileType, 'pdf'>;
+      mime: string;
+      frames: PreprocessedImage[];
+      /** Frame `frame` prepared again, turned clockwise by `degrees` (a page scanned sideways; extractors/ocr/upright.ts). */
+      turn: (frame: number, degrees: 90 | 180 | 270) => Promise<PreprocessedImage>;
+    }
   | { type: 'pdf'; mime: string; pdf: PdfDocument };
 
 export type PreprocessConfig = Pick<Config, 'maxPages' | 'maxImageMegapixels' | 'pdfPasswords'>;
@@ -31,11 +37,9 @@ export async function preprocess(bytes: Buffer, path: string, config: Preprocess
     return { type, mime, pdf };
   }
   const { preprocessImage } = await import('../../extractors/image/preprocess.js');
-  const frames = await preprocessImage(bytes, {
-    maxInputPixels: config.maxImageMegapixels * 1_000_000,
-    maxPages: config.maxPages,
-    source: path,
-  });
+  const options = { maxInputPixels: config.maxImageMegapixels * 1_000_000, maxPages: config.maxPages, source: path };
   // preprocessImage enforces maxPages (TOO_MANY_PAGES) before decoding any frame.
-  return { type, mime, frames };
+  const frames = await preprocessImage(bytes, options);
+  const turn = async (frame: number, degrees: 90 | 180 | 270): Promise<PreprocessedImage> => (await preprocessImage(bytes, { ...options, frame, rotate: degrees }))[0]!;
+  return { type, mime, frames, turn };
 }

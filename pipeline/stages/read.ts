@@ -1,9 +1,11 @@
 /**
  * Stage `read`: text per page. PDF pages use their text layer when it holds real text, and are rendered
- * and OCRed when it is empty or garbage (scans, broken encodings); image frames are OCRed.
+ * and OCRed when it is empty or garbage (scans, broken encodings); image frames are OCRed. A page OCR
+ * reads badly is also read turned by quarter turns, for scans put in sideways (extractors/ocr/upright.ts).
  */
 import type { OcrPool } from '../../extractors/ocr/tesseract-pool.js';
 import type { PageText } from '../../extractors/types.js';
+import { readUpright, type QuarterTurn } from '../../extractors/ocr/upright.js';
 import type { PreparedDocument } from './preprocess.js';
 
 export interface ReadDeps {
@@ -16,6 +18,8 @@ export interface ReadDeps {
 
 export interface ReadResult {
   pages: PageText[];
+  /** Clockwise quarter turn each page was read at (0 unless it read better turned; always 0 for a text layer). */
+  turns: QuarterTurn[];
   pageCount: number;
   /** Which engines produced the text, e.g. 'pdfjs-text-layer+tesseract.js'. */
   engine: string;
@@ -23,14 +27,20 @@ export interface ReadResult {
 
 export async function readPages(prepared: PreparedDocument, deps: ReadDeps): Promise<ReadResult> {
   const pages: PageText[] = [];
+  const turns: QuarterTurn[] = [];
   const engines = new Set<string>();
   if (prepared.type !== 'pdf') {
     const pool = await deps.ocr();
     for (const [index, frame] of prepared.frames.entries()) {
-      pages.push(await pool.recognize(frame.png, index + 1));
+      const { page, turn } = await readUpright(async (turn) => {
+        const image = turn === 0 ? frame : await prepared.turn(index, turn);
+        return pool.recognize(image.png, index + 1);
+      });
+      pages.push(page);
+      turns.push(turn);
     }
     engines.add('tesseract.js');
-    return { pages, pageCount: prepared.frames.length, engine: [...engines].join('+') };
+    return { pages, turns, pageCount: prepared.frames.length, engine: [...engines].join('+') };
   }
   const { pdf } = prepared;
   try {
@@ -39,18 +49,23 @@ export async function readPages(prepared: PreparedDocument, deps: ReadDeps): Pro
       if (layer.quality.usable) {
         const { quality: _quality, ...page } = layer;
         pages.push(page);
+        turns.push(0);
         engines.add('pdfjs-text-layer');
         continue;
       }
       const rendered = await pdf.renderPage(pageNo, { dpi: deps.renderDpi ?? 300 });
       const { preprocessImage } = await import('../../extractors/image/preprocess.js');
-      const [frame] = await preprocessImage(rendered.png, { maxInputPixels: deps.maxImagePixels, maxPages: 1, source: `page ${pageNo}` });
       const pool = await deps.ocr();
-      pages.push(await pool.recognize(frame!.png, pageNo));
+      const { page, turn } = await readUpright(async (turn) => {
+        const [frame] = await preprocessImage(rendered.png, { maxInputPixels: deps.maxImagePixels, maxPages: 1, source: `page ${pageNo}`, rotate: turn });
+        return pool.recognize(frame!.png, pageNo);
+      });
+      pages.push(page);
+      turns.push(turn);
       engines.add('tesseract.js');
     }
   } finally {
     await pdf.close();
   }
-  return { pages, pageCount: pdf.pageCount, engine: [...engines].join('+') };
+  return { pages, turns, pageCount: pdf.pageCount, engine: [...engines].join('+') };
 }

@@ -99,11 +99,16 @@ async function loadOcr(opts) {
   const { createOcrReader, RECEIPT_PAGE_SEG_MODE } = await import(pathToFileURL(join(dist, 'pipeline', 'services.js')).href);
   opts.psm ??= RECEIPT_PAGE_SEG_MODE;
   const preprocessImage = hasPreprocess ? (await import(pathToFileURL(preprocessPath).href)).preprocessImage : null;
+  const uprightPath = join(dist, 'extractors', 'ocr', 'upright.js');
+  const { readUpright } = await import(pathToFileURL(uprightPath).href);
   const languages = opts.languages.split('+');
-  // The cache is keyed by what changes OCR output: languages and the code of preprocess + OCR pool, so
+  // The cache is keyed by what changes OCR output: languages and the code of preprocessing + OCR pool, so
   // a change to either re-reads the images instead of scoring stale text.
   const codeHash = createHash('sha256');
-  const ocrCode = [preprocessPath, join(dist, 'extractors', 'ocr', 'tesseract-pool.js')];
+  const imageDir = join(dist, 'extractors', 'image');
+  const ocrCode = [join(dist, 'extractors', 'ocr', 'tesseract-pool.js'), uprightPath];
+  // Every module of preprocessing (preprocess.js and the helpers it imports, such as skew.js).
+  if (hasPreprocess) for (const f of (await readdir(imageDir)).filter((name) => name.endsWith('.js')).sort()) ocrCode.push(join(imageDir, f));
   // With one language, or `all`, the adaptive reader is the plain pool: its code does not change the text.
   const adaptive = languages.length > 1 && opts.languageMode === 'auto';
   if (adaptive) ocrCode.push(join(dist, 'extractors', 'ocr', 'adaptive-ocr.js'), join(dist, 'extractors', 'ocr', 'language-strategy.js'));
@@ -124,10 +129,15 @@ async function loadOcr(opts) {
       // One pool shared by the concurrent readers: keep the promise so two first calls don't make two.
       pool ??= createOcrReader({ ocrEngine: opts.ocrEngine, ocrLanguages: languages, ocrLanguageMode: opts.languageMode, ocrWorkers: opts.workers, pageSegMode: opts.psm });
       const ocrPool = await pool;
-      let images;
+      const pages = [];
       if (preprocessImage) {
-        const frames = await preprocessImage(bytes, { maxInputPixels: 40_000_000, maxPages: 1, source, ...(opts.lineHeight ? { targetLineHeight: opts.lineHeight } : {}) });
-        images = frames.map((f) => f.png);
+        const options = { maxInputPixels: 40_000_000, maxPages: 1, source, ...(opts.lineHeight ? { targetLineHeight: opts.lineHeight } : {}) };
+        const frames = await preprocessImage(bytes, options);
+        // As the read stage does: a page that reads badly is also read turned by quarter turns.
+        for (const [i, frame] of frames.entries()) {
+          const { page } = await readUpright(async (turn) => ocrPool.recognize((turn === 0 ? frame : (await preprocessImage(bytes, { ...options, frame: i, rotate: turn }))[0]).png, i + 1));
+          pages.push(page);
+        }
       } else {
         const sharp = (await import('sharp')).default;
         let img = sharp(bytes).rotate().greyscale();
@@ -135,10 +145,8 @@ async function loadOcr(opts) {
           const meta = await sharp(bytes).metadata();
           img = img.resize({ width: Math.round((meta.width ?? 1000) * opts.fallbackScale), kernel: 'lanczos3' });
         }
-        images = [await img.png().toBuffer()];
+        pages.push(await ocrPool.recognize(await img.png().toBuffer(), 1));
       }
-      const pages = [];
-      for (const [i, png] of images.entries()) pages.push(await ocrPool.recognize(png, i + 1));
       await writeFile(`${file}.tmp`, JSON.stringify(pages));
       await rename(`${file}.tmp`, file);
       return { pages, cached: false };

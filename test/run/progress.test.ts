@@ -51,6 +51,7 @@ describe('progress output', () => {
       files: { seen: 3, new: 2, unchanged: 1, duplicate: 0, rehashed: 0, skipped: { hidden: 1 } },
       documents: { queued: 2, done: 1, failed: 1, failedByCode: { PDF_CORRUPT: 1 }, leftFailed: 0 },
       stageMs: { read: 1200 },
+      pagesTurned: 0,
       failures: [{ documentId: 9, path: '/inbox/x.pdf', stage: 'preprocess', code: 'PDF_CORRUPT', message: 'broken xref', attempts: 3, final: true }],
     };
     const text = formatSummary(summary);
@@ -68,6 +69,7 @@ describe('progress output', () => {
       documents: { queued: 5, done: 5, failed: 0, failedByCode: {}, leftFailed: 0 },
       stageMs: { read: 800 },
       ocr: { engine: 'tesseract', pages: 5, failed: 0, languageMode: 'auto', languageUse: { firstLanguageOnly: 3, escalated: 1, direct: 1, linesRetried: 4, linesReplaced: 2 } },
+      pagesTurned: 0,
       failures: [],
     };
     const text = formatSummary(summary);
@@ -83,9 +85,24 @@ describe('formatSummary with PP-OCR', () => {
       documents: { queued: 3, done: 3, failed: 0, failedByCode: {}, leftFailed: 0 },
       stageMs: { read: 800 },
       ocr: { engine: 'ppocr', pages: 3, failed: 0, chinesePages: 1 },
+      pagesTurned: 0,
       failures: [],
     };
     expect(formatSummary(summary)).toMatch(/OCR\n\s+engine\s+ppocr\n\s+pages read\s+3\n\s+Chinese, in Traditional\s+1\n/);
+    expect(formatSummary(summary)).not.toContain('turned');
+  });
+
+  it('counts the pages kept turned because they were scanned sideways or upside down', () => {
+    const summary: RunSummary = {
+      runId: 10, folder: '/inbox', status: 'finished', startedAt: '', finishedAt: '', wallMs: 900,
+      files: { seen: 2, new: 2, unchanged: 0, duplicate: 0, rehashed: 0, skipped: {} },
+      documents: { queued: 2, done: 2, failed: 0, failedByCode: {}, leftFailed: 0 },
+      stageMs: { read: 800 },
+      ocr: { engine: 'ppocr', pages: 5, failed: 0 },
+      pagesTurned: 1,
+      failures: [],
+    };
+    expect(formatSummary(summary)).toMatch(/pages read\s+5\n\s+turned upright\s+1\n/);
   });
 });
 

@@ -359,6 +359,19 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
     expect(await counts(t.db)).toMatchObject({ documents: 3, pages: 3, done: 3, failed: 0 });
   });
 
+  it('reads a page scanned sideways (no EXIF tag to say so) turned upright, and counts it', async () => {
+    const upright = await textImage(['CORNER MART SDN BHD', 'INVOICE NO CS-20481', 'TOTAL 12.50', 'THANK YOU COME AGAIN'], { fontSize: 32 });
+    put(folder, 'sideways.png', await sharp(upright).rotate(270).png().toBuffer());
+    const summary = await run(testConfig());
+    expect(summary.documents.done).toBe(1);
+    expect(summary.pagesTurned).toBe(1);
+    expect(formatSummary(summary)).toMatch(/turned upright\s+1/);
+    const page = await t.db.query<{ text: string; width: number; height: number }>('SELECT text, width, height FROM pages');
+    expect(page.rows[0]!.text).toContain('CORNER MART');
+    expect(page.rows[0]!.text).toContain('CS-20481');
+    expect(page.rows[0]!.width).toBeGreaterThan(page.rows[0]!.height); // the text runs across the stored page
+  });
+
   it('caps pages per document', async () => {
     put(folder, 'long.pdf', await textPdf(['page'], 5));
     const summary = await run(testConfig({ maxPages: 3 }));

@@ -1,0 +1,74 @@
+/**
+ * Pages scanned sideways or upside down. An EXIF tag turns a phone photo upright, but a scanner's TIFF
+ * or PDF, or a photo whose tag was stripped, carries none. No sroie-dev receipt turned by a quarter turn
+ * kept a single field (mean 0.000): read sideways, PP-OCR finds little and trusts none of it.
+ *
+ * A page is read as it comes. Only when that reading is weak (mean word confidence under
+ * MISORIENTED_CONFIDENCE, or few letters read and those not surely: WEAK_READING) is it read again
+ * turned by 90°, 180° and 270°, and the strongest reading kept. Measured with PP-OCR on sroie-dev: upright receipts read at 0.78 and above (Taiwan invoices at
+ * 0.68 and above), the same receipts turned 90° at 0.70 and below, turned 180° at 0.57 and below. A
+ * turned reading replaces the first one only when it is clearly stronger (TURN_ADVANTAGE), so a page
+ * that is upright but hard to read (a faded invoice, a photo with little text) keeps its reading.
+ */
+import type { PageText } from '../types.js';
+
+export type QuarterTurn = 0 | 90 | 180 | 270;
+
+/** Mean word confidence below which a page is also read turned. */
+export const MISORIENTED_CONFIDENCE = 0.72;
+/**
+ * Reading strength (readingStrength) below which a page is also read turned unless its confidence is
+ * SURE_CONFIDENCE: one receipt read sideways gave 11 letters and digits at a mean confidence of 0.77.
+ * Upright, sroie-dev receipts give 368 and more, Taiwan invoices 176 and more.
+ */
+export const WEAK_READING = 100;
+/** Mean word confidence at which a page that read little is still taken as upright (a sideways read: 0.70 at most, once 0.77). */
+export const SURE_CONFIDENCE = 0.9;
+/** How many times stronger a turned reading must be to replace the page as it came. */
+export const TURN_ADVANTAGE = 1.5;
+
+/**
+ * How much a reading says: its letters and digits, each weighted by its word's confidence. A page read
+ * the wrong way up gives few words, mostly confident about nothing.
+ */
+export function readingStrength(page: PageText): number {
+  let strength = 0;
+  for (const line of page.lines) {
+    for (const word of line.words) strength += word.confidence * (word.text.match(/[\p{L}\p{N}]/gu)?.length ?? 0);
+  }
+  return strength;
+}
+
+/** Whether a reading is weak enough that the page may be turned (see the file comment). */
+export function mayBeTurned(page: PageText): boolean {
+  if (page.confidence < MISORIENTED_CONFIDENCE) return true;
+  // A short text read with near certainty (a ticket stub, a label) is upright as it is.
+  return readingStrength(page) < WEAK_READING && page.confidence < SURE_CONFIDENCE;
+}
+
+export interface UprightReading {
+  page: PageText;
+  /** Clockwise quarter turn the kept reading was made at. */
+  turn: QuarterTurn;
+}
+
+/**
+ * Reads a page as it comes and, when that reading is weak, turned by each other quarter turn; keeps the
+ * strongest. `read(turn)` prepares the page turned clockwise by `turn` and reads it.
+ */
+export async function readUpright(read: (turn: QuarterTurn) => Promise<PageText>): Promise<UprightReading> {
+  const first = await read(0);
+  let best: UprightReading = { page: first, turn: 0 };
+  if (!mayBeTurned(first)) return best;
+  const asItCame = readingStrength(first);
+  let bestStrength = asItCame;
+  for (const turn of [90, 180, 270] as const) {
+    const page = await read(turn);
+    const strength = readingStrength(page);
+    if (strength > bestStrength && strength > asItCame * TURN_ADVANTAGE) {
+      best = { page, turn };
+      bestStrength = strength;
+    }
+  }
+  return best;
+}
