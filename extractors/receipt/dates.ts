@@ -124,7 +124,8 @@ const MONTH_DAY_YEAR = new RegExp(`(?<![A-Za-z])(${MONTH_NAMES})\\.?\\s*(\\d{1,2
 const ROC_HAN = /(?<![0-9])(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?/g;
 /** `2024年01月05日`: a Western year written with the Chinese date characters. */
 const WESTERN_HAN = /(?<![0-9])((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?/g;
-const ROC_NUMERIC = /(?<![0-9])(1\d{2})([/.-])(\d{1,2})\2(\d{1,2})(?![0-9])/g;
+// One space OCR put beside a separator (`110 /12/15`) is read through, as NUMERIC and ISO_LIKE do.
+const ROC_NUMERIC = /(?<![0-9])(1\d{2})\s?([/.-])\s?(\d{1,2})\s?\2\s?(\d{1,2})(?![0-9])/g;
 
 function num(s: string): number {
   return Number(digitsFromLookalikes(s));
@@ -181,7 +182,7 @@ export function findRawDates(rawText: string, locale: DateLocale, nowYear: numbe
   }
   if (locale === 'TW') {
     for (const m of text.matchAll(ROC_NUMERIC)) {
-      const iso = parseRocDate(m[0]);
+      const iso = parseRocDate(m[0].replace(/\s/g, ''));
       if (iso) add({ year: Number(iso.slice(0, 4)), month: Number(iso.slice(5, 7)), day: Number(iso.slice(8, 10)), yearDigits: 3, text: m[0], index: m.index, roc: true }, m.index + m[0].length);
     }
   }

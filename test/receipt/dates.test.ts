@@ -42,6 +42,13 @@ describe('parseDate: every printed form', () => {
     expect(parseDate('113/02/04', { now, locale: 'TW' })).toBe('2024-02-04');
   });
 
+  it('reads an ROC numeric date with a space OCR put beside a separator (日期: 110 /12/15)', () => {
+    expect(parseDate('日期: 110 /12/15', { now, locale: 'TW' })).toBe('2021-12-15');
+    expect(parseDate('110/ 12 /15', { now, locale: 'TW' })).toBe('2021-12-15');
+    // One space is an OCR slip; a wider gap separates two things.
+    expect(parseDate('110  /12/15', { now, locale: 'TW' })).toBeNull();
+  });
+
   it('repairs OCR look-alikes inside the digits', () => {
     expect(parseDate('2S/12/2O18', { now })).toBe('2018-12-25');
   });
