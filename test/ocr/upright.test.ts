@@ -2,13 +2,14 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPpOcrPool, type PpOcrPool } from '../../extractors/ocr/ppocr/ppocr-pool.js';
-import { MISORIENTED_CONFIDENCE, mayBeTurned, readingStrength, readUpright, type QuarterTurn } from '../../extractors/ocr/upright.js';
+import { PPOCR_ENGINE_NAME } from '../../extractors/ocr/ppocr/models.js';
+import { MISORIENTED_CONFIDENCE, TESSERACT_MISORIENTED_CONFIDENCE, mayBeTurned, readingStrength, readUpright, type QuarterTurn } from '../../extractors/ocr/upright.js';
 import type { PageText } from '../../extractors/types.js';
 import { preprocess } from '../../pipeline/stages/preprocess.js';
 import { readPages } from '../../pipeline/stages/read.js';
 
-/** A page whose words are `words` (text and confidence). */
-function pageOf(words: Array<[string, number]>): PageText {
+/** A page PP-OCR read (or `engine`) whose words are `words` (text and confidence). */
+function pageOf(words: Array<[string, number]>, engine = PPOCR_ENGINE_NAME): PageText {
   const box = { x0: 0, y0: 0, x1: 10, y1: 10 };
   const confidence = words.length === 0 ? 0 : words.reduce((sum, [, c]) => sum + c, 0) / words.length;
   return {
@@ -20,6 +21,7 @@ function pageOf(words: Array<[string, number]>): PageText {
     width: 100,
     height: 100,
     lines: [{ text: '', rawText: '', confidence, bbox: box, words: words.map(([text, c]) => ({ text, confidence: c, bbox: box })) }],
+    engine,
   };
 }
 
@@ -68,6 +70,15 @@ describe('readUpright', () => {
     expect(mayBeTurned(pageOf(Array.from({ length: 60 }, (): [string, number] => ['WORD', MISORIENTED_CONFIDENCE - 0.05])))).toBe(true);
     // A short label read with near certainty is upright: no page is read four times for two words.
     expect(mayBeTurned(pageOf([['SPACES', 0.97], ['OK', 0.99]]))).toBe(false);
+  });
+
+  it('holds a page tesseract read to its own, lower, confidence scale', () => {
+    const words = (confidence: number) => Array.from({ length: 60 }, (): [string, number] => ['WORD', confidence]);
+    expect(mayBeTurned(pageOf(words(0.6), 'tesseract.js eng'))).toBe(false);
+    expect(mayBeTurned(pageOf(words(TESSERACT_MISORIENTED_CONFIDENCE - 0.05), 'tesseract.js eng'))).toBe(true);
+    // The plain tesseract pool names no engine on its pages.
+    expect(mayBeTurned({ ...pageOf(words(0.6)), engine: undefined })).toBe(false);
+    expect(mayBeTurned(pageOf(words(0.6)))).toBe(true); // the same page from PP-OCR is weak
   });
 });
 
