@@ -103,6 +103,19 @@ describe.skipIf(!haveData)('npm run eval', () => {
     expect(server.requests).toHaveLength(0);
   }, 60_000);
 
+  it('scores receipts turned on their side (--distort rotate:90): the pipeline reads them upright', async () => {
+    const { stdout, json } = await runEval(['--source', 'ocr', '--distort', 'rotate:90', '--ids', IDS[1]!, '--workers', '1']);
+    expect(stdout).toContain('every image distorted: rotate:90');
+    const exact = Object.fromEntries(json.rows.map((r) => [r.field, r.exact]));
+    // X00016469619 upright reads date, total and name exactly; turned, it must too.
+    expect(exact).toMatchObject({ company: 1, date: 1, total: 1 });
+  }, 120_000);
+
+  it('refuses a distortion it does not know, and one of ground-truth lines', async () => {
+    await expect(runEval(['--source', 'ocr', '--distort', 'rotate'])).rejects.toThrow(/--distort must be rotate:DEGREES/);
+    await expect(runEval(['--distort', 'dim'])).rejects.toThrow(/--source box reads no image/);
+  });
+
   it('agrees the receipts of one seller over the batch as a run does, and scores without it when it is off', async () => {
     // Four POPULAR BOOK receipts (one GST number); one line transcription reads `CP.` for `CO.`.
     const popular = ['--ids', 'X51005447861,X51005605333,X51005605334,X51005605335'];
