@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPpOcrPool, type PpOcrPool } from '../../extractors/ocr/ppocr/ppocr-pool.js';
 import { PPOCR_ENGINE_NAME } from '../../extractors/ocr/ppocr/models.js';
-import { MISORIENTED_CONFIDENCE, TESSERACT_MISORIENTED_CONFIDENCE, mayBeTurned, readingStrength, readUpright, type QuarterTurn } from '../../extractors/ocr/upright.js';
+import { MIN_DOCUMENT_LINES, MISORIENTED_CONFIDENCE, TESSERACT_MISORIENTED_CONFIDENCE, mayBeTurned, readingStrength, readUpright, type QuarterTurn } from '../../extractors/ocr/upright.js';
 import type { PageText } from '../../extractors/types.js';
 import { preprocess } from '../../pipeline/stages/preprocess.js';
 import { readPages } from '../../pipeline/stages/read.js';
@@ -20,9 +20,15 @@ function pageOf(words: Array<[string, number]>, engine = PPOCR_ENGINE_NAME): Pag
     confidence,
     width: 100,
     height: 100,
-    lines: [{ text: '', rawText: '', confidence, bbox: box, words: words.map(([text, c]) => ({ text, confidence: c, bbox: box })) }],
+    // One word a line: readUpright counts lines to tell a document from a scene.
+    lines: words.map(([text, c]) => ({ text, rawText: text, confidence: c, bbox: box, words: [{ text, confidence: c, bbox: box }] })),
     engine,
   };
+}
+
+/** A page of `count` lines of the one word `text`. */
+function linesOf(count: number, text: string, confidence: number): PageText {
+  return pageOf(Array.from({ length: count }, (): [string, number] => [text, confidence]));
 }
 
 const RECEIPT = pageOf(Array.from({ length: 40 }, (_, i): [string, number] => [`SUBTOTAL${i}`, 0.95]));
@@ -31,15 +37,17 @@ const SIDEWAYS = pageOf([
   ['S', 0.7],
   ['9', 0.6],
 ]);
+/** A receipt upside down: many lines, read as garbage. */
+const UPSIDE_DOWN = linesOf(20, 'x', 0.4);
 
-/** A reader that gives `pages[turn]` (the sideways reading for a turn not listed) and records the turns asked. */
+/** A reader that gives `pages[turn]` (an upside-down reading for a turn not listed) and records the turns asked. */
 function readerOf(pages: Partial<Record<QuarterTurn, PageText>>): { read: (turn: QuarterTurn) => Promise<PageText>; turns: QuarterTurn[] } {
   const turns: QuarterTurn[] = [];
   return {
     turns,
     read: async (turn) => {
       turns.push(turn);
-      return pages[turn] ?? SIDEWAYS;
+      return pages[turn] ?? UPSIDE_DOWN;
     },
   };
 }
@@ -61,6 +69,21 @@ describe('readUpright', () => {
     const faded = pageOf(Array.from({ length: 12 }, (): [string, number] => ['TOTAL', 0.6]));
     const alsoFaded = pageOf(Array.from({ length: 15 }, (): [string, number] => ['TOTAL', 0.6]));
     expect((await readUpright(readerOf({ 0: faded, 90: alsoFaded }).read)).turn).toBe(0);
+  });
+
+  it('stops at a quarter turn when a page shows few lines either way, and keeps no turn that does not read like a document', async () => {
+    const scene = readerOf({ 0: pageOf([]), 90: linesOf(MIN_DOCUMENT_LINES - 1, 'EXIT', 0.5) });
+    expect((await readUpright(scene.read)).turn).toBe(0);
+    expect(scene.turns).toEqual([0, 90]);
+    // A sideways receipt can read as almost nothing as it came (sized wrong for its lines); turned 90°
+    // it is upside down, many lines of garbage; turned 270° it reads.
+    const blank = readerOf({ 0: pageOf([]), 90: linesOf(MIN_DOCUMENT_LINES, 'x', 0.4), 270: RECEIPT });
+    expect((await readUpright(blank.read)).turn).toBe(270);
+    expect(blank.turns).toEqual([0, 90, 180, 270]);
+    // A busy scene (a shop front) turned reads a few stray letters more: 1.5x stronger, still no document.
+    const street = readerOf({ 0: linesOf(MIN_DOCUMENT_LINES, 'X', 0.4), 90: linesOf(MIN_DOCUMENT_LINES, 'X', 0.3), 180: linesOf(MIN_DOCUMENT_LINES, 'EXIT', 0.6) });
+    expect((await readUpright(street.read)).turn).toBe(0);
+    expect(street.turns).toEqual([0, 90, 180, 270]);
   });
 
   it('counts letters and digits by confidence, and calls a page weak by confidence or by how little it read', () => {

@@ -360,7 +360,10 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
   });
 
   it('reads a page scanned sideways (no EXIF tag to say so) turned upright, and counts it', async () => {
-    const upright = await textImage(['CORNER MART SDN BHD', 'INVOICE NO CS-20481', 'TOTAL 12.50', 'THANK YOU COME AGAIN'], { fontSize: 32 });
+    const upright = await textImage(
+      ['CORNER MART SDN BHD', 'NO 12 JALAN CONTOH 3/4', '43000 KAJANG SELANGOR', 'INVOICE NO CS-20481', 'DATE 14/03/2024 12:34', 'MILK 1L 2 x 6.25 12.50', 'SUBTOTAL 12.50', 'TOTAL 12.50', 'CASH 20.00', 'CHANGE 7.50', 'THANK YOU COME AGAIN'],
+      { fontSize: 32 },
+    );
     put(folder, 'sideways.png', await sharp(upright).rotate(270).png().toBuffer());
     const summary = await run(testConfig());
     expect(summary.documents.done).toBe(1);
