@@ -3,12 +3,13 @@
  * or PDF, or a photo whose tag was stripped, carries none. No sroie-dev receipt turned by a quarter turn
  * kept a single field (mean 0.000): read sideways, PP-OCR finds little and trusts none of it.
  *
- * A page is read as it comes. Only when that reading is weak (mean word confidence under
- * MISORIENTED_CONFIDENCE, or few letters read and those not surely: WEAK_READING) is it read again
- * turned by 90°, 180° and 270°, and the strongest reading kept. Measured with PP-OCR on sroie-dev: upright receipts read at 0.78 and above (Taiwan invoices at
- * 0.68 and above), the same receipts turned 90° at 0.70 and below, turned 180° at 0.57 and below. A
- * turned reading replaces the first one only when it is clearly stronger (TURN_ADVANTAGE), so a page
- * that is upright but hard to read (a faded invoice, a photo with little text) keeps its reading.
+ * A page is read as it comes. Only when that reading is weak (mayBeTurned) is it read again turned by
+ * 90°, 180° and 270°, and the strongest reading kept if it reads like a document. Measured with PP-OCR
+ * on sroie-dev: upright receipts read at a mean word confidence of 0.78 and above (Taiwan invoices 0.68
+ * and above), the same receipts turned 90° at 0.70 and below, turned 180° at 0.57 and below. A turned
+ * reading replaces the first one only when it is clearly stronger (TURN_ADVANTAGE), so a page that is
+ * upright but hard to read (a faded invoice) keeps its reading; a photo of a scene, which shows few
+ * lines either way (MIN_DOCUMENT_LINES), is not tried beyond a quarter turn.
  */
 import type { PageText } from '../types.js';
 import { PPOCR_ENGINE_NAME } from './ppocr/models.js';
