@@ -153,6 +153,9 @@ const GLUED_DAY_MONTH = /(?<![0-9A-Za-z/.-])([0-3]\d)([01]\d)[/.-](20\d{2})(?![0
 // `05 02-18`, `05-02 18`: OCR read one of the two separators as a space. Real digits only, so two
 // numbers that merely sit side by side (`1 05-18`) need two digits each.
 const SPACED_SEPARATOR = /(?<![0-9A-Za-z/.-])(\d{2}) (\d{2})([/.-])(\d{4}|\d{2})(?![0-9/.-])|(?<![0-9A-Za-z/.-])(\d{2})([/.-])(\d{2}) (\d{4}|\d{2})(?![0-9/.-])/g;
+// `27 03 /2018`: a separator read as a space and a space beside the other (small print, shrunk scans).
+// A four-digit year only: with two digits, spaced numbers are as likely a quantity and a price.
+const SPACED_SEPARATOR_LOOSE = /(?<![0-9A-Za-z/.-])(\d{2}) (\d{2}) ?([/.-]) ?((?:19|20)\d{2})(?![0-9/.-])/g;
 // `21032018`: day, month and year run together with every separator lost (COMPACT is year-first).
 const RUN_TOGETHER = /(?<![0-9])([0-3]\d)([01]\d)(20\d{2})(?![0-9])/g;
 
@@ -233,6 +236,10 @@ export function findRawDates(rawText: string, locale: DateLocale, nowYear: numbe
     const year = y.length === 2 ? expandYear(Number(y), nowYear) : Number(y);
     const [day, month] = monthFirst ? [Number(b), Number(a)] : [Number(a), Number(b)];
     add({ year, yearDigits: y.length, month, day, text: m[0], index: m.index, glued: true }, m.index + m[0].length);
+  }
+  for (const m of text.matchAll(SPACED_SEPARATOR_LOOSE)) {
+    const [day, month] = monthFirst ? [Number(m[2]), Number(m[1])] : [Number(m[1]), Number(m[2])];
+    add({ year: Number(m[4]), yearDigits: 4, month, day, text: m[0], index: m.index, glued: true }, m.index + m[0].length);
   }
   for (const m of text.matchAll(YEAR_FIRST_BEFORE_TIME)) {
     add({ year: Number(m[1]), yearDigits: 4, month: Number(m[2]), day: Number(m[3]), text: m[0], index: m.index, glued: true }, m.index + m[0].length);

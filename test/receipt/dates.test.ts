@@ -131,6 +131,12 @@ describe('dates: a lost separator', () => {
     expect(parseDate('DATE: 05 02-18 10:21', { now })).toBe('2018-02-05');
     expect(parseDate('05-02 2018', { now })).toBe('2018-02-05');
   });
+  it('reads one separator read as a space with a space beside the other, before a four-digit year', () => {
+    expect(parseDate('27 03 /2018 No.:CS-20242', { now })).toBe('2018-03-27');
+    expect(parseDate('27 03/ 2018', { now })).toBe('2018-03-27');
+    // Two-digit years stay strict: `12 30 / 18` is as likely a quantity, a price and a code.
+    expect(parseDate('12 30 / 18', { now })).toBeNull();
+  });
   it('reads day, month and year run together (DDMMYYYY)', () => {
     expect(parseDate('DATE..14032018 NO :CS10021', { now })).toBe('2018-03-14');
   });
