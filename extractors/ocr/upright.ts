@@ -7,7 +7,7 @@
  * 90°, 180° and 270°, and the strongest reading kept if it reads like a document. Measured with PP-OCR
  * on sroie-dev: upright receipts read at a mean word confidence of 0.78 and above (Taiwan invoices 0.68
  * and above), the same receipts turned 90° at 0.70 and below, turned 180° at 0.57 and below. A turned
- * reading replaces the first one only when it is clearly stronger (TURN_ADVANTAGE), so a page that is
+ * reading replaces the one kept only when it is clearly stronger (TURN_ADVANTAGE), so a page that is
  * upright but hard to read (a faded invoice) keeps its reading; a photo of a scene, which shows few
  * lines either way (MIN_DOCUMENT_LINES), is not tried beyond a quarter turn.
  */
@@ -38,7 +38,7 @@ export const SURE_CONFIDENCE = 0.9;
  * few as 2). Without this, every photo of a scene was read four times (a full run 97 s -> 145 s).
  */
 export const MIN_DOCUMENT_LINES = 8;
-/** How many times stronger a turned reading must be to replace the page as it came. */
+/** How many times stronger a turned reading must be to replace the reading kept so far. */
 export const TURN_ADVANTAGE = 1.5;
 
 /**
@@ -81,14 +81,15 @@ export async function readUpright(read: (turn: QuarterTurn) => Promise<PageText>
   const first = await read(0);
   let best: UprightReading = { page: first, turn: 0 };
   if (!mayBeTurned(first)) return best;
-  const asItCame = readingStrength(first);
-  let bestStrength = asItCame;
+  let bestStrength = readingStrength(first);
   for (const turn of [90, 180, 270] as const) {
     const page = await read(turn);
     const strength = readingStrength(page);
     // A turn is kept only for a page it makes read like a document: a scene photo turned on its side
     // reads a stray letter or two more than upright (17 of 82 site-dev photos were turned for that).
-    if (strength > bestStrength && strength > asItCame * TURN_ADVANTAGE && strength >= WEAK_READING) {
+    // It must also clearly beat the turn kept so far: tesseract reads a page turned 90° too far (its text
+    // running down the page) nearly as well as upright, and was seen to score it a little higher.
+    if (strength > bestStrength * TURN_ADVANTAGE && strength >= WEAK_READING) {
       best = { page, turn };
       bestStrength = strength;
     }

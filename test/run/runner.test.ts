@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import QRCode from 'qrcode';
 import sharp from 'sharp';
+import { preprocessImage } from '../../extractors/image/preprocess.js';
 import { createOcrPool } from '../../extractors/ocr/tesseract-pool.js';
 import { buildEInvoiceQrPayloads } from '../../extractors/qr/einvoice-payload.js';
 import { createOllamaClient } from '../../extractors/ollama/client.js';
@@ -372,7 +373,36 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
     const page = await t.db.query<{ text: string; width: number; height: number }>('SELECT text, width, height FROM pages');
     expect(page.rows[0]!.text).toContain('CORNER MART');
     expect(page.rows[0]!.text).toContain('CS-20481');
-    expect(page.rows[0]!.width).toBeGreaterThan(page.rows[0]!.height); // the text runs across the stored page
+    // The stored page is the one read upright: the file turned back a quarter turn clockwise. (This
+    // asserted width > height, which a page cropped to its text need not be; it held only while the
+    // turn kept was 180°, the text running down the page, which tesseract also reads.)
+    const [upright90] = await preprocessImage(await sharp(upright).rotate(270).png().toBuffer(), { rotate: 90 });
+    expect(page.rows[0]).toMatchObject({ width: upright90!.width, height: upright90!.height });
+    expect(upright90!.width).not.toBe(upright90!.height);
+  });
+
+  it('shows the vision model a page scanned sideways as it was read: turned upright', async () => {
+    const upright = await textImage(
+      ['CORNER MART SDN BHD', 'NO 12 JALAN CONTOH 3/4', '43000 KAJANG SELANGOR', 'INVOICE NO CS-20481', 'DATE 14/03/2024 12:34', 'MILK 1L 2 x 6.25 12.50', 'SUBTOTAL 12.50', 'TOTAL 12.50', 'CASH 20.00', 'CHANGE 7.50', 'THANK YOU COME AGAIN'],
+      { fontSize: 32 },
+    );
+    const sideways = await sharp(upright).rotate(270).png().toBuffer();
+    put(folder, 'sideways.png', sideways);
+    const server = await startOllamaTestServer({ models: ['qwen2.5vl:7b'] });
+    try {
+      server.setDefaultChat(() => ({ json: { ...emptyLlmReceipt(), vendor_name: 'CORNER MART SDN BHD', total: '12.50' } }));
+      const summary = await run(testConfig({ extractor: 'ollama', ollamaHost: server.url }));
+      expect(summary.documents.done).toBe(1);
+      expect(summary.pagesTurned).toBe(1);
+      const [chat] = server.requestsTo('/api/chat');
+      const sent = (chat!.body as { messages: Array<{ images?: string[] }> }).messages.flatMap((m) => m.images ?? []);
+      // Exactly the page the read stage kept: prepared again a quarter turn clockwise.
+      const [turned] = await preprocessImage(sideways, { rotate: 90 });
+      const [asCame] = await preprocessImage(sideways);
+      expect(sent).toEqual([turned!.png.toString('base64')]);
+    } finally {
+      await server.close();
+    }
   });
 
   it('caps pages per document', async () => {
