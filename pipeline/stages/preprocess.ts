@@ -40,6 +40,17 @@ export async function preprocess(bytes: Buffer, path: string, config: Preprocess
   const options = { maxInputPixels: config.maxImageMegapixels * 1_000_000, maxPages: config.maxPages, source: path };
   // preprocessImage enforces maxPages (TOO_MANY_PAGES) before decoding any frame.
   const frames = await preprocessImage(bytes, options);
-  const turn = async (frame: number, degrees: 90 | 180 | 270): Promise<PreprocessedImage> => (await preprocessImage(bytes, { ...options, frame, rotate: degrees }))[0]!;
+  // Kept: the read stage prepares a turned frame to read it, and QR decoding and the model ask for the
+  // same frame again.
+  const turned = new Map<string, Promise<PreprocessedImage>>();
+  const turn = (frame: number, degrees: 90 | 180 | 270): Promise<PreprocessedImage> => {
+    const key = `${frame}:${degrees}`;
+    let image = turned.get(key);
+    if (!image) {
+      image = preprocessImage(bytes, { ...options, frame, rotate: degrees }).then((images) => images[0]!);
+      turned.set(key, image);
+    }
+    return image;
+  };
   return { type, mime, frames, turn };
 }
