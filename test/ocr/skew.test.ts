@@ -107,4 +107,11 @@ describe('preprocessImage levels skewed text', () => {
     expect(sideways).toMatchObject({ rotationApplied: 90, width: upright!.height, height: upright!.width, originalWidth: 560, originalHeight: 700 });
     expect(upright!.rotationApplied).toBe(0);
   });
+
+  it('prepares one frame on request, and refuses a frame the file does not have', async () => {
+    const page = await turnedTextPage(0);
+    const [only] = await preprocessImage(page, { frame: 0, rotate: 180 });
+    expect(only).toMatchObject({ frame: 0, rotationApplied: 180 });
+    await expect(preprocessImage(page, { frame: 1 })).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/has no frame 1 \(it has 1\)/) });
+  });
 });

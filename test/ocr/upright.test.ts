@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPpOcrPool, type PpOcrPool } from '../../extractors/ocr/ppocr/ppocr-pool.js';
@@ -137,5 +138,18 @@ describe('a receipt scanned sideways, through the preprocess and read stages wit
     expect(pages[0]!.text).toContain('KEDAI SAMPEL MAJU');
     expect(pages[0]!.text).toContain('CS24031400871');
     expect(pages[0]!.height).toBeGreaterThan(pages[0]!.width); // a till receipt is taller than wide
+  }, 60_000);
+
+  it('reads a scanned PDF page that lies on its side turned the right way', async () => {
+    // An image-only PDF, as a scanner makes one: no text layer, the receipt on its side.
+    const pdf = await PDFDocument.create();
+    const image = await pdf.embedJpg(sideways);
+    pdf.addPage([image.width * 0.36, image.height * 0.36]).drawImage(image, { x: 0, y: 0, width: image.width * 0.36, height: image.height * 0.36 });
+    const prepared = await preprocess(Buffer.from(await pdf.save()), 'sideways.pdf', { maxPages: 10, maxImageMegapixels: 100, pdfPasswords: [] });
+    expect(prepared.type).toBe('pdf');
+    const { pages, turns } = await readPages(prepared, { ocr: async () => pool, maxImagePixels: 100_000_000 });
+    expect(pages[0]!.source).toBe('ocr');
+    expect(turns[0]).not.toBe(0);
+    expect(pages[0]!.text).toContain('KEDAI SAMPEL MAJU');
   }, 60_000);
 });
