@@ -111,6 +111,18 @@ describe.skipIf(!haveData)('npm run eval', () => {
     expect(exact).toMatchObject({ company: 1, date: 1, total: 1 });
   }, 120_000);
 
+  it('shows the vision model a receipt turned on its side as the OCR pass kept it: upright', async () => {
+    server.enqueueChat({ json: modelAnswerFor(IDS[1]!) });
+    await runEval(['--source', 'ocr', '--distort', 'rotate:90', '--ids', IDS[1]!, '--workers', '1', '--extractor', 'ollama', '--ollama-host', server.url]);
+    const [chat] = server.requestsTo('/api/chat');
+    const images = (chat!.body as { messages: { images?: string[] }[] }).messages.flatMap((m) => m.images ?? []);
+    expect(images).toHaveLength(1);
+    const { default: sharp } = await import('sharp');
+    const shown = await sharp(Buffer.from(images[0]!, 'base64')).metadata();
+    // A till receipt upright is taller than wide; on its side it would be wider.
+    expect(shown.height).toBeGreaterThan(shown.width!);
+  }, 120_000);
+
   it('refuses a distortion it does not know, and one of ground-truth lines', async () => {
     await expect(runEval(['--source', 'ocr', '--distort', 'rotate'])).rejects.toThrow(/--distort must be rotate:DEGREES/);
     await expect(runEval(['--distort', 'dim'])).rejects.toThrow(/--source box reads no image/);

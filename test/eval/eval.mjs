@@ -150,18 +150,25 @@ async function loadOcr(opts) {
     async read(bytes, source) {
       const sha = createHash('sha256').update(bytes).digest('hex');
       const file = join(cacheDir, `${sha}.json`);
-      if (existsSync(file)) return { pages: JSON.parse(await readFile(file, 'utf8')), cached: true };
+      // The turn each page was read at is kept with it, so the vision model and QR decoding see it too.
+      if (existsSync(file)) {
+        const cached = JSON.parse(await readFile(file, 'utf8'));
+        // A file written before turns were kept holds the pages alone: read the image again.
+        if (!Array.isArray(cached)) return { ...cached, cached: true };
+      }
       // One pool shared by the concurrent readers: keep the promise so two first calls don't make two.
       pool ??= createOcrReader({ ocrEngine: opts.ocrEngine, ocrLanguages: languages, ocrLanguageMode: opts.languageMode, ocrWorkers: opts.workers, pageSegMode: opts.psm });
       const ocrPool = await pool;
       const pages = [];
+      const turns = [];
       if (preprocessImage) {
         const options = { maxInputPixels: 40_000_000, maxPages: 1, source, ...(opts.lineHeight ? { targetLineHeight: opts.lineHeight } : {}) };
         const frames = await preprocessImage(bytes, options);
         // As the read stage does: a page that reads badly is also read turned by quarter turns.
         for (const [i, frame] of frames.entries()) {
-          const { page } = await readUpright(async (turn) => ocrPool.recognize((turn === 0 ? frame : (await preprocessImage(bytes, { ...options, frame: i, rotate: turn }))[0]).png, i + 1));
+          const { page, turn } = await readUpright(async (turn) => ocrPool.recognize((turn === 0 ? frame : (await preprocessImage(bytes, { ...options, frame: i, rotate: turn }))[0]).png, i + 1));
           pages.push(page);
+          turns.push(turn);
         }
       } else {
         const sharp = (await import('sharp')).default;
@@ -171,10 +178,11 @@ async function loadOcr(opts) {
           img = img.resize({ width: Math.round((meta.width ?? 1000) * opts.fallbackScale), kernel: 'lanczos3' });
         }
         pages.push(await ocrPool.recognize(await img.png().toBuffer(), 1));
+        turns.push(0);
       }
-      await writeFile(`${file}.tmp`, JSON.stringify(pages));
+      await writeFile(`${file}.tmp`, JSON.stringify({ pages, turns }));
       await rename(`${file}.tmp`, file);
-      return { pages, cached: false };
+      return { pages, turns, cached: false };
     },
     async close() {
       if (pool) await (await pool).terminate();
@@ -258,6 +266,7 @@ async function main() {
   // OCR runs first, `--workers` images at a time (the pool has that many workers), so the eval keeps
   // every core busy the way `docintel run` does; extraction then runs over the pages in id order.
   const ocrPages = new Map();
+  const ocrTurns = new Map();
   // Listed once: the OCR pass and the image-reading extractors (QR, vision model) both look images up.
   const imgNames = existsSync(join(opts.dir, 'img')) ? await readdir(join(opts.dir, 'img')) : [];
   if (ocr) {
@@ -274,6 +283,7 @@ async function main() {
           ocrCount += 1;
         }
         ocrPages.set(id, r.pages);
+        ocrTurns.set(id, r.turns ?? []);
       }
     };
     try {
@@ -290,8 +300,11 @@ async function main() {
       const pageImages = async () => {
         const imgName = imgNames.find((f) => f.startsWith(`${id}.`));
         const { preprocessImage } = await import(pathToFileURL(join(dist, 'extractors', 'image', 'preprocess.js')).href);
-        const frames = await preprocessImage(await distortImage(await readFile(join(opts.dir, 'img', imgName)), opts.distort), { maxPages: 1, source: imgName });
-        return frames.map((frame) => frame.png);
+        const bytes = await distortImage(await readFile(join(opts.dir, 'img', imgName)), opts.distort);
+        // Turned as the OCR pass kept each page (a receipt scanned sideways is shown upright).
+        const turns = ocrTurns.get(id) ?? [];
+        const frames = await preprocessImage(bytes, { maxPages: 1, source: imgName });
+        return Promise.all(frames.map(async (frame, i) => (turns[i] ? (await preprocessImage(bytes, { maxPages: 1, source: imgName, frame: i, rotate: turns[i] }))[0] : frame).png));
       };
       const t1 = performance.now();
       extracted.set(id, await extraction.extract(pages, pageImages));
