@@ -427,11 +427,11 @@ async function processDocument(doc: DocumentRow, deps: RunDeps, summary: RunSumm
     let prepared: PreparedDocument | undefined;
     const prepare = async (): Promise<PreparedDocument> => (prepared ??= await preprocess((await getFile()).bytes, path, config));
 
-    // Text already stored by an earlier run (interrupted before a later stage) is reused, not re-OCRed.
-    let pages = await storedPages(db, doc.id);
-    // The quarter turn each page read best at, so QR decoding and the model see the page upright too
-    // (unknown for text an earlier run stored: those pages are shown as they came).
-    let turns: readonly QuarterTurn[] = [];
+    // Text already stored by an earlier run (interrupted before a later stage) is reused, not re-OCRed,
+    // with the quarter turn each page read best at, so QR decoding and the model see the page upright too.
+    const stored = await storedPages(db, doc.id);
+    let pages = stored.pages;
+    let turns: readonly QuarterTurn[] = stored.turns;
     if (pages.length === 0) {
       await timed('preprocess', prepare);
       const read = await timed('read', async () =>
@@ -442,7 +442,7 @@ async function processDocument(doc: DocumentRow, deps: RunDeps, summary: RunSumm
       summary.pagesTurned += read.turns.filter((turn) => turn !== 0).length;
       await timed('commit', () =>
         db.transaction(async (tx) => {
-          await savePages(tx, doc.id, read.pages, read.engine);
+          await savePages(tx, doc.id, read.pages, read.turns, read.engine);
           await setDocumentFacts(tx, doc.id, { pageCount: read.pageCount, stage: 'read' });
         }),
       );

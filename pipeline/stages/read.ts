@@ -38,8 +38,8 @@ export async function readPages(prepared: PreparedDocument, deps: ReadDeps): Pro
       });
       pages.push(page);
       turns.push(turn);
+      engines.add(page.engine ?? 'tesseract.js');
     }
-    engines.add('tesseract.js');
     return { pages, turns, pageCount: prepared.frames.length, engine: [...engines].join('+') };
   }
   const { pdf } = prepared;
@@ -62,7 +62,7 @@ export async function readPages(prepared: PreparedDocument, deps: ReadDeps): Pro
       });
       pages.push(page);
       turns.push(turn);
-      engines.add('tesseract.js');
+      engines.add(page.engine ?? 'tesseract.js');
     }
   } finally {
     await pdf.close();

@@ -2,6 +2,7 @@
  * Document state in the database: registration, claiming, stage results and failures. All SQL about
  * the `documents`, `document_paths` and `pages` tables lives here, parameterised.
  */
+import type { QuarterTurn } from '../../extractors/ocr/upright.js';
 import type { PageText } from '../../extractors/types.js';
 import type { Queryable } from '../db/database.js';
 import type { ErrorCode } from '../errors.js';
@@ -139,32 +140,45 @@ export async function pathsOf(q: Queryable, documentId: number): Promise<{ path:
   return result.rows;
 }
 
-export async function storedPages(q: Queryable, documentId: number): Promise<PageText[]> {
-  const result = await q.query<{ page_no: number; source: PageText['source']; text: string; raw_text: string; confidence: number | null; width: number | null; height: number | null; lines: PageText['lines']; engine: string }>(
-    'SELECT page_no, source, text, raw_text, confidence, width, height, lines, engine FROM pages WHERE document_id = $1 ORDER BY page_no',
-    [documentId],
-  );
-  return result.rows.map((row) => ({
-    pageNo: row.page_no,
-    source: row.source,
-    text: row.text,
-    rawText: row.raw_text,
-    confidence: row.confidence ?? 0,
-    width: row.width ?? 0,
-    height: row.height ?? 0,
-    lines: row.lines,
-    engine: row.engine,
-  }));
+/** A document's stored pages, and the quarter turn each was read at (sql/003_page_turn.sql). */
+export interface StoredPages {
+  pages: PageText[];
+  turns: QuarterTurn[];
 }
 
-/** Replaces a document's pages (all or nothing: call inside a transaction). */
-export async function savePages(q: Queryable, documentId: number, pages: PageText[], engine: string): Promise<void> {
+export async function storedPages(q: Queryable, documentId: number): Promise<StoredPages> {
+  const result = await q.query<{ page_no: number; source: PageText['source']; text: string; raw_text: string; confidence: number | null; width: number | null; height: number | null; lines: PageText['lines']; engine: string; turn: number }>(
+    'SELECT page_no, source, text, raw_text, confidence, width, height, lines, engine, turn FROM pages WHERE document_id = $1 ORDER BY page_no',
+    [documentId],
+  );
+  return {
+    pages: result.rows.map((row) => ({
+      pageNo: row.page_no,
+      source: row.source,
+      text: row.text,
+      rawText: row.raw_text,
+      confidence: row.confidence ?? 0,
+      width: row.width ?? 0,
+      height: row.height ?? 0,
+      lines: row.lines,
+      engine: row.engine,
+    })),
+    // The column's CHECK allows only quarter turns.
+    turns: result.rows.map((row) => Number(row.turn) as QuarterTurn),
+  };
+}
+
+/**
+ * Replaces a document's pages (all or nothing: call inside a transaction). `turns[i]` is the quarter
+ * turn page i was read at (0 when missing); `engine` names the reader of pages that do not name their own.
+ */
+export async function savePages(q: Queryable, documentId: number, pages: PageText[], turns: readonly QuarterTurn[], engine: string): Promise<void> {
   await q.query('DELETE FROM pages WHERE document_id = $1', [documentId]);
-  for (const page of pages) {
+  for (const [index, page] of pages.entries()) {
     await q.query(
-      `INSERT INTO pages (document_id, page_no, source, text, raw_text, confidence, width, height, lines, engine)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)`,
-      [documentId, page.pageNo, page.source, page.text, page.rawText, clamp01(page.confidence), Math.round(page.width), Math.round(page.height), JSON.stringify(page.lines), page.engine ?? engine],
+      `INSERT INTO pages (document_id, page_no, source, text, raw_text, confidence, width, height, lines, engine, turn)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11)`,
+      [documentId, page.pageNo, page.source, page.text, page.rawText, clamp01(page.confidence), Math.round(page.width), Math.round(page.height), JSON.stringify(page.lines), page.engine ?? engine, turns[index] ?? 0],
     );
   }
 }

@@ -3,6 +3,10 @@ import type { Database } from '../../pipeline/db/database.js';
 import { checksumOf, loadMigrations, migrate, migrationStatus, type Migration } from '../../pipeline/db/migrate.js';
 import { insertChunk, nearestChunks } from '../../pipeline/db/vectors.js';
 import { DocintelError } from '../../pipeline/errors.js';
+import { sqlstateOf } from '../../pipeline/db/pg-errors.js';
+import { savePages, storedPages } from '../../pipeline/store/documents.js';
+import type { QuarterTurn } from '../../extractors/ocr/upright.js';
+import type { PageText } from '../../extractors/types.js';
 import { databaseTargets, type TestDatabase } from '../support/databases.js';
 
 const sha = (n: number) => n.toString(16).padStart(64, '0');
@@ -13,6 +17,10 @@ async function insertDocument(db: Pick<Database, 'query'>, n: number): Promise<n
     [sha(n), `/inbox/doc-${n}.jpg`, `doc-${n}.jpg`, 1000 + n],
   );
   return result.rows[0]!.id;
+}
+
+function pageOf(text: string): PageText {
+  return { pageNo: 1, source: 'ocr', text, rawText: text, confidence: 0.9, width: 800, height: 1200, lines: [] };
 }
 
 /** A deterministic unit vector pointing mostly along axis `axis`. */
@@ -68,6 +76,24 @@ describe.each(databaseTargets)('storage contract on $name', (target) => {
       { invoice_number: 'CS-12345678', field: 'CS-12345678' },
       { invoice_number: 'TC23747161', field: 'TC23747161' },
     ]);
+  });
+
+  it('keeps the quarter turn each page was read at: pages stored before version 3 were read as they came', async () => {
+    const known = await loadMigrations();
+    await migrate(db, known.slice(0, 2));
+    const before = await insertDocument(db, 1);
+    await db.query(`INSERT INTO pages (document_id, page_no, source, text, raw_text, engine) VALUES ($1, 1, 'ocr', 'TOTAL 9.00', 'TOTAL 9.00', 'tesseract.js')`, [before]);
+    await migrate(db, known);
+    const old = await db.query<{ turn: number }>('SELECT turn FROM pages WHERE document_id = $1', [before]);
+    expect(old.rows.map((r) => Number(r.turn))).toEqual([0]);
+    const after = await insertDocument(db, 2);
+    await savePages(db, after, [pageOf('TOTAL 9.00')], [90], 'ppocr');
+    const page = await storedPages(db, after);
+    expect(page.turns).toEqual([90]);
+    expect(page.pages[0]).toMatchObject({ pageNo: 1, text: 'TOTAL 9.00', engine: 'ppocr' });
+    // Only quarter turns: anything else is a bug upstream, refused rather than stored.
+    const bad = await savePages(db, after, [pageOf('TOTAL 9.00')], [45 as QuarterTurn], 'ppocr').catch((e: unknown) => e);
+    expect(sqlstateOf(bad)).toBe('23514');
   });
 
   it('migrating twice is a no-op', async () => {

@@ -24,7 +24,9 @@ else {
   const tag = process.env.TAG ?? newest;
   if (tag === undefined) throw new Error(`no eval cache holds ${id}: run npm run eval first`);
   console.error(`[debug] OCR from ${tag}`);
-  pages = JSON.parse(await readFile(join(cacheRoot, tag, `${sha}.json`), 'utf8'));
+  // A cache file holds { pages, turns }; one written before turns were kept holds the pages alone.
+  const cached = JSON.parse(await readFile(join(cacheRoot, tag, `${sha}.json`), 'utf8'));
+  pages = Array.isArray(cached) ? cached : cached.pages;
 }
 for (const r of m.buildRows(pages)) console.log(String(r.index).padStart(3), `[${Math.round(r.bbox.y0)}-${Math.round(r.bbox.y1)}]`, r.text);
 const rec = m.extractReceiptOffline(pages);

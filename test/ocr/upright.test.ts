@@ -133,8 +133,10 @@ describe('a receipt scanned sideways, through the preprocess and read stages wit
     expect(mayBeTurned(asItCame)).toBe(true);
     expect(asItCame.text).not.toContain('KEDAI SAMPEL');
 
-    const { pages } = await readPages(prepared, { ocr: async () => pool, maxImagePixels: 100_000_000 });
+    const { pages, engine } = await readPages(prepared, { ocr: async () => pool, maxImagePixels: 100_000_000 });
     expect(pages).toHaveLength(1);
+    // The document names the engine that read it (it said tesseract.js for every OCRed page).
+    expect(engine).toBe(PPOCR_ENGINE_NAME);
     expect(pages[0]!.text).toContain('KEDAI SAMPEL MAJU');
     expect(pages[0]!.text).toContain('CS24031400871');
     expect(pages[0]!.height).toBeGreaterThan(pages[0]!.width); // a till receipt is taller than wide
@@ -147,8 +149,9 @@ describe('a receipt scanned sideways, through the preprocess and read stages wit
     pdf.addPage([image.width * 0.36, image.height * 0.36]).drawImage(image, { x: 0, y: 0, width: image.width * 0.36, height: image.height * 0.36 });
     const prepared = await preprocess(Buffer.from(await pdf.save()), 'sideways.pdf', { maxPages: 10, maxImageMegapixels: 100, pdfPasswords: [] });
     expect(prepared.type).toBe('pdf');
-    const { pages, turns } = await readPages(prepared, { ocr: async () => pool, maxImagePixels: 100_000_000 });
+    const { pages, turns, engine } = await readPages(prepared, { ocr: async () => pool, maxImagePixels: 100_000_000 });
     expect(pages[0]!.source).toBe('ocr');
+    expect(engine).toBe(PPOCR_ENGINE_NAME);
     expect(turns[0]).not.toBe(0);
     expect(pages[0]!.text).toContain('KEDAI SAMPEL MAJU');
   }, 60_000);

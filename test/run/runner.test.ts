@@ -405,6 +405,39 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
     }
   });
 
+  it('finishes a sideways page an earlier run read and stored, showing the model the page turned upright as it was read', async () => {
+    const upright = await textImage(
+      ['CORNER MART SDN BHD', 'NO 12 JALAN CONTOH 3/4', '43000 KAJANG SELANGOR', 'INVOICE NO CS-20481', 'DATE 14/03/2024 12:34', 'MILK 1L 2 x 6.25 12.50', 'SUBTOTAL 12.50', 'TOTAL 12.50', 'CASH 20.00', 'CHANGE 7.50', 'THANK YOU COME AGAIN'],
+      { fontSize: 32 },
+    );
+    const sideways = await sharp(upright).rotate(270).png().toBuffer();
+    put(folder, 'sideways.png', sideways);
+    const server = await startOllamaTestServer({ models: ['qwen2.5vl:7b'] });
+    try {
+      // The model server fails every call: the page is read and stored, then the document fails at extract.
+      server.setDefaultChat({ type: 'http', status: 500 });
+      const first = await run(testConfig({ extractor: 'ollama', ollamaHost: server.url }));
+      expect(first.documents.failed).toBe(1);
+      expect(first.pagesTurned).toBe(1);
+      const stored = await t.db.query<{ turn: number }>('SELECT turn FROM pages');
+      expect(stored.rows.map((r) => Number(r.turn))).toEqual([90]);
+      server.reset();
+      server.setDefaultChat(() => ({ json: { ...emptyLlmReceipt(), vendor_name: 'CORNER MART SDN BHD', total: '12.50' } }));
+      const second = await run(testConfig({ extractor: 'ollama', ollamaHost: server.url }));
+      expect(second.documents.done).toBe(1);
+      // The stored text is reused (no page read again, so none turned again) ...
+      expect(second.pagesTurned).toBe(0);
+      expect(second.ocr?.pages ?? 0).toBe(0);
+      // ... and the model still gets the page as it was read: turned a quarter turn clockwise.
+      const [chat] = server.requestsTo('/api/chat');
+      const sent = (chat!.body as { messages: Array<{ images?: string[] }> }).messages.flatMap((m) => m.images ?? []);
+      const [turned] = await preprocessImage(sideways, { rotate: 90 });
+      expect(sent).toEqual([turned!.png.toString('base64')]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('caps pages per document', async () => {
     put(folder, 'long.pdf', await textPdf(['page'], 5));
     const summary = await run(testConfig({ maxPages: 3 }));
