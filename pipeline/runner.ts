@@ -134,6 +134,11 @@ export interface RunSummary {
   ocr?: { engine: string; pages: number; failed: number; languageMode?: string; languageUse?: LanguageStats; chinesePages?: number };
   /** Pages that read better turned by a quarter turn (scanned sideways or upside down) and were kept turned. */
   pagesTurned: number;
+  /**
+   * OCR passes over pages turned a quarter turn because they read weakly as they came (counted in
+   * `ocr.pages` too): what trying the turns cost, mostly on photos with little text.
+   */
+  turnedReads: number;
   failures: FailedDocument[];
   /** Receipts whose seller tax id, name or address was set to what the seller's other receipts agree on. */
   sellerConsensus?: ConsensusCounts;
@@ -196,6 +201,7 @@ export async function runFolder(options: RunOptions, deps: RunDeps): Promise<Run
       documents: { queued: 0, done: 0, failed: 0, failedByCode: {}, leftFailed: 0 },
       stageMs: {},
       pagesTurned: 0,
+      turnedReads: 0,
       failures: [],
     };
     let ocr: Promise<OcrPool> | undefined;
@@ -440,6 +446,7 @@ async function processDocument(doc: DocumentRow, deps: RunDeps, summary: RunSumm
       pages = read.pages;
       turns = read.turns;
       summary.pagesTurned += read.turns.filter((turn) => turn !== 0).length;
+      summary.turnedReads += read.turnedReads;
       await timed('commit', () =>
         db.transaction(async (tx) => {
           await savePages(tx, doc.id, read.pages, read.turns, read.engine);

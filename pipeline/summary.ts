@@ -30,6 +30,8 @@ export function formatSummary(summary: RunSummary): string {
     lines.push('OCR');
     row('engine', summary.ocr.engine);
     row('pages read', summary.ocr.pages);
+    // Every OCR pass counts above: these are the passes over pages tried turned, as a share of the work.
+    if (summary.turnedReads > 0) row('  of them read turned', summary.turnedReads);
     if (summary.pagesTurned > 0) row('  turned upright', summary.pagesTurned); // scanned sideways or upside down
     if (summary.ocr.chinesePages !== undefined) row('  Chinese, in Traditional', summary.ocr.chinesePages);
     const use = summary.ocr.languageUse;

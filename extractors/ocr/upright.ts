@@ -71,6 +71,8 @@ export interface UprightReading {
   page: PageText;
   /** Clockwise quarter turn the kept reading was made at. */
   turn: QuarterTurn;
+  /** How many times the page was read: 1, or up to 4 when its first reading was weak. */
+  reads: number;
 }
 
 /**
@@ -79,11 +81,13 @@ export interface UprightReading {
  */
 export async function readUpright(read: (turn: QuarterTurn) => Promise<PageText>): Promise<UprightReading> {
   const first = await read(0);
-  let best: UprightReading = { page: first, turn: 0 };
-  if (!mayBeTurned(first)) return best;
+  let best = { page: first, turn: 0 as QuarterTurn };
+  let reads = 1;
+  if (!mayBeTurned(first)) return { ...best, reads };
   let bestStrength = readingStrength(first);
   for (const turn of [90, 180, 270] as const) {
     const page = await read(turn);
+    reads += 1;
     const strength = readingStrength(page);
     // A turn is kept only for a page it makes read like a document: a scene photo turned on its side
     // reads a stray letter or two more than upright (17 of 82 site-dev photos were turned for that).
@@ -98,5 +102,5 @@ export async function readUpright(read: (turn: QuarterTurn) => Promise<PageText>
     // lines show when it is turned either way.)
     if (turn === 90 && Math.max(linesRead(first), linesRead(page)) < MIN_DOCUMENT_LINES) break;
   }
-  return best;
+  return { ...best, reads };
 }

@@ -20,6 +20,8 @@ export interface ReadResult {
   pages: PageText[];
   /** Clockwise quarter turn each page was read at (0 unless it read better turned; always 0 for a text layer). */
   turns: QuarterTurn[];
+  /** OCR passes over pages turned a quarter turn, tried because the page read weakly as it came. */
+  turnedReads: number;
   pageCount: number;
   /** Which engines produced the text, e.g. 'pdfjs-text-layer+tesseract.js'. */
   engine: string;
@@ -29,18 +31,20 @@ export async function readPages(prepared: PreparedDocument, deps: ReadDeps): Pro
   const pages: PageText[] = [];
   const turns: QuarterTurn[] = [];
   const engines = new Set<string>();
+  let turnedReads = 0;
   if (prepared.type !== 'pdf') {
     const pool = await deps.ocr();
     for (const [index, frame] of prepared.frames.entries()) {
-      const { page, turn } = await readUpright(async (turn) => {
+      const { page, turn, reads } = await readUpright(async (turn) => {
         const image = turn === 0 ? frame : await prepared.turn(index, turn);
         return pool.recognize(image.png, index + 1);
       });
       pages.push(page);
       turns.push(turn);
+      turnedReads += reads - 1;
       engines.add(page.engine ?? 'tesseract.js');
     }
-    return { pages, turns, pageCount: prepared.frames.length, engine: [...engines].join('+') };
+    return { pages, turns, turnedReads, pageCount: prepared.frames.length, engine: [...engines].join('+') };
   }
   const { pdf } = prepared;
   try {
@@ -56,16 +60,17 @@ export async function readPages(prepared: PreparedDocument, deps: ReadDeps): Pro
       const rendered = await pdf.renderPage(pageNo, { dpi: deps.renderDpi ?? 300 });
       const { preprocessImage } = await import('../../extractors/image/preprocess.js');
       const pool = await deps.ocr();
-      const { page, turn } = await readUpright(async (turn) => {
+      const { page, turn, reads } = await readUpright(async (turn) => {
         const [frame] = await preprocessImage(rendered.png, { maxInputPixels: deps.maxImagePixels, maxPages: 1, source: `page ${pageNo}`, rotate: turn });
         return pool.recognize(frame!.png, pageNo);
       });
       pages.push(page);
       turns.push(turn);
+      turnedReads += reads - 1;
       engines.add(page.engine ?? 'tesseract.js');
     }
   } finally {
     await pdf.close();
   }
-  return { pages, turns, pageCount: pdf.pageCount, engine: [...engines].join('+') };
+  return { pages, turns, turnedReads, pageCount: pdf.pageCount, engine: [...engines].join('+') };
 }

@@ -56,13 +56,13 @@ function readerOf(pages: Partial<Record<QuarterTurn, PageText>>): { read: (turn:
 describe('readUpright', () => {
   it('reads a page that reads well once, as it came', async () => {
     const reader = readerOf({ 0: RECEIPT });
-    expect(await readUpright(reader.read)).toEqual({ page: RECEIPT, turn: 0 });
+    expect(await readUpright(reader.read)).toEqual({ page: RECEIPT, turn: 0, reads: 1 });
     expect(reader.turns).toEqual([0]);
   });
 
   it('tries every other quarter turn on a weak reading and keeps the strongest', async () => {
     const reader = readerOf({ 0: SIDEWAYS, 270: RECEIPT });
-    expect(await readUpright(reader.read)).toEqual({ page: RECEIPT, turn: 270 });
+    expect(await readUpright(reader.read)).toEqual({ page: RECEIPT, turn: 270, reads: 4 });
     expect(reader.turns).toEqual([0, 90, 180, 270]);
   });
 
@@ -74,7 +74,7 @@ describe('readUpright', () => {
 
   it('stops at a quarter turn when a page shows few lines either way, and keeps no turn that does not read like a document', async () => {
     const scene = readerOf({ 0: pageOf([]), 90: linesOf(MIN_DOCUMENT_LINES - 1, 'EXIT', 0.5) });
-    expect((await readUpright(scene.read)).turn).toBe(0);
+    expect(await readUpright(scene.read)).toMatchObject({ turn: 0, reads: 2 });
     expect(scene.turns).toEqual([0, 90]);
     // A sideways receipt can read as almost nothing as it came (sized wrong for its lines); turned 90°
     // it is upside down, many lines of garbage; turned 270° it reads.

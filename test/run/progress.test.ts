@@ -52,6 +52,7 @@ describe('progress output', () => {
       documents: { queued: 2, done: 1, failed: 1, failedByCode: { PDF_CORRUPT: 1 }, leftFailed: 0 },
       stageMs: { read: 1200 },
       pagesTurned: 0,
+      turnedReads: 0,
       failures: [{ documentId: 9, path: '/inbox/x.pdf', stage: 'preprocess', code: 'PDF_CORRUPT', message: 'broken xref', attempts: 3, final: true }],
     };
     const text = formatSummary(summary);
@@ -70,6 +71,7 @@ describe('progress output', () => {
       stageMs: { read: 800 },
       ocr: { engine: 'tesseract', pages: 5, failed: 0, languageMode: 'auto', languageUse: { firstLanguageOnly: 3, escalated: 1, direct: 1, linesRetried: 4, linesReplaced: 2 } },
       pagesTurned: 0,
+      turnedReads: 0,
       failures: [],
     };
     const text = formatSummary(summary);
@@ -86,6 +88,7 @@ describe('formatSummary with PP-OCR', () => {
       stageMs: { read: 800 },
       ocr: { engine: 'ppocr', pages: 3, failed: 0, chinesePages: 1 },
       pagesTurned: 0,
+      turnedReads: 0,
       failures: [],
     };
     expect(formatSummary(summary)).toMatch(/OCR\n\s+engine\s+ppocr\n\s+pages read\s+3\n\s+Chinese, in Traditional\s+1\n/);
@@ -100,9 +103,11 @@ describe('formatSummary with PP-OCR', () => {
       stageMs: { read: 800 },
       ocr: { engine: 'ppocr', pages: 5, failed: 0 },
       pagesTurned: 1,
+      turnedReads: 3,
       failures: [],
     };
-    expect(formatSummary(summary)).toMatch(/pages read\s+5\n\s+turned upright\s+1\n/);
+    // Of the 5 OCR passes, 3 were over pages tried turned; one page was kept turned.
+    expect(formatSummary(summary)).toMatch(/pages read\s+5\n\s+of them read turned\s+3\n\s+turned upright\s+1\n/);
   });
 });
 

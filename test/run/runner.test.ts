@@ -369,6 +369,9 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
     const summary = await run(testConfig());
     expect(summary.documents.done).toBe(1);
     expect(summary.pagesTurned).toBe(1);
+    // Read as it came, then turned by one to three quarter turns: every pass counts as a page read.
+    expect(summary.turnedReads).toBeGreaterThanOrEqual(1);
+    expect(summary.ocr?.pages).toBe(1 + summary.turnedReads);
     expect(formatSummary(summary)).toMatch(/turned upright\s+1/);
     const page = await t.db.query<{ text: string; width: number; height: number }>('SELECT text, width, height FROM pages');
     expect(page.rows[0]!.text).toContain('CORNER MART');
