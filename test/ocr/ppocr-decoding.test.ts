@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCtc, LOST_COMMA_PROBABILITY, restoreLostCommas, wordsFromCharacters, type DecodedCharacter } from '../../extractors/ocr/ppocr/ctc.js';
 import { resizeRegion, toChannels } from '../../extractors/ocr/ppocr/image-ops.js';
-import { COMMA_SPACE_GAP, gapAfter, inkColumns, spaceCommasByInk } from '../../extractors/ocr/ppocr/ink-gaps.js';
+import { COMMA_SPACE_GAP, gapAfter, inkColumns, lowMarkColumns, spaceCommasByInk } from '../../extractors/ocr/ppocr/ink-gaps.js';
 import { regionsToLines, type RecognisedRegion } from '../../extractors/ocr/ppocr/page-layout.js';
 import { isChinesePage } from '../../extractors/ocr/ppocr/ppocr-pool.js';
 import { textRegions } from '../../extractors/ocr/ppocr/text-regions.js';
@@ -303,6 +303,40 @@ describe('spaces after commas, from the ink', () => {
     expect(spaced[1]!.spaceAfter).toBe(1);
     const tight = [char('A', 0), char(',', 2, 0.4), char('B', 3)];
     spaceCommasByInk(tight, crop(80, [[0, 12], [17, 20], [22, 32]]), 80, HEIGHT, 10);
+    expect(tight[1]!.spaceAfter).toBe(0);
+  });
+
+  /** Like `crop`, with `marks`: [from, to) column ranges inked only near the baseline (rows 30-38), as a comma is. */
+  function cropWithMarks(width: number, inkRuns: Array<[number, number]>, marks: Array<[number, number]>): Uint8Array {
+    const pixels = crop(width, inkRuns);
+    for (const [from, to] of marks) for (let x = from; x < to; x += 1) for (let y = 30; y < 38; y += 1) pixels[y * width + x] = 20;
+    return pixels;
+  }
+
+  it('tells a comma\'s ink (low on the line) from a letter\'s', () => {
+    const pixels = cropWithMarks(60, [[0, 10], [30, 40]], [[14, 17]]);
+    const low = lowMarkColumns(pixels, 60, HEIGHT);
+    expect(low.slice(0, 18)).toEqual([...Array(14).fill(false), true, true, true, false]);
+    expect(low.slice(30, 40).every((column) => !column)).toBe(true);
+    // A flat crop holds no print.
+    expect(lowMarkColumns(new Uint8Array(60 * HEIGHT).fill(200), 60, HEIGHT).some(Boolean)).toBe(false);
+  });
+
+  it('measures the gap after the comma\'s own ink when the comma was read nearer the letter before it', () => {
+    // `B, J`: a letter at 0-12, its comma at 14-16, a space, the next letter at 26. The model put the
+    // comma at step 1 (x 12), nearer the B's ink than the comma's: the gap after the B is 1 column, after
+    // the comma 9.
+    const pixels = cropWithMarks(80, [[0, 13], [26, 36]], [[14, 17]]);
+    const ink = inkColumns(pixels, 80, HEIGHT);
+    expect(gapAfter(ink, 12, 12)).toBe(1); // after the B's own run, which the comma's step points into
+    expect(gapAfter(ink, 12, 12, lowMarkColumns(pixels, 80, HEIGHT))).toBe(9);
+    const read = [char('B', 0), char(',', 1, 0.01), char('J', 3)];
+    spaceCommasByInk(read, pixels, 80, HEIGHT, 10);
+    expect(read[1]!.spaceAfter).toBe(1);
+    // A comma that touches the next letter is part of its run, not a low mark on its own: no space.
+    const touching = cropWithMarks(80, [[0, 13], [17, 27]], [[14, 17]]);
+    const tight = [char('B', 0), char(',', 1, 0.6), char('J', 3)];
+    spaceCommasByInk(tight, touching, 80, HEIGHT, 10);
     expect(tight[1]!.spaceAfter).toBe(0);
   });
 

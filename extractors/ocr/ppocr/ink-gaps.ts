@@ -13,7 +13,10 @@ import type { DecodedCharacter } from './ctc.js';
  * A blank run after a comma at least this many crop heights wide holds a space. On the sroie-dev
  * receipts the gaps after commas fall in two groups, up to 0.13 (`TAMPOI,81200`, printed tight) and from
  * 0.5 (`JEJAKA, TAMAN`), with a few between; address exact accuracy was 0.46 at 0.12, 0.50 at 0.15 and
- * 0.49 at 0.18 (0.48 with the model's own space signal).
+ * 0.49 at 0.18 (0.48 with the model's own space signal). Measured again with the comma's own ink found
+ * (lowMarkColumns): 0.64 at 0.15 and 0.63 at 0.22; half the line's character pitch instead, 0.62.
+ * Tight prints measure up to about 0.21 (`67,JLN`), spaced ones from about 0.17 (`NO. 42, JALAN`): fonts
+ * differ, and no one threshold separates them.
  */
 export const COMMA_SPACE_GAP = 0.15;
 
@@ -26,6 +29,7 @@ export const COMMA_SPACE_GAP = 0.15;
 export function spaceCommasByInk(chars: DecodedCharacter[], pixels: Uint8Array, width: number, height: number, steps: number): void {
   if (!chars.some((c) => c.char === ',' || c.char === '.')) return;
   const ink = inkColumns(pixels, width, height);
+  const lowMarks = lowMarkColumns(pixels, width, height);
   const stepWidth = width / steps;
   for (let i = 0; i < chars.length - 1; i += 1) {
     const char = chars[i]!;
@@ -36,20 +40,28 @@ export function spaceCommasByInk(chars: DecodedCharacter[], pixels: Uint8Array, 
     // (`33.JALAN`), which the address rules make a comma again; other points keep the model's spacing.
     const commaLike = char.char === ',' || (char.char === '.' && /\d/.test(before) && /[A-Za-z]/.test(after));
     if (!commaLike || after === ' ' || (/\d/.test(before) && /\d/.test(after)) || /\p{Script=Han}/u.test(after)) continue;
-    const gap = gapAfter(ink, Math.round((char.step + 0.5) * stepWidth), Math.round(stepWidth * 1.5));
+    const gap = gapAfter(ink, Math.round((char.step + 0.5) * stepWidth), Math.round(stepWidth * 1.5), lowMarks);
     if (gap === null) continue;
     char.spaceAfter = gap >= COMMA_SPACE_GAP * height ? 1 : 0;
   }
 }
 
-/** Per column, whether it holds ink: a pixel darker than the middle of the crop's dark and light levels. */
-export function inkColumns(pixels: Uint8Array, width: number, height: number): boolean[] {
+/**
+ * The grey level under which a pixel is ink: the middle of the crop's dark (2nd percentile) and light
+ * (90th) levels; null for a crop too flat to hold print.
+ */
+function inkThreshold(pixels: Uint8Array): number | null {
   const sorted = Uint8Array.from(pixels).sort();
   const dark = sorted[Math.floor(sorted.length * 0.02)]!;
   const light = sorted[Math.floor(sorted.length * 0.9)]!;
-  const threshold = (dark + light) / 2;
+  return light - dark < 40 ? null : (dark + light) / 2;
+}
+
+/** Per column, whether it holds ink (inkThreshold). */
+export function inkColumns(pixels: Uint8Array, width: number, height: number): boolean[] {
+  const threshold = inkThreshold(pixels);
   const columns: boolean[] = new Array<boolean>(width).fill(false);
-  if (light - dark < 40) return columns;
+  if (threshold === null) return columns;
   for (let x = 0; x < width; x += 1) {
     for (let y = 0; y < height; y += 1) {
       if (pixels[y * width + x]! < threshold) {
@@ -62,10 +74,52 @@ export function inkColumns(pixels: Uint8Array, width: number, height: number): b
 }
 
 /**
- * Width of the blank run that follows the ink run nearest to column `at` (within `reach`, the left one
- * on a tie), or null when no ink lies there or nothing follows it.
+ * Per column, whether its ink lies only in the lower part of the line: the marks of a comma or a point.
+ * The line's text band runs from the 10th percentile of the columns' topmost ink to the 90th of their
+ * lowest; a column whose topmost ink is below the band's middle holds a low mark.
  */
-export function gapAfter(ink: readonly boolean[], at: number, reach: number): number | null {
+export function lowMarkColumns(pixels: Uint8Array, width: number, height: number): boolean[] {
+  const threshold = inkThreshold(pixels);
+  const low: boolean[] = new Array<boolean>(width).fill(false);
+  if (threshold === null) return low;
+  const tops: number[] = [];
+  const bottoms: number[] = [];
+  const topOf = new Int32Array(width).fill(-1);
+  for (let x = 0; x < width; x += 1) {
+    let top = -1;
+    let bottom = -1;
+    for (let y = 0; y < height; y += 1) {
+      if (pixels[y * width + x]! < threshold) {
+        if (top < 0) top = y;
+        bottom = y;
+      }
+    }
+    if (top < 0) continue;
+    topOf[x] = top;
+    tops.push(top);
+    bottoms.push(bottom);
+  }
+  if (tops.length === 0) return low;
+  tops.sort((a, b) => a - b);
+  bottoms.sort((a, b) => a - b);
+  const bandTop = tops[Math.floor(tops.length * 0.1)]!;
+  const bandBottom = bottoms[Math.floor(bottoms.length * 0.9)]!;
+  const middle = (bandTop + bandBottom) / 2;
+  for (let x = 0; x < width; x += 1) low[x] = topOf[x]! >= 0 && topOf[x]! > middle;
+  return low;
+}
+
+/**
+ * Width of the blank run that follows the ink run nearest to column `at` (within `reach`, the left one
+ * on a tie), or null when no ink lies there or nothing follows it. With `lowMarks`, a run of low marks
+ * (a comma's ink) within reach is taken before any nearer run: a comma read a step late sits nearer
+ * the letter before it (`B,` of `1851-B, JALAN`), whose gap is no word space.
+ */
+export function gapAfter(ink: readonly boolean[], at: number, reach: number, lowMarks?: readonly boolean[]): number | null {
+  if (lowMarks) {
+    const gap = gapAfterLowMark(ink, lowMarks, at, reach);
+    if (gap !== undefined) return gap;
+  }
   let start = -1;
   for (let d = 0; d <= reach; d += 1) {
     // Left first: CTC emits a glyph at or after its middle, so the comma's ink is rather to the left.
@@ -85,4 +139,25 @@ export function gapAfter(ink: readonly boolean[], at: number, reach: number): nu
   while (next < ink.length && !ink[next]) next += 1;
   if (next >= ink.length) return null;
   return next - end - 1;
+}
+
+/** The gap after the run of low-mark ink nearest `at` within `reach` (undefined when there is none). */
+function gapAfterLowMark(ink: readonly boolean[], lowMarks: readonly boolean[], at: number, reach: number): number | null | undefined {
+  for (let d = 0; d <= reach; d += 1) {
+    for (const x of [at - d, at + d]) {
+      if (x < 0 || x >= ink.length || !ink[x]) continue;
+      // The whole ink run around x must be low: a comma touching a letter is part of the letter's run.
+      let from = x;
+      while (from > 0 && ink[from - 1]) from -= 1;
+      let to = x;
+      while (to + 1 < ink.length && ink[to + 1]) to += 1;
+      let allLow = true;
+      for (let c = from; c <= to && allLow; c += 1) allLow = lowMarks[c]!;
+      if (!allLow) continue;
+      let next = to + 1;
+      while (next < ink.length && !ink[next]) next += 1;
+      return next >= ink.length ? null : next - to - 1;
+    }
+  }
+  return undefined;
 }
