@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCtc, LOST_COMMA_PROBABILITY, restoreLostCommas, wordsFromCharacters, type DecodedCharacter } from '../../extractors/ocr/ppocr/ctc.js';
 import { resizeRegion, toChannels } from '../../extractors/ocr/ppocr/image-ops.js';
-import { COMMA_SPACE_GAP, gapAfter, inkColumns, lowMarkColumns, spaceCommasByInk } from '../../extractors/ocr/ppocr/ink-gaps.js';
+import { COMMA_SPACE_GAP, gapAfter, inkColumns, lineBand, lowMarkColumns, spaceCommasByInk } from '../../extractors/ocr/ppocr/ink-gaps.js';
 import { regionsToLines, type RecognisedRegion } from '../../extractors/ocr/ppocr/page-layout.js';
 import { isChinesePage } from '../../extractors/ocr/ppocr/ppocr-pool.js';
 import { textRegions } from '../../extractors/ocr/ppocr/text-regions.js';
@@ -338,6 +338,23 @@ describe('spaces after commas, from the ink', () => {
     const tight = [char('B', 0), char(',', 1, 0.6), char('J', 3)];
     spaceCommasByInk(tight, touching, 80, HEIGHT, 10);
     expect(tight[1]!.spaceAfter).toBe(0);
+  });
+
+  it('measures in the line\'s own rows: print of the lines above and below does not fill the space after a comma', () => {
+    // `28, JALAN` with the descenders of the line above (rows 0-3) and the tops of the line below
+    // (rows 44-47) running through the space after the comma, as in the crop of a tilted line.
+    const pixels = cropWithMarks(80, [[0, 12], [17 + 12, 40]], [[14, 17]]);
+    for (let x = 0; x < 80; x += 3) for (const y of [0, 1, 2, 3, 44, 45, 46, 47]) pixels[y * 80 + x] = 20;
+    expect(lineBand(pixels, 80, HEIGHT)).toEqual({ top: 10, bottom: 37 });
+    expect(gapAfter(inkColumns(pixels, 80, HEIGHT), 15, 4)).toBe(1); // over the whole crop: no gap left
+    const read = [char('8', 0), char(',', 2, 0.01), char('J', 4)];
+    spaceCommasByInk(read, pixels, 80, HEIGHT, 10);
+    expect(read[1]!.spaceAfter).toBe(1);
+    // A crop with no blank rows is measured whole; so is one whose middle row is blank.
+    expect(lineBand(crop(80, [[0, 80]]).fill(20), 80, HEIGHT)).toEqual({ top: 0, bottom: HEIGHT - 1 });
+    const offLine = new Uint8Array(80 * HEIGHT).fill(230);
+    for (let x = 0; x < 80; x += 1) for (let y = 0; y < 8; y += 1) offLine[y * 80 + x] = 20;
+    expect(lineBand(offLine, 80, HEIGHT)).toEqual({ top: 0, bottom: HEIGHT - 1 });
   });
 
   it('spaces a point between a number and a word (a comma read as a point) by its ink; other points keep the model\'s spacing', () => {

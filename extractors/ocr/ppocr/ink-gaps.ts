@@ -14,9 +14,10 @@ import type { DecodedCharacter } from './ctc.js';
  * receipts the gaps after commas fall in two groups, up to 0.13 (`TAMPOI,81200`, printed tight) and from
  * 0.5 (`JEJAKA, TAMAN`), with a few between; address exact accuracy was 0.46 at 0.12, 0.50 at 0.15 and
  * 0.49 at 0.18 (0.48 with the model's own space signal). Measured again with the comma's own ink found
- * (lowMarkColumns): 0.64 at 0.15 and 0.63 at 0.22; half the line's character pitch instead, 0.62.
- * Tight prints measure up to about 0.21 (`67,JLN`), spaced ones from about 0.17 (`NO. 42, JALAN`): fonts
- * differ, and no one threshold separates them.
+ * (lowMarkColumns): 0.64 at 0.15 and 0.63 at 0.22; half the line's character pitch instead, 0.62. And
+ * in the line's own rows (lineBand): 0.65 at 0.15, 0.63 at 0.24; as a share of the band's height
+ * instead of the crop's, 0.65 at 0.24 and 0.62 at 0.3. Tight prints measure up to about 0.23 (`67,JLN`,
+ * `9/1,D'sara`), spaced ones from about 0.13: fonts differ, and no one threshold separates them.
  */
 export const COMMA_SPACE_GAP = 0.15;
 
@@ -28,8 +29,13 @@ export const COMMA_SPACE_GAP = 0.15;
  */
 export function spaceCommasByInk(chars: DecodedCharacter[], pixels: Uint8Array, width: number, height: number, steps: number): void {
   if (!chars.some((c) => c.char === ',' || c.char === '.')) return;
-  const ink = inkColumns(pixels, width, height);
-  const lowMarks = lowMarkColumns(pixels, width, height);
+  // Only the line's own rows: a crop of a tilted or tightly set line takes in the descenders of the line
+  // above and the tops of the one below, which fill the blank after a comma (`28,JALAN` for `28, JALAN`).
+  const band = lineBand(pixels, width, height);
+  const rows = pixels.subarray(band.top * width, (band.bottom + 1) * width);
+  const bandHeight = band.bottom - band.top + 1;
+  const ink = inkColumns(rows, width, bandHeight);
+  const lowMarks = lowMarkColumns(rows, width, bandHeight);
   const stepWidth = width / steps;
   for (let i = 0; i < chars.length - 1; i += 1) {
     const char = chars[i]!;
@@ -55,6 +61,27 @@ function inkThreshold(pixels: Uint8Array): number | null {
   const dark = sorted[Math.floor(sorted.length * 0.02)]!;
   const light = sorted[Math.floor(sorted.length * 0.9)]!;
   return light - dark < 40 ? null : (dark + light) / 2;
+}
+
+/**
+ * The rows of the line a crop was made for: from its middle row up and down to the first row nearly
+ * free of ink (under 2% of the inkiest row's count), or to the crop's edge. The print of the lines
+ * above and below, where the crop takes some in, lies beyond those blank rows.
+ */
+export function lineBand(pixels: Uint8Array, width: number, height: number): { top: number; bottom: number } {
+  const whole = { top: 0, bottom: height - 1 };
+  const threshold = inkThreshold(pixels);
+  if (threshold === null) return whole;
+  const counts = new Array<number>(height).fill(0);
+  for (let y = 0; y < height; y += 1) for (let x = 0; x < width; x += 1) if (pixels[y * width + x]! < threshold) counts[y]! += 1;
+  const valley = Math.max(1, 0.02 * Math.max(...counts));
+  const middle = Math.floor(height / 2);
+  let top = middle;
+  while (top > 0 && counts[top - 1]! > valley) top -= 1;
+  let bottom = middle;
+  while (bottom < height - 1 && counts[bottom + 1]! > valley) bottom += 1;
+  // A middle row that is itself blank (a crop off the line) tells nothing: measure the whole crop.
+  return counts[middle]! <= valley ? whole : { top, bottom };
 }
 
 /** Per column, whether it holds ink (inkThreshold). */
