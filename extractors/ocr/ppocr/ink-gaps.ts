@@ -57,9 +57,20 @@ export function spaceCommasByInk(chars: DecodedCharacter[], pixels: Uint8Array, 
  * (90th) levels; null for a crop too flat to hold print.
  */
 function inkThreshold(pixels: Uint8Array): number | null {
-  const sorted = Uint8Array.from(pixels).sort();
-  const dark = sorted[Math.floor(sorted.length * 0.02)]!;
-  const light = sorted[Math.floor(sorted.length * 0.9)]!;
+  // Percentiles from a histogram: a line crop is up to 150 000 pixels, and this runs up to three times
+  // for each line with a comma.
+  const histogram = new Uint32Array(256);
+  for (const value of pixels) histogram[value]! += 1;
+  const level = (rank: number): number => {
+    let seen = 0;
+    for (let value = 0; value < 256; value += 1) {
+      seen += histogram[value]!;
+      if (seen > rank) return value;
+    }
+    return 255;
+  };
+  const dark = level(Math.floor(pixels.length * 0.02));
+  const light = level(Math.floor(pixels.length * 0.9));
   return light - dark < 40 ? null : (dark + light) / 2;
 }
 
