@@ -16,8 +16,10 @@ import type { DecodedCharacter } from './ctc.js';
  * 0.49 at 0.18 (0.48 with the model's own space signal). Measured again with the comma's own ink found
  * (lowMarkColumns): 0.64 at 0.15 and 0.63 at 0.22; half the line's character pitch instead, 0.62. And
  * in the line's own rows (lineBand): 0.65 at 0.15, 0.63 at 0.24; as a share of the band's height
- * instead of the crop's, 0.65 at 0.24 and 0.62 at 0.3. Tight prints measure up to about 0.23 (`67,JLN`,
- * `9/1,D'sara`), spaced ones from about 0.13: fonts differ, and no one threshold separates them.
+ * instead of the crop's, 0.65 at 0.24 and 0.62 at 0.3; half the character pitch, 0.65, 0.6 of it, 0.62.
+ * Tight prints measure up to about 0.23 (`67,JLN`, `9/1,D'sara`, and `K3-113,JL`, whose key has the
+ * space this threshold now reads), spaced ones from about 0.13: fonts differ, and no one threshold
+ * separates them.
  */
 export const COMMA_SPACE_GAP = 0.15;
 
