@@ -23,7 +23,10 @@ export interface ReadResult {
   /** OCR passes over pages turned a quarter turn, tried because the page read weakly as it came. */
   turnedReads: number;
   pageCount: number;
-  /** Which engines produced the text, e.g. 'pdfjs-text-layer+tesseract.js'. */
+  /**
+   * Which engines produced the text, each page's own joined with '+', e.g. 'pdfjs-text-layer+ppocr v4
+   * (onnxruntime)'; stored for a page that does not name its engine.
+   */
   engine: string;
 }
 
