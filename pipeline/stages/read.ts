@@ -5,7 +5,7 @@
  */
 import type { OcrPool } from '../../extractors/ocr/tesseract-pool.js';
 import type { PageText } from '../../extractors/types.js';
-import { readUpright, type QuarterTurn } from '../../extractors/ocr/upright.js';
+import { readUpright, type QuarterTurn, type UprightReading } from '../../extractors/ocr/upright.js';
 import type { PreparedDocument } from './preprocess.js';
 
 export interface ReadDeps {
@@ -35,17 +35,21 @@ export async function readPages(prepared: PreparedDocument, deps: ReadDeps): Pro
   const turns: QuarterTurn[] = [];
   const engines = new Set<string>();
   let turnedReads = 0;
+  const keep = ({ page, turn, reads }: UprightReading): void => {
+    pages.push(page);
+    turns.push(turn);
+    turnedReads += reads - 1;
+    engines.add(page.engine ?? 'tesseract.js');
+  };
   if (prepared.type !== 'pdf') {
     const pool = await deps.ocr();
     for (const [index, frame] of prepared.frames.entries()) {
-      const { page, turn, reads } = await readUpright(async (turn) => {
-        const image = turn === 0 ? frame : await prepared.turn(index, turn);
-        return pool.recognize(image.png, index + 1);
-      });
-      pages.push(page);
-      turns.push(turn);
-      turnedReads += reads - 1;
-      engines.add(page.engine ?? 'tesseract.js');
+      keep(
+        await readUpright(async (turn) => {
+          const image = turn === 0 ? frame : await prepared.turn(index, turn);
+          return pool.recognize(image.png, index + 1);
+        }),
+      );
     }
     return { pages, turns, turnedReads, pageCount: prepared.frames.length, engine: [...engines].join('+') };
   }
@@ -63,14 +67,12 @@ export async function readPages(prepared: PreparedDocument, deps: ReadDeps): Pro
       const rendered = await pdf.renderPage(pageNo, { dpi: deps.renderDpi ?? 300 });
       const { preprocessImage } = await import('../../extractors/image/preprocess.js');
       const pool = await deps.ocr();
-      const { page, turn, reads } = await readUpright(async (turn) => {
-        const [frame] = await preprocessImage(rendered.png, { maxInputPixels: deps.maxImagePixels, maxPages: 1, source: `page ${pageNo}`, rotate: turn });
-        return pool.recognize(frame!.png, pageNo);
-      });
-      pages.push(page);
-      turns.push(turn);
-      turnedReads += reads - 1;
-      engines.add(page.engine ?? 'tesseract.js');
+      keep(
+        await readUpright(async (turn) => {
+          const [frame] = await preprocessImage(rendered.png, { maxInputPixels: deps.maxImagePixels, maxPages: 1, source: `page ${pageNo}`, rotate: turn });
+          return pool.recognize(frame!.png, pageNo);
+        }),
+      );
     }
   } finally {
     await pdf.close();
