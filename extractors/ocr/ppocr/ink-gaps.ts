@@ -35,9 +35,9 @@ export function spaceCommasByInk(chars: DecodedCharacter[], pixels: Uint8Array, 
   // above and the tops of the one below, which fill the blank after a comma (`28,JALAN` for `28, JALAN`).
   const band = lineBand(pixels, width, height);
   const rows = pixels.subarray(band.top * width, (band.bottom + 1) * width);
-  const bandHeight = band.bottom - band.top + 1;
-  const ink = inkColumns(rows, width, bandHeight);
-  const lowMarks = lowMarkColumns(rows, width, bandHeight);
+  const extents = columnExtents(rows, width, band.bottom - band.top + 1);
+  const ink = inkOf(extents, width);
+  const lowMarks = lowMarksOf(extents, width);
   const stepWidth = width / steps;
   for (let i = 0; i < chars.length - 1; i += 1) {
     const char = chars[i]!;
@@ -59,8 +59,8 @@ export function spaceCommasByInk(chars: DecodedCharacter[], pixels: Uint8Array, 
  * (90th) levels; null for a crop too flat to hold print.
  */
 function inkThreshold(pixels: Uint8Array): number | null {
-  // Percentiles from a histogram: a line crop is up to 150 000 pixels, and this runs up to three times
-  // for each line with a comma.
+  // Percentiles from a histogram: a line crop is up to 150 000 pixels, and this runs twice for each
+  // line with a comma.
   const histogram = new Uint32Array(256);
   for (const value of pixels) histogram[value]! += 1;
   const level = (rank: number): number => {
@@ -97,56 +97,57 @@ export function lineBand(pixels: Uint8Array, width: number, height: number): { t
   return counts[middle]! <= valley ? whole : { top, bottom };
 }
 
-/** Per column, whether it holds ink (inkThreshold). */
-export function inkColumns(pixels: Uint8Array, width: number, height: number): boolean[] {
+/** Per column of a crop, the first and last row holding ink (inkThreshold), -1 for a blank column. */
+interface ColumnExtents {
+  top: Int32Array;
+  bottom: Int32Array;
+}
+
+/** The ink of each column, in one pass; null for a crop too flat to hold print. */
+function columnExtents(pixels: Uint8Array, width: number, height: number): ColumnExtents | null {
   const threshold = inkThreshold(pixels);
-  const columns: boolean[] = new Array<boolean>(width).fill(false);
-  if (threshold === null) return columns;
+  if (threshold === null) return null;
+  const top = new Int32Array(width).fill(-1);
+  const bottom = new Int32Array(width).fill(-1);
   for (let x = 0; x < width; x += 1) {
     for (let y = 0; y < height; y += 1) {
       if (pixels[y * width + x]! < threshold) {
-        columns[x] = true;
-        break;
+        if (top[x]! < 0) top[x] = y;
+        bottom[x] = y;
       }
     }
   }
-  return columns;
+  return { top, bottom };
+}
+
+function inkOf(extents: ColumnExtents | null, width: number): boolean[] {
+  return extents ? Array.from(extents.top, (top) => top >= 0) : new Array<boolean>(width).fill(false);
 }
 
 /**
- * Per column, whether its ink lies only in the lower part of the line: the marks of a comma or a point.
+ * Per column, whether it holds ink only in the lower part of the line: the marks of a comma or a point.
  * The line's text band runs from the 10th percentile of the columns' topmost ink to the 90th of their
  * lowest; a column whose topmost ink is below the band's middle holds a low mark.
  */
-export function lowMarkColumns(pixels: Uint8Array, width: number, height: number): boolean[] {
-  const threshold = inkThreshold(pixels);
+function lowMarksOf(extents: ColumnExtents | null, width: number): boolean[] {
   const low: boolean[] = new Array<boolean>(width).fill(false);
-  if (threshold === null) return low;
-  const tops: number[] = [];
-  const bottoms: number[] = [];
-  const topOf = new Int32Array(width).fill(-1);
-  for (let x = 0; x < width; x += 1) {
-    let top = -1;
-    let bottom = -1;
-    for (let y = 0; y < height; y += 1) {
-      if (pixels[y * width + x]! < threshold) {
-        if (top < 0) top = y;
-        bottom = y;
-      }
-    }
-    if (top < 0) continue;
-    topOf[x] = top;
-    tops.push(top);
-    bottoms.push(bottom);
-  }
+  if (!extents) return low;
+  const tops = [...extents.top].filter((y) => y >= 0).sort((a, b) => a - b);
+  const bottoms = [...extents.bottom].filter((y) => y >= 0).sort((a, b) => a - b);
   if (tops.length === 0) return low;
-  tops.sort((a, b) => a - b);
-  bottoms.sort((a, b) => a - b);
-  const bandTop = tops[Math.floor(tops.length * 0.1)]!;
-  const bandBottom = bottoms[Math.floor(bottoms.length * 0.9)]!;
-  const middle = (bandTop + bandBottom) / 2;
-  for (let x = 0; x < width; x += 1) low[x] = topOf[x]! >= 0 && topOf[x]! > middle;
+  const middle = (tops[Math.floor(tops.length * 0.1)]! + bottoms[Math.floor(bottoms.length * 0.9)]!) / 2;
+  for (let x = 0; x < width; x += 1) low[x] = extents.top[x]! >= 0 && extents.top[x]! > middle;
   return low;
+}
+
+/** Per column, whether it holds ink (inkThreshold). */
+export function inkColumns(pixels: Uint8Array, width: number, height: number): boolean[] {
+  return inkOf(columnExtents(pixels, width, height), width);
+}
+
+/** Per column, whether it holds a low mark (lowMarksOf). */
+export function lowMarkColumns(pixels: Uint8Array, width: number, height: number): boolean[] {
+  return lowMarksOf(columnExtents(pixels, width, height), width);
 }
 
 /**
