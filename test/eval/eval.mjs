@@ -124,14 +124,16 @@ async function loadOcr(opts) {
   const { createOcrReader, RECEIPT_PAGE_SEG_MODE } = await import(pathToFileURL(join(dist, 'pipeline', 'services.js')).href);
   opts.psm ??= RECEIPT_PAGE_SEG_MODE;
   const preprocessImage = hasPreprocess ? (await import(pathToFileURL(preprocessPath).href)).preprocessImage : null;
+  // The read stage itself: a page that reads badly is also read turned, as in a run.
+  const readStagePath = join(dist, 'pipeline', 'stages', 'read.js');
+  const { readPages } = await import(pathToFileURL(readStagePath).href);
   const uprightPath = join(dist, 'extractors', 'ocr', 'upright.js');
-  const { readUpright } = await import(pathToFileURL(uprightPath).href);
   const languages = opts.languages.split('+');
   // The cache is keyed by what changes OCR output: languages and the code of preprocessing + OCR pool, so
   // a change to either re-reads the images instead of scoring stale text.
   const codeHash = createHash('sha256');
   const imageDir = join(dist, 'extractors', 'image');
-  const ocrCode = [join(dist, 'extractors', 'ocr', 'tesseract-pool.js'), uprightPath];
+  const ocrCode = [join(dist, 'extractors', 'ocr', 'tesseract-pool.js'), readStagePath, uprightPath];
   // Every module of preprocessing (preprocess.js and the helpers it imports, such as skew.js).
   if (hasPreprocess) for (const f of (await readdir(imageDir)).filter((name) => name.endsWith('.js')).sort()) ocrCode.push(join(imageDir, f));
   // With one language, or `all`, the adaptive reader is the plain pool: its code does not change the text.
@@ -164,12 +166,11 @@ async function loadOcr(opts) {
       if (preprocessImage) {
         const options = { maxInputPixels: 40_000_000, maxPages: 1, source, ...(opts.lineHeight ? { targetLineHeight: opts.lineHeight } : {}) };
         const frames = await preprocessImage(bytes, options);
-        // As the read stage does: a page that reads badly is also read turned by quarter turns.
-        for (const [i, frame] of frames.entries()) {
-          const { page, turn } = await readUpright(async (turn) => ocrPool.recognize((turn === 0 ? frame : (await preprocessImage(bytes, { ...options, frame: i, rotate: turn }))[0]).png, i + 1));
-          pages.push(page);
-          turns.push(turn);
-        }
+        // A prepared image as pipeline/stages/preprocess.ts makes one, with the eval's preprocessing options.
+        const turn = async (frame, degrees) => (await preprocessImage(bytes, { ...options, frame, rotate: degrees }))[0];
+        const read = await readPages({ type: 'jpeg', mime: 'image/jpeg', frames, turn }, { ocr: async () => ocrPool, maxImagePixels: options.maxInputPixels });
+        pages.push(...read.pages);
+        turns.push(...read.turns);
       } else {
         const sharp = (await import('sharp')).default;
         let img = sharp(bytes).rotate().greyscale();
