@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PDFDocument } from 'pdf-lib';
 import QRCode from 'qrcode';
 import sharp from 'sharp';
 import { preprocessImage } from '../../extractors/image/preprocess.js';
@@ -18,7 +19,7 @@ import { RUN_LOCK_ARGS, RUN_LOCK_CLASS } from '../../pipeline/run-lock.js';
 import { runFolder, type RunOptions } from '../../pipeline/runner.js';
 import { formatSummary } from '../../pipeline/summary.js';
 import { databaseTargets, type TestDatabase } from '../support/databases.js';
-import { startOllamaTestServer } from '../support/ollama-server.js';
+import { startOllamaTestServer, type OllamaTestServer } from '../support/ollama-server.js';
 import { pngClaiming, textImage, textPdf } from '../support/fixtures.js';
 
 const old = new Date(Date.now() - 3600_000);
@@ -361,11 +362,8 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
   });
 
   it('reads a page scanned sideways (no EXIF tag to say so) turned upright, and counts it', async () => {
-    const upright = await textImage(
-      ['CORNER MART SDN BHD', 'NO 12 JALAN CONTOH 3/4', '43000 KAJANG SELANGOR', 'INVOICE NO CS-20481', 'DATE 14/03/2024 12:34', 'MILK 1L 2 x 6.25 12.50', 'SUBTOTAL 12.50', 'TOTAL 12.50', 'CASH 20.00', 'CHANGE 7.50', 'THANK YOU COME AGAIN'],
-      { fontSize: 32 },
-    );
-    put(folder, 'sideways.png', await sharp(upright).rotate(270).png().toBuffer());
+    const { sideways } = await sidewaysReceipt();
+    put(folder, 'sideways.png', sideways);
     const summary = await run(testConfig());
     expect(summary.documents.done).toBe(1);
     expect(summary.pagesTurned).toBe(1);
@@ -379,17 +377,13 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
     // The stored page is the one read upright: the file turned back a quarter turn clockwise. (This
     // asserted width > height, which a page cropped to its text need not be; it held only while the
     // turn kept was 180°, the text running down the page, which tesseract also reads.)
-    const [upright90] = await preprocessImage(await sharp(upright).rotate(270).png().toBuffer(), { rotate: 90 });
+    const [upright90] = await preprocessImage(sideways, { rotate: 90 });
     expect(page.rows[0]).toMatchObject({ width: upright90!.width, height: upright90!.height });
     expect(upright90!.width).not.toBe(upright90!.height);
   });
 
   it('shows the vision model a page scanned sideways as it was read: turned upright', async () => {
-    const upright = await textImage(
-      ['CORNER MART SDN BHD', 'NO 12 JALAN CONTOH 3/4', '43000 KAJANG SELANGOR', 'INVOICE NO CS-20481', 'DATE 14/03/2024 12:34', 'MILK 1L 2 x 6.25 12.50', 'SUBTOTAL 12.50', 'TOTAL 12.50', 'CASH 20.00', 'CHANGE 7.50', 'THANK YOU COME AGAIN'],
-      { fontSize: 32 },
-    );
-    const sideways = await sharp(upright).rotate(270).png().toBuffer();
+    const { sideways } = await sidewaysReceipt();
     put(folder, 'sideways.png', sideways);
     const server = await startOllamaTestServer({ models: ['qwen2.5vl:7b'] });
     try {
@@ -397,23 +391,16 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
       const summary = await run(testConfig({ extractor: 'ollama', ollamaHost: server.url }));
       expect(summary.documents.done).toBe(1);
       expect(summary.pagesTurned).toBe(1);
-      const [chat] = server.requestsTo('/api/chat');
-      const sent = (chat!.body as { messages: Array<{ images?: string[] }> }).messages.flatMap((m) => m.images ?? []);
       // Exactly the page the read stage kept: prepared again a quarter turn clockwise.
       const [turned] = await preprocessImage(sideways, { rotate: 90 });
-      const [asCame] = await preprocessImage(sideways);
-      expect(sent).toEqual([turned!.png.toString('base64')]);
+      expect(imagesSentTo(server)).toEqual([turned!.png.toString('base64')]);
     } finally {
       await server.close();
     }
   });
 
   it('finishes a sideways page an earlier run read and stored, showing the model the page turned upright as it was read', async () => {
-    const upright = await textImage(
-      ['CORNER MART SDN BHD', 'NO 12 JALAN CONTOH 3/4', '43000 KAJANG SELANGOR', 'INVOICE NO CS-20481', 'DATE 14/03/2024 12:34', 'MILK 1L 2 x 6.25 12.50', 'SUBTOTAL 12.50', 'TOTAL 12.50', 'CASH 20.00', 'CHANGE 7.50', 'THANK YOU COME AGAIN'],
-      { fontSize: 32 },
-    );
-    const sideways = await sharp(upright).rotate(270).png().toBuffer();
+    const { sideways } = await sidewaysReceipt();
     put(folder, 'sideways.png', sideways);
     const server = await startOllamaTestServer({ models: ['qwen2.5vl:7b'] });
     try {
@@ -432,10 +419,34 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
       expect(second.pagesTurned).toBe(0);
       expect(second.ocr?.pages ?? 0).toBe(0);
       // ... and the model still gets the page as it was read: turned a quarter turn clockwise.
-      const [chat] = server.requestsTo('/api/chat');
-      const sent = (chat!.body as { messages: Array<{ images?: string[] }> }).messages.flatMap((m) => m.images ?? []);
       const [turned] = await preprocessImage(sideways, { rotate: 90 });
-      expect(sent).toEqual([turned!.png.toString('base64')]);
+      expect(imagesSentTo(server)).toEqual([turned!.png.toString('base64')]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('shows the vision model a scanned PDF page that lies on its side turned upright', async () => {
+    const { upright, sideways } = await sidewaysReceipt();
+    const { width, height } = await sharp(upright).metadata();
+    expect(Math.abs(width! / height! - 1)).toBeGreaterThan(0.1); // else turned and not turned look alike
+    // An image-only PDF, as a scanner makes one, its page the size of the image at 300 dpi.
+    const pdf = await PDFDocument.create();
+    const image = await pdf.embedPng(sideways);
+    const points = { width: (image.width * 72) / 300, height: (image.height * 72) / 300 };
+    pdf.addPage([points.width, points.height]).drawImage(image, { x: 0, y: 0, ...points });
+    put(folder, 'sideways.pdf', Buffer.from(await pdf.save()));
+    const server = await startOllamaTestServer({ models: ['qwen2.5vl:7b'] });
+    try {
+      server.setDefaultChat(() => ({ json: { ...emptyLlmReceipt(), vendor_name: 'CORNER MART SDN BHD', total: '12.50' } }));
+      const summary = await run(testConfig({ extractor: 'ollama', ollamaHost: server.url }));
+      expect(summary.documents.done).toBe(1);
+      expect(summary.pagesTurned).toBe(1);
+      // The page rendered for the model is turned as it was read: it has the upright receipt's shape.
+      const sent = imagesSentTo(server);
+      expect(sent).toHaveLength(1);
+      const shown = await sharp(Buffer.from(sent[0]!, 'base64')).metadata();
+      expect(shown.width! / shown.height!).toBeCloseTo(width! / height!, 1);
     } finally {
       await server.close();
     }
@@ -474,6 +485,21 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
 });
 
 /** A model answer with every receipt field empty, to override field by field. */
+/** A till receipt, and the same turned a quarter turn anticlockwise with no EXIF tag: a scan laid in sideways. */
+async function sidewaysReceipt(): Promise<{ upright: Buffer; sideways: Buffer }> {
+  const upright = await textImage(
+    ['CORNER MART SDN BHD', 'NO 12 JALAN CONTOH 3/4', '43000 KAJANG SELANGOR', 'INVOICE NO CS-20481', 'DATE 14/03/2024 12:34', 'MILK 1L 2 x 6.25 12.50', 'SUBTOTAL 12.50', 'TOTAL 12.50', 'CASH 20.00', 'CHANGE 7.50', 'THANK YOU COME AGAIN'],
+    { fontSize: 32 },
+  );
+  return { upright, sideways: await sharp(upright).rotate(270).png().toBuffer() };
+}
+
+/** The images (base64) of the model server's first chat request. */
+function imagesSentTo(server: OllamaTestServer): string[] {
+  const [chat] = server.requestsTo('/api/chat');
+  return (chat!.body as { messages: Array<{ images?: string[] }> }).messages.flatMap((m) => m.images ?? []);
+}
+
 function emptyLlmReceipt(): Record<string, unknown> {
   return {
     vendor_name: null,
