@@ -49,6 +49,7 @@ import {
   type DocumentRow,
   type Stage,
 } from './store/documents.js';
+import { flagDuplicateClaims, type DuplicateClaimCounts } from './store/duplicate-claims.js';
 import { agreeSellerReadings, type ConsensusCounts } from './store/seller-consensus.js';
 
 export interface RunOptions {
@@ -142,6 +143,8 @@ export interface RunSummary {
   failures: FailedDocument[];
   /** Receipts whose seller tax id, name or address was set to what the seller's other receipts agree on. */
   sellerConsensus?: ConsensusCounts;
+  /** Receipts flagged (or no longer flagged) as repeating an earlier document's purchase. */
+  duplicateClaims?: DuplicateClaimCounts;
   runError?: { code: string; message: string; hint?: string };
 }
 
@@ -213,6 +216,11 @@ export async function runFolder(options: RunOptions, deps: RunDeps): Promise<Run
       if (!options.signal?.aborted && config.sellerConsensus === 'on') {
         assertLockHeld(options);
         summary.sellerConsensus = await agreeSellerReadings(db);
+      }
+      // After the consensus: a seller's tax id corrected there is the one two copies are matched on.
+      if (!options.signal?.aborted) {
+        assertLockHeld(options);
+        summary.duplicateClaims = await flagDuplicateClaims(db);
       }
       if (options.signal?.aborted) summary.status = 'interrupted';
     } catch (error) {

@@ -51,6 +51,13 @@ export function formatSummary(summary: RunSummary): string {
     row('names corrected', consensus.names);
     row('addresses corrected', consensus.addresses);
   }
+  const duplicates = summary.duplicateClaims;
+  if (duplicates && duplicates.flagged + duplicates.cleared > 0) {
+    // Flags on stored receipts, possibly of earlier runs: receipts_v.duplicate_of names the earlier document.
+    lines.push('duplicate claims (one purchase, two files)');
+    row('flagged for review', duplicates.flagged);
+    if (duplicates.cleared > 0) row('no longer duplicates', duplicates.cleared);
+  }
   if (summary.failures.length > 0) {
     lines.push('failures');
     for (const f of summary.failures) {

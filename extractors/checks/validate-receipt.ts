@@ -219,8 +219,14 @@ export function validateReceipt(record: ReceiptRecord, options: ValidateOptions 
     else if (fields[name].confidence < reviewBelow) reasons.add(`low_confidence_${name}: ${fields[name].confidence.toFixed(2)}`);
   }
   const confidence = Math.min(...KEY_FIELDS.map((name) => (fields[name].value === null ? 0 : fields[name].confidence)));
-  // A failed informational check sends the record to review only when it speaks about a key field.
+  return { ...record, fields, validations, reviewReasons: [...reasons], needsReview: reviewNeeded([...reasons], validations), confidence };
+}
+
+/**
+ * Whether a record with these reasons goes to review: any reason does, except those of a failed
+ * informational check (blocksReview), which are listed but send nothing to review.
+ */
+export function reviewNeeded(reasons: readonly string[], validations: readonly ValidationResult[]): boolean {
   const informational = validations.filter((v) => !v.passed && !blocksReview(v));
-  const blocking = [...reasons].filter((reason) => !informational.some((v) => reason === `${v.check}: ${v.detail}`));
-  return { ...record, fields, validations, reviewReasons: [...reasons], needsReview: blocking.length > 0, confidence };
+  return reasons.some((reason) => !informational.some((v) => reason === `${v.check}: ${v.detail}`));
 }

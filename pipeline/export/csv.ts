@@ -29,6 +29,8 @@ export const RECEIPT_COLUMNS = [
   'extractor',
   'model',
   'processed_at',
+  // Last, so files read by column position keep their columns.
+  'duplicate_of',
 ] as const;
 
 export const LINE_COLUMNS = [
@@ -109,7 +111,7 @@ async function* receiptRows(db: Queryable, options: CsvExportOptions): AsyncGene
       : await db.query<Record<string, unknown> & Cursor>(
           `SELECT document_id, source_file, vendor_name, vendor_address, vendor_tax_id, buyer_tax_id, invoice_number,
                   date, currency, subtotal, tax, total, payment_method, needs_review, review_reasons, confidence,
-                  extractor, model, processed_at, 0 AS position
+                  extractor, model, processed_at, duplicate_of, 0 AS position
            FROM receipts_v
            WHERE document_id > $1
              AND ($2::date IS NULL OR date >= $2::date) AND ($3::date IS NULL OR date <= $3::date)

@@ -91,6 +91,8 @@ describe.each(databaseTargets)('CSV export on $name', (target) => {
       { file: '/inbox/a.jpg', vendor: '全聯福利中心 "信義店", 台北', address: '台北市信義區\n松仁路 100 號', date: '2024-03-05', total: '1234567.89' },
       { file: '/inbox/=evil.jpg', vendor: '=HYPERLINK("http://x","click")', date: '2024-01-31', total: '0.30', needsReview: true, reasons: ['total_mismatch', 'date_unclear'] },
     ]);
+    // The second repeats the first's purchase (set by the end-of-run pass, pipeline/store/duplicate-claims.ts).
+    await t.db.query(`UPDATE receipts SET duplicate_of = (SELECT min(document_id) FROM receipts) WHERE document_id = (SELECT max(document_id) FROM receipts)`);
     const out = collector();
     const rows = await exportCsv(t.db, out.stream);
     expect(rows).toBe(2);
@@ -113,6 +115,8 @@ describe.each(databaseTargets)('CSV export on $name', (target) => {
     expect(b!.source_file).toBe(`/inbox/=evil.jpg`);
     expect(b!.review_reasons).toBe('total_mismatch; date_unclear');
     expect(b!.total).toBe('0.30');
+    expect(a!.duplicate_of).toBe('');
+    expect(b!.duplicate_of).toBe(a!.document_id);
   });
 
   it('filters by date range and review flag, and exports line items with the receipt keys', async () => {

@@ -153,6 +153,36 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
     expect(after.pages).toBe(before.pages);
   });
 
+  it('flags the second file of one purchase for review, naming the first, and a re-run keeps one flag', async () => {
+    const receipt = (number: string, extra: string[] = []) =>
+      textPdf(['CORNER MART SDN BHD', 'GST ID NO: 001234567890', `RECEIPT NO: ${number}`, 'DATE: 05/03/2024', 'COFFEE 1 X 12.50 12.50', 'TOTAL 12.50', ...extra]);
+    put(folder, '1-original.pdf', await receipt('CS00012345'));
+    put(folder, '2-second-coffee.pdf', await receipt('CS00012346'));
+    put(folder, '3-reprint.pdf', await receipt('CS00012345', ['REPRINT']));
+    const first = await run(testConfig());
+    expect(first.documents.done).toBe(3);
+    expect(first.duplicateClaims).toEqual({ flagged: 1, cleared: 0 });
+    expect(formatSummary(first)).toMatch(/duplicate claims \(one purchase, two files\)\n\s+flagged for review\s+1\n/);
+    const stored = async () =>
+      (
+        await t.db.query<{ file_name: string; invoice_number: string; duplicate_file: string | null; needs_review: boolean; review_reasons: string[] }>(
+          `SELECT d.file_name, r.invoice_number, o.file_name AS duplicate_file, r.needs_review, r.review_reasons
+           FROM receipts_v r JOIN documents d ON d.id = r.document_id LEFT JOIN documents o ON o.id = r.duplicate_of ORDER BY d.file_name`,
+        )
+      ).rows;
+    const rows = await stored();
+    expect(rows.map((r) => [r.file_name, r.invoice_number, r.duplicate_file, r.needs_review])).toEqual([
+      ['1-original.pdf', 'CS00012345', null, false],
+      ['2-second-coffee.pdf', 'CS00012346', null, false],
+      ['3-reprint.pdf', 'CS00012345', '1-original.pdf', true],
+    ]);
+    expect(rows[2]!.review_reasons).toEqual([expect.stringMatching(/^duplicate_claim: same invoice number CS00012345 as document \d+ \(.*1-original\.pdf\)/)]);
+
+    const second = await run(testConfig());
+    expect(second.duplicateClaims).toEqual({ flagged: 0, cleared: 0 });
+    expect(await stored()).toEqual(rows);
+  });
+
   // Three receipts of one seller, read by OCR (the consensus corrects OCR readings, not a text layer's).
   const sellerReceipt = (name: string, day: number) =>
     textImage([name, 'GST ID NO: 002139201536', 'TAX INVOICE', `DATE: ${day}/03/2018`, 'PEN 2 X 1.50 3.00', 'TOTAL 3.00'], { fontSize: 28 });

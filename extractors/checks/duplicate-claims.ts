@@ -1,0 +1,145 @@
+/**
+ * Duplicate claims: one purchase stored twice from two different files. A receipt photographed on the
+ * site and scanned again at the office, an e-invoice PDF mailed twice, a `REPRINT` slip: the files
+ * differ, so the byte-level dedupe at register (sha256) keeps both, and an accountant who books both
+ * claims the input tax twice. The later document is flagged for review and names the earlier one; the
+ * earlier stays as it is, since it is the claim to book.
+ *
+ * What makes two receipts one purchase, judged on stored values (any of them may be an OCR slip):
+ *
+ * - **The same invoice number**, with nothing that contradicts it (a date, a total or a seller tax id
+ *   that both carry and that differ). A Taiwan uniform invoice number (two letters and eight digits) is
+ *   issued once per two-month period across the country, so the same number on the same day, or from the
+ *   same seller, is the same invoice. Any other receipt number is only unique within its seller, and
+ *   many tills restart their count: it also needs the same seller, and the same date or total.
+ * - **The same seller, date and total**, where at most one of the two carries an invoice number. Two
+ *   equal purchases at one shop on one day happen (two coffees), which is why this is a flag for review,
+ *   never a deletion.
+ *
+ * The same seller means the same tax id where both carry one, else the same name (case and spacing
+ * aside). Receipts that carry different invoice numbers are never one purchase.
+ */
+import type { ValidationResult } from '../../schemas/receipt.js';
+
+/** The stored values of one receipt that identify a purchase. */
+export interface ClaimKey {
+  documentId: number;
+  vendorTaxId: string | null;
+  vendorName: string | null;
+  invoiceNumber: string | null;
+  /** ISO date. */
+  date: string | null;
+  /** Decimal string; compared as an amount (`5.9` is `5.90`). */
+  total: string | null;
+}
+
+/** Why two receipts are taken for one purchase. */
+export type DuplicateBasis = 'invoice_number' | 'seller_date_total';
+
+export interface DuplicateClaim {
+  /** The later document, flagged. */
+  documentId: number;
+  /** The earlier document it repeats. */
+  duplicateOf: number;
+  basis: DuplicateBasis;
+}
+
+const TAIWAN_INVOICE_NUMBER = /^[A-Z]{2}\d{8}$/;
+
+/** An amount as a canonical string: `5.9`, `5.90` and `05.90` are one amount. */
+function amount(value: string): string {
+  const [whole = '', fraction = ''] = value.trim().replace(/^\+/, '').split('.');
+  const digits = whole.replace(/^(-?)0+(?=\d)/, '$1');
+  const cents = fraction.replace(/0+$/, '');
+  return cents ? `${digits}.${cents}` : digits;
+}
+
+function squashed(name: string): string {
+  return name.replace(/\s+/g, '').toUpperCase();
+}
+
+/** Both carry a value and the values differ. */
+function conflict<T>(a: T | null, b: T | null, same: (x: T, y: T) => boolean = (x, y) => x === y): boolean {
+  return a !== null && b !== null && !same(a, b);
+}
+
+/** Both carry a value and the values are equal. */
+function agree<T>(a: T | null, b: T | null, same: (x: T, y: T) => boolean = (x, y) => x === y): boolean {
+  return a !== null && b !== null && same(a, b);
+}
+
+const sameAmount = (a: string, b: string) => amount(a) === amount(b);
+
+/**
+ * Whether the two receipts are known to come from one seller: the same tax id where both carry one,
+ * else the same name.
+ */
+function sameSeller(a: ClaimKey, b: ClaimKey): boolean {
+  if (a.vendorTaxId !== null && b.vendorTaxId !== null) return a.vendorTaxId === b.vendorTaxId;
+  return agree(a.vendorName, b.vendorName, (x, y) => squashed(x) !== '' && squashed(x) === squashed(y));
+}
+
+/** Why `later` repeats `earlier`'s purchase, or null when nothing says it does. */
+export function duplicateBasis(later: ClaimKey, earlier: ClaimKey): DuplicateBasis | null {
+  if (conflict(later.date, earlier.date) || conflict(later.total, earlier.total, sameAmount) || conflict(later.vendorTaxId, earlier.vendorTaxId)) return null;
+  if (conflict(later.invoiceNumber, earlier.invoiceNumber)) return null;
+  const sameDate = agree(later.date, earlier.date);
+  const sameTotal = agree(later.total, earlier.total, sameAmount);
+  if (agree(later.invoiceNumber, earlier.invoiceNumber)) {
+    if (TAIWAN_INVOICE_NUMBER.test(later.invoiceNumber!)) {
+      if (sameDate || agree(later.vendorTaxId, earlier.vendorTaxId)) return 'invoice_number';
+    } else if (sameSeller(later, earlier) && (sameDate || sameTotal)) {
+      return 'invoice_number';
+    }
+    return null;
+  }
+  const positive = later.total !== null && amount(later.total) !== '0' && !later.total.trim().startsWith('-');
+  return sameDate && sameTotal && positive && sameSeller(later, earlier) ? 'seller_date_total' : null;
+}
+
+/**
+ * The duplicate claims among candidate pairs (`later` registered after `earlier`): each later document
+ * at most once, naming the earliest document it repeats.
+ */
+export function findDuplicateClaims(pairs: Iterable<{ later: ClaimKey; earlier: ClaimKey }>): DuplicateClaim[] {
+  const matches: { later: ClaimKey; earlier: ClaimKey; basis: DuplicateBasis }[] = [];
+  for (const { later, earlier } of pairs) {
+    if (earlier.documentId >= later.documentId) continue;
+    const basis = duplicateBasis(later, earlier);
+    if (basis) matches.push({ later, earlier, basis });
+  }
+  // A receipt without a number that matches receipts of two different numbers (two coffees, and a
+  // photo of one of them) may be a copy of either: it is flagged itself, but is no original for a
+  // numbered receipt that came later, which has its own number and is a purchase of its own.
+  const numbersMatched = new Map<number, Set<string>>();
+  for (const { later, earlier } of matches) {
+    for (const [unnumbered, numbered] of [[later, earlier], [earlier, later]] as const) {
+      if (unnumbered.invoiceNumber !== null || numbered.invoiceNumber === null) continue;
+      const numbers = numbersMatched.get(unnumbered.documentId) ?? new Set<string>();
+      numbersMatched.set(unnumbered.documentId, numbers.add(numbered.invoiceNumber));
+    }
+  }
+  const found = new Map<number, DuplicateClaim>();
+  for (const { later, earlier, basis } of matches) {
+    if (later.invoiceNumber !== null && (numbersMatched.get(earlier.documentId)?.size ?? 0) > 1) continue;
+    const known = found.get(later.documentId);
+    if (!known || earlier.documentId < known.duplicateOf) found.set(later.documentId, { documentId: later.documentId, duplicateOf: earlier.documentId, basis });
+  }
+  return [...found.values()].sort((a, b) => a.documentId - b.documentId);
+}
+
+export const DUPLICATE_CHECK = 'duplicate_claim';
+
+/** The record's note of a duplicate claim: a failed check, so it is a review reason like any other. */
+export function duplicateClaimValidation(claim: DuplicateClaim, earlier: ClaimKey & { sourceFile: string }): ValidationResult {
+  const what =
+    claim.basis === 'invoice_number'
+      ? `same invoice number ${earlier.invoiceNumber}`
+      : `same seller, date ${earlier.date} and total ${earlier.total}`;
+  return {
+    check: DUPLICATE_CHECK,
+    passed: false,
+    detail: `${what} as document ${claim.duplicateOf} (${earlier.sourceFile}): the same purchase stored twice?`,
+    fields: claim.basis === 'invoice_number' ? ['invoiceNumber'] : ['vendorName', 'date', 'total'],
+  };
+}

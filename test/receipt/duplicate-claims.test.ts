@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { duplicateBasis, duplicateClaimValidation, findDuplicateClaims, type ClaimKey } from '../../extractors/checks/duplicate-claims.js';
+import { reviewNeeded } from '../../extractors/checks/validate-receipt.js';
+
+function key(documentId: number, values: Partial<Omit<ClaimKey, 'documentId'>> = {}): ClaimKey {
+  return { documentId, vendorTaxId: null, vendorName: null, invoiceNumber: null, date: null, total: null, ...values };
+}
+
+const SHOP = { vendorTaxId: '000306020352', vendorName: 'UNIHAKKA INTERNATIONAL SDN BHD' };
+
+describe('duplicate claims: when two receipts are one purchase', () => {
+  it('takes the same receipt number of one seller, on the same day or for the same total, for one purchase', () => {
+    const original = key(1, { ...SHOP, invoiceNumber: 'OR18012601160207', date: '2018-01-26', total: '8.70' });
+    expect(duplicateBasis(key(2, { ...SHOP, invoiceNumber: 'OR18012601160207', date: '2018-01-26', total: '8.70' }), original)).toBe('invoice_number');
+    // The copy's total was not read: the date still agrees.
+    expect(duplicateBasis(key(2, { ...SHOP, invoiceNumber: 'OR18012601160207', date: '2018-01-26' }), original)).toBe('invoice_number');
+    // The copy's tax id was not read, its name was: the same seller by name.
+    expect(duplicateBasis(key(2, { vendorName: 'UNIHAKKA  international sdn bhd', invoiceNumber: 'OR18012601160207', total: '8.7' }), original)).toBe('invoice_number');
+  });
+
+  it('never takes a shop receipt number alone: tills restart their count, and other sellers use the same numbers', () => {
+    const original = key(1, { ...SHOP, invoiceNumber: '0012', date: '2018-01-26', total: '8.70' });
+    // Another day, another total: the till's count restarted.
+    expect(duplicateBasis(key(2, { ...SHOP, invoiceNumber: '0012', date: '2018-01-27', total: '15.00' }), original)).toBeNull();
+    // Another seller's receipt 0012 on the same day.
+    expect(duplicateBasis(key(2, { vendorTaxId: '000123456789', vendorName: 'OTHER SHOP', invoiceNumber: '0012', date: '2018-01-26', total: '8.70' }), original)).toBeNull();
+    // No seller on the copy, so nothing ties the number to this shop.
+    expect(duplicateBasis(key(2, { invoiceNumber: '0012', date: '2018-01-26', total: '8.70' }), original)).toBeNull();
+    // Only the number agrees; the copy carries no date or total to back it.
+    expect(duplicateBasis(key(2, { ...SHOP, invoiceNumber: '0012' }), original)).toBeNull();
+  });
+
+  it('takes a Taiwan uniform invoice number on the same day, or from the same seller, for one invoice', () => {
+    const original = key(1, { vendorTaxId: '04595257', vendorName: '全聯實業股份有限公司', invoiceNumber: 'AB12345678', date: '2024-02-04', total: '1050' });
+    // The seller's tax id was not read on the copy: the number and the day are enough (issued once per period).
+    expect(duplicateBasis(key(2, { invoiceNumber: 'AB12345678', date: '2024-02-04' }), original)).toBe('invoice_number');
+    expect(duplicateBasis(key(2, { vendorTaxId: '04595257', invoiceNumber: 'AB12345678' }), original)).toBe('invoice_number');
+    // The same number with no date nor seller to place it in a period: not enough.
+    expect(duplicateBasis(key(2, { invoiceNumber: 'AB12345678', total: '1050' }), original)).toBeNull();
+    // The same number two years on is another period's invoice.
+    expect(duplicateBasis(key(2, { invoiceNumber: 'AB12345678', date: '2026-02-04' }), original)).toBeNull();
+  });
+
+  it('takes the same seller, date and total for one purchase when at most one carries a receipt number', () => {
+    const original = key(1, { ...SHOP, invoiceNumber: 'OR18012601160207', date: '2018-01-26', total: '8.70' });
+    expect(duplicateBasis(key(2, { ...SHOP, date: '2018-01-26', total: '8.7' }), original)).toBe('seller_date_total');
+    expect(duplicateBasis(key(2, { vendorName: SHOP.vendorName, date: '2018-01-26', total: '008.70' }), original)).toBe('seller_date_total');
+  });
+
+  it('keeps apart receipts whose numbers, dates, totals or seller tax ids differ, and those with nothing to compare', () => {
+    const original = key(1, { ...SHOP, invoiceNumber: 'OR18012601160207', date: '2018-01-26', total: '8.70' });
+    // Two coffees at one shop, one day, each with its own receipt number.
+    expect(duplicateBasis(key(2, { ...SHOP, invoiceNumber: 'OR18012601160208', date: '2018-01-26', total: '8.70' }), original)).toBeNull();
+    expect(duplicateBasis(key(2, { ...SHOP, invoiceNumber: 'OR18012601160207', date: '2018-01-26', total: '9.70' }), original)).toBeNull();
+    expect(duplicateBasis(key(2, { ...SHOP, date: '2018-01-25', total: '8.70' }), original)).toBeNull();
+    expect(duplicateBasis(key(2, { vendorTaxId: '000306020353', vendorName: SHOP.vendorName, date: '2018-01-26', total: '8.70' }), original)).toBeNull();
+    // The same day and total at an unknown seller; and a zero total.
+    expect(duplicateBasis(key(2, { date: '2018-01-26', total: '8.70' }), original)).toBeNull();
+    expect(duplicateBasis(key(2, { ...SHOP, date: '2018-01-26', total: '0.00' }), key(1, { ...SHOP, date: '2018-01-26', total: '0' }))).toBeNull();
+    expect(duplicateBasis(key(2), key(1))).toBeNull();
+  });
+
+  it('names for each later document the earliest one it repeats, and never an earlier document a later one', () => {
+    const a = key(3, { ...SHOP, date: '2018-01-26', total: '8.70' });
+    const b = key(7, { ...SHOP, date: '2018-01-26', total: '8.70' });
+    const c = key(9, { ...SHOP, date: '2018-01-26', total: '8.70' });
+    const claims = findDuplicateClaims([
+      { later: c, earlier: b },
+      { later: c, earlier: a },
+      { later: b, earlier: a },
+      { later: a, earlier: c }, // not earlier: ignored
+    ]);
+    expect(claims).toEqual([
+      { documentId: 7, duplicateOf: 3, basis: 'seller_date_total' },
+      { documentId: 9, duplicateOf: 3, basis: 'seller_date_total' },
+    ]);
+  });
+
+  it('flags a photo without a number that matches two numbered purchases, but never makes it the original of the second', () => {
+    const first = key(1, { ...SHOP, invoiceNumber: 'CS0207', date: '2018-01-26', total: '8.70' });
+    const photo = key(2, { ...SHOP, date: '2018-01-26', total: '8.70' });
+    const second = key(3, { ...SHOP, invoiceNumber: 'CS0208', date: '2018-01-26', total: '8.70' });
+    const pairs = [
+      { later: photo, earlier: first },
+      { later: second, earlier: first },
+      { later: second, earlier: photo },
+    ];
+    expect(findDuplicateClaims(pairs)).toEqual([{ documentId: 2, duplicateOf: 1, basis: 'seller_date_total' }]);
+    // A photo that matches one numbered receipt only is that receipt's copy, whichever came first.
+    expect(findDuplicateClaims([{ later: second, earlier: photo }])).toEqual([{ documentId: 3, duplicateOf: 2, basis: 'seller_date_total' }]);
+  });
+
+  it('notes a claim as a failed check that sends the record to review, naming the earlier document and its file', () => {
+    const earlier = { ...key(3, { ...SHOP, invoiceNumber: 'OR18012601160207', date: '2018-01-26', total: '8.70' }), sourceFile: '/inbox/scan-0001.pdf' };
+    const byNumber = duplicateClaimValidation({ documentId: 7, duplicateOf: 3, basis: 'invoice_number' }, earlier);
+    expect(byNumber).toEqual({
+      check: 'duplicate_claim',
+      passed: false,
+      detail: 'same invoice number OR18012601160207 as document 3 (/inbox/scan-0001.pdf): the same purchase stored twice?',
+      fields: ['invoiceNumber'],
+    });
+    const bySeller = duplicateClaimValidation({ documentId: 7, duplicateOf: 3, basis: 'seller_date_total' }, earlier);
+    expect(bySeller.detail).toBe('same seller, date 2018-01-26 and total 8.70 as document 3 (/inbox/scan-0001.pdf): the same purchase stored twice?');
+    expect(reviewNeeded([`${bySeller.check}: ${bySeller.detail}`], [bySeller])).toBe(true);
+  });
+});
+
+describe('reviewNeeded', () => {
+  it('sends a record to review for any reason but a failed informational check', () => {
+    const lines = { check: 'lines_sum_to_subtotal', passed: false, detail: 'items 9.00, subtotal 10.00', fields: ['subtotal'] };
+    expect(reviewNeeded([`${lines.check}: ${lines.detail}`], [lines])).toBe(false);
+    expect(reviewNeeded([`${lines.check}: ${lines.detail}`, 'missing_total'], [lines])).toBe(true);
+    expect(reviewNeeded([], [lines])).toBe(false);
+  });
+});
