@@ -54,8 +54,58 @@ function amount(value: string): string {
   return cents ? `${digits}.${cents}` : digits;
 }
 
-function squashed(name: string): string {
-  return name.replace(/\s+/g, '').toUpperCase();
+/** A name by its letters and digits (any script): `SDN. BHD` and `SDN BHD.` are one name. */
+function nameKey(name: string): string {
+  return name.replace(/[^\p{L}\p{N}]/gu, '').toUpperCase();
+}
+
+/**
+ * A receipt number or tax id as OCR may read it either way: separators dropped (`01-143008`, a `7` read
+ * as `/`), and the look-alikes OCR swaps folded into one (O, Q, D, C and 0; I, L and 1; S and 5; B and 8;
+ * Z and 2; G and 6). Two scans of one slip give `QR18030502160349` and `OR18030502160349`,
+ * `0R18032902170347` and `OR18032902170347`, `002-1550040` and `C02-1550040`. A receipt number one
+ * higher is never such a slip: no two neighbouring digits are look-alikes.
+ */
+export function identifierSkeleton(value: string): string {
+  return value
+    .toUpperCase()
+    .replace(/[^\p{L}\p{N}]/gu, '')
+    .replace(/[OQDC]/g, '0')
+    .replace(/[IL]/g, '1')
+    .replace(/S/g, '5')
+    .replace(/B/g, '8')
+    .replace(/Z/g, '2')
+    .replace(/G/g, '6');
+}
+
+/** `shorter` is `longer` with one character left out (OCR lost a digit: `01-14300` of `01-143008`). */
+function oneDropped(longer: string, shorter: string): boolean {
+  if (longer.length !== shorter.length + 1) return false;
+  let i = 0;
+  while (i < shorter.length && longer[i] === shorter[i]) i += 1;
+  return longer.slice(i + 1) === shorter.slice(i);
+}
+
+/**
+ * How two receipt numbers compare: the same (look-alikes and separators aside), one with a character
+ * lost, or different.
+ */
+function compareNumbers(a: string, b: string): 'same' | 'one_lost' | 'different' {
+  const x = identifierSkeleton(a);
+  const y = identifierSkeleton(b);
+  if (x === y) return 'same';
+  return oneDropped(x, y) || oneDropped(y, x) ? 'one_lost' : 'different';
+}
+
+/**
+ * Two seller tax ids are one (look-alikes aside), or one was cut short in reading (`0020173946` of
+ * `002017394688`, eight characters at least).
+ */
+function sameTaxId(a: string, b: string): boolean {
+  const x = identifierSkeleton(a);
+  const y = identifierSkeleton(b);
+  const [short, long] = x.length <= y.length ? [x, y] : [y, x];
+  return short === long || (short.length >= 8 && long.startsWith(short));
 }
 
 /** Both carry a value and the values differ. */
@@ -75,19 +125,22 @@ const sameAmount = (a: string, b: string) => amount(a) === amount(b);
  * else the same name.
  */
 function sameSeller(a: ClaimKey, b: ClaimKey): boolean {
-  if (a.vendorTaxId !== null && b.vendorTaxId !== null) return a.vendorTaxId === b.vendorTaxId;
-  return agree(a.vendorName, b.vendorName, (x, y) => squashed(x) !== '' && squashed(x) === squashed(y));
+  if (a.vendorTaxId !== null && b.vendorTaxId !== null) return sameTaxId(a.vendorTaxId, b.vendorTaxId);
+  return agree(a.vendorName, b.vendorName, (x, y) => nameKey(x) !== '' && nameKey(x) === nameKey(y));
 }
 
 /** Why `later` repeats `earlier`'s purchase, or null when nothing says it does. */
 export function duplicateBasis(later: ClaimKey, earlier: ClaimKey): DuplicateBasis | null {
-  if (conflict(later.date, earlier.date) || conflict(later.total, earlier.total, sameAmount) || conflict(later.vendorTaxId, earlier.vendorTaxId)) return null;
-  if (conflict(later.invoiceNumber, earlier.invoiceNumber)) return null;
+  if (conflict(later.date, earlier.date) || conflict(later.total, earlier.total, sameAmount) || conflict(later.vendorTaxId, earlier.vendorTaxId, sameTaxId)) return null;
   const sameDate = agree(later.date, earlier.date);
   const sameTotal = agree(later.total, earlier.total, sameAmount);
-  if (agree(later.invoiceNumber, earlier.invoiceNumber)) {
-    if (TAIWAN_INVOICE_NUMBER.test(later.invoiceNumber!)) {
-      if (sameDate || agree(later.vendorTaxId, earlier.vendorTaxId)) return 'invoice_number';
+  if (later.invoiceNumber !== null && earlier.invoiceNumber !== null) {
+    const numbers = compareNumbers(later.invoiceNumber, earlier.invoiceNumber);
+    if (numbers === 'different') return null;
+    // A number with a character lost is one purchase only if everything else agrees.
+    if (numbers === 'one_lost') return sameDate && sameTotal && (sameSeller(later, earlier) || later.vendorTaxId === null || earlier.vendorTaxId === null) ? 'invoice_number' : null;
+    if (TAIWAN_INVOICE_NUMBER.test(later.invoiceNumber) && TAIWAN_INVOICE_NUMBER.test(earlier.invoiceNumber)) {
+      if (sameDate || agree(later.vendorTaxId, earlier.vendorTaxId, sameTaxId)) return 'invoice_number';
     } else if (sameSeller(later, earlier) && (sameDate || sameTotal)) {
       return 'invoice_number';
     }

@@ -47,6 +47,8 @@ export const LINE_COLUMNS = [
   'unit_price',
   'amount',
   'needs_review',
+  // The receipt's duplicate_of: a line of a purchase stored twice is booked once.
+  'duplicate_of',
 ] as const;
 
 export interface CsvExportOptions {
@@ -99,7 +101,7 @@ async function* receiptRows(db: Queryable, options: CsvExportOptions): AsyncGene
     const result = options.lines
       ? await db.query<Record<string, unknown> & Cursor>(
           `SELECT l.document_id, l.source_file, l.vendor_name, r.vendor_tax_id, l.invoice_number, l.date, l.currency,
-                  l.position, l.description, l.quantity, l.unit_price, l.amount, r.needs_review
+                  l.position, l.description, l.quantity, l.unit_price, l.amount, r.needs_review, r.duplicate_of
            FROM line_items_v l JOIN receipts_v r ON r.document_id = l.document_id
            WHERE (l.document_id, l.position) > ($1, $2)
              AND ($3::date IS NULL OR l.date >= $3::date) AND ($4::date IS NULL OR l.date <= $4::date)

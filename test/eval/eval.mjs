@@ -55,10 +55,11 @@ function parseArgs(argv) {
     else if (a === '--vision-model') opts.visionModel = next();
     // Robustness: every image turned, shrunk or dimmed before docintel sees it (distortImage below).
     else if (a === '--distort') opts.distort = next();
+    else if (a === '--copies') opts.copies = next();
     // Only while extractors/image/preprocess.ts does not exist: upscale factor of the stand-in preprocessing.
     else if (a === '--fallback-scale') opts.fallbackScale = Number(next());
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run eval -- [--dir DIR] [--limit N] [--ids first-half|second-half|all|ID,ID] [--source ocr|box] [--misses] [--reasons] [--workers N] [--languages eng+chi_tra] [--language-mode auto|all] [--ocr-engine ppocr|tesseract] [--psm N] [--extractor offline|ollama] [--ollama-host URL] [--vision-model NAME] [--distort rotate:DEG|scale:F|dim] [--json]');
+      console.log('usage: npm run eval -- [--dir DIR] [--limit N] [--ids first-half|second-half|all|ID,ID] [--source ocr|box] [--misses] [--reasons] [--workers N] [--languages eng+chi_tra] [--language-mode auto|all] [--ocr-engine ppocr|tesseract] [--psm N] [--extractor offline|ollama] [--ollama-host URL] [--vision-model NAME] [--distort rotate:DEG|scale:F|dim] [--copies rotate:DEG|scale:F|dim] [--json]');
       process.exit(0);
     } else throw new Error(`[eval] unknown option ${a} (see --help)`);
   }
@@ -227,6 +228,48 @@ async function loadExtraction(opts) {
   };
 }
 
+/**
+ * The end-of-run duplicate check over the eval's receipts, the originals first (document ids in id
+ * order) and their copies after: how many originals are flagged (falsely: each is its own purchase), and
+ * how many copies are flagged against their own original.
+ */
+async function measureDuplicates(entries, originals, sameScan) {
+  const { findDuplicateClaims } = await import(pathToFileURL(join(dist, 'extractors', 'checks', 'duplicate-claims.js')).href);
+  const keys = entries.map(({ id, record }, i) => {
+    const f = record?.fields;
+    return { id, key: { documentId: i + 1, vendorTaxId: f?.vendorTaxId.value ?? null, vendorName: f?.vendorName.value ?? null, invoiceNumber: f?.invoiceNumber.value ?? null, date: f?.date.value ?? null, total: f?.total.value ?? null } };
+  });
+  const pairs = [];
+  for (let later = 1; later < keys.length; later += 1) for (let earlier = 0; earlier < later; earlier += 1) pairs.push({ later: keys[later].key, earlier: keys[earlier].key });
+  const claims = new Map(findDuplicateClaims(pairs).map((c) => [c.documentId, c]));
+  const result = { falseFlags: 0, sameScan: 0, copies: keys.length - originals, recognised: 0, byNumber: 0, bySellerDateTotal: 0, elsewhere: 0, missed: [], wrong: [] };
+  keys.forEach(({ id, key }, i) => {
+    const claim = claims.get(key.documentId);
+    const show = (k) => `${k.vendorTaxId ?? '-'} ${k.vendorName ?? '-'} | ${k.invoiceNumber ?? '-'} ${k.date ?? '-'} ${k.total ?? '-'}`;
+    if (i < originals) {
+      // SROIE holds a few scans twice, byte for byte, under two ids: flagging one is right.
+      if (claim && sameScan(id, keys[claim.duplicateOf - 1].id)) result.sameScan += 1;
+      else if (claim) {
+        result.falseFlags += 1;
+        result.wrong.push(`${id} (${show(key)}) flagged against ${keys[claim.duplicateOf - 1].id} (${show(keys[claim.duplicateOf - 1].key)})`);
+      }
+      return;
+    }
+    const own = i - originals + 1;
+    if (claim && (claim.duplicateOf === own || sameScan(id, keys[claim.duplicateOf - 1].id))) {
+      result.recognised += 1;
+      result[claim.basis === 'invoice_number' ? 'byNumber' : 'bySellerDateTotal'] += 1;
+    } else if (claim) {
+      result.elsewhere += 1;
+      result.wrong.push(`${id} (${show(key)}) flagged against ${keys[claim.duplicateOf - 1].id} (${show(keys[claim.duplicateOf - 1].key)})`);
+    } else {
+      const o = keys[own - 1].key;
+      result.missed.push(`${id}: original ${show(o)}, copy ${show(key)}`);
+    }
+  });
+  return result;
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   for (const sub of ['key', opts.source === 'box' ? 'box' : 'img']) {
@@ -240,6 +283,7 @@ async function main() {
   const { parseMoney, sameMoney } = await import(pathToFileURL(join(dist, 'extractors', 'receipt', 'money.js')).href);
   const { exactFields, vendorConsensus, withConsensus } = await import(pathToFileURL(join(dist, 'extractors', 'checks', 'vendor-consensus.js')).href);
   const consensusChanges = [];
+  let duplicates;
   let ids = (await readdir(join(opts.dir, 'key'))).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
   const half = Math.ceil(ids.length / 2);
   if (opts.ids === 'first-half') ids = ids.slice(0, half);
@@ -270,6 +314,8 @@ async function main() {
   const ocrTurns = new Map();
   // Listed once: the OCR pass and the image-reading extractors (QR, vision model) both look images up.
   const imgNames = existsSync(join(opts.dir, 'img')) ? await readdir(join(opts.dir, 'img')) : [];
+  const copyId = (id) => `${id}#copy`;
+  const copyImage = async (id) => distortImage(await readFile(join(opts.dir, 'img', imgNames.find((f) => f.startsWith(`${id}.`)))), opts.copies);
   if (ocr) {
     let next = 0;
     const worker = async () => {
@@ -285,6 +331,12 @@ async function main() {
         }
         ocrPages.set(id, r.pages);
         ocrTurns.set(id, r.turns ?? []);
+        if (opts.copies) {
+          // A second file of the same receipt (a re-scan, a photo): read like any other document.
+          const copy = await ocr.read(await copyImage(id), imgName);
+          ocrPages.set(copyId(id), copy.pages);
+          ocrTurns.set(copyId(id), copy.turns ?? []);
+        }
       }
     };
     try {
@@ -295,13 +347,15 @@ async function main() {
   }
   {
     const extracted = new Map();
-    for (const id of ids) {
+    const copies = opts.copies && ocr ? ids.map(copyId) : [];
+    for (const id of [...ids, ...copies]) {
+      const original = id.replace(/#copy$/, '');
       const pages = ocr ? ocrPages.get(id) : [boxToPageText(await readFile(join(opts.dir, 'box', `${id}.txt`), 'utf8'))];
       // The vision model and QR decoding get the image as the pipeline gives it: preprocessed.
       const pageImages = async () => {
-        const imgName = imgNames.find((f) => f.startsWith(`${id}.`));
+        const imgName = imgNames.find((f) => f.startsWith(`${original}.`));
         const { preprocessImage } = await import(pathToFileURL(join(dist, 'extractors', 'image', 'preprocess.js')).href);
-        const bytes = await distortImage(await readFile(join(opts.dir, 'img', imgName)), opts.distort);
+        const bytes = id === original ? await distortImage(await readFile(join(opts.dir, 'img', imgName)), opts.distort) : await copyImage(original);
         // Turned as the OCR pass kept each page (a receipt scanned sideways is shown upright).
         const turns = ocrTurns.get(id) ?? [];
         const frames = await preprocessImage(bytes, { maxPages: 1, source: imgName });
@@ -313,13 +367,24 @@ async function main() {
     }
     // As at the end of `docintel run`: the receipts of one seller (same tax id) agree on its tax id, name
     // and address where one of them read a slip of what the others agree on.
-    const readings = ids.flatMap((id) => {
+    const readingsOf = (list) => list.flatMap((id) => {
       const fields = extracted.get(id).record?.fields;
       if (!fields) return [];
       return [{ id, vendorTaxId: fields.vendorTaxId.value, vendorName: fields.vendorName.value, vendorAddress: fields.vendorAddress.value, exact: exactFields((f) => fields[f].source) }];
     });
+    const readings = readingsOf(ids);
     const agreed = extraction.sellerConsensus ? vendorConsensus(readings) : [];
     consensusChanges.push(...agreed);
+    // As the run ends next: every receipt that repeats an earlier one's purchase is flagged. The set's
+    // receipts are all different purchases, so a flag among them is a false one; with --copies each
+    // receipt comes a second time, as another file, and its copy should be flagged against it.
+    // The copies take part in the consensus there as in a run (the scores above are of the set alone).
+    const agreedWithCopies = copies.length === 0 ? agreed : extraction.sellerConsensus ? vendorConsensus(readingsOf([...ids, ...copies])) : [];
+    const final = (id) => extracted.get(id).record && withConsensus(id, extracted.get(id).record, agreedWithCopies);
+    const scanOf = new Map();
+    for (const id of ids) scanOf.set(id, createHash('sha256').update(await readFile(join(opts.dir, 'img', imgNames.find((f) => f.startsWith(`${id}.`))))).digest('hex'));
+    const sameScan = (a, b) => scanOf.get(a.replace(/#copy$/, '')) === scanOf.get(b.replace(/#copy$/, ''));
+    duplicates = await measureDuplicates([...ids, ...copies].map((id) => ({ id, record: final(id) })), ids.length, sameScan);
     for (const id of ids) {
       const key = JSON.parse(await readFile(join(opts.dir, 'key', `${id}.json`), 'utf8'));
       const { record: read, skipped } = extracted.get(id);
@@ -416,9 +481,16 @@ async function main() {
     console.log('reasons, on receipts with a wrong / right date or total:');
     for (const [name, c] of [...reasonCounts].sort((a, b) => b[1].right - a[1].right)) console.log(`  ${name.padEnd(40)} ${String(c.wrong).padStart(3)} / ${c.right}`);
   }
-  const perReceipt = extractMs / Math.max(1, ids.length);
+  console.log(`duplicate claims: ${duplicates.falseFlags} of the ${ids.length} receipts flagged as repeating another purchase of them, ${duplicates.sameScan} as repeating the same scan under another id`);
+  if (opts.misses) for (const line of duplicates.wrong) console.log(`  wrong flag ${line}`);
+  if (opts.copies) {
+    const d = duplicates;
+    console.log(`copies (${opts.copies}): ${d.recognised} of ${d.copies} flagged against their receipt (by invoice number ${d.byNumber}, by seller, date and total ${d.bySellerDateTotal}), ${d.elsewhere} against another, ${d.copies - d.recognised - d.elsewhere} missed`);
+    if (opts.misses) for (const line of d.missed) console.log(`  copy missed ${line}`);
+  }
+  const perReceipt = extractMs / Math.max(1, ids.length + (opts.copies && ocr ? ids.length : 0));
   console.log(`time: extraction ${perReceipt.toFixed(1)} ms/receipt` + (ocrCount ? `, OCR ${(ocrMs / ocrCount / 1000).toFixed(2)} s/receipt (${ocrCount} not cached)` : ocr ? ', OCR all cached' : '') + `, wall ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  if (opts.json) console.log(JSON.stringify({ rows, mean, meanF1, byVendor, review, consensus: consensusChanges, misses, skipped: skippedReceipts }));
+  if (opts.json) console.log(JSON.stringify({ rows, mean, meanF1, byVendor, review, consensus: consensusChanges, duplicates, misses, skipped: skippedReceipts }));
 }
 
 main().catch((error) => {

@@ -138,14 +138,17 @@ describe.each(databaseTargets)('CSV export on $name', (target) => {
     expect(reviewText).not.toContain('\r\n');
     expect((parse(reviewText, { columns: true }) as Record<string, string>[]).map((r) => r.vendor_name)).toEqual(['Feb Shop']);
 
+    // Feb's receipt repeats Jan's purchase: each of its lines says so.
+    const jan = (await t.db.query<{ id: number }>(`SELECT document_id AS id FROM receipts WHERE vendor_name = 'Jan Shop'`)).rows[0]!.id;
+    await t.db.query(`UPDATE receipts SET duplicate_of = $1 WHERE vendor_name = 'Feb Shop'`, [jan]);
     const lines = collector();
     await exportCsv(t.db, lines.stream, { lines: true });
     const lineRows = parse(lines.text(), { bom: true, columns: true }) as Record<string, string>[];
     expect(Object.keys(lineRows[0]!)).toEqual([...LINE_COLUMNS]);
-    expect(lineRows.map((r) => [r.vendor_name, r.position, r.description, r.amount])).toEqual([
-      ['Jan Shop', '1', '礦泉水', '40'],
-      ['Feb Shop', '1', "'@risky", '-5.00'],
-      ['Feb Shop', '2', '便當', '85'],
+    expect(lineRows.map((r) => [r.vendor_name, r.position, r.description, r.amount, r.duplicate_of])).toEqual([
+      ['Jan Shop', '1', '礦泉水', '40', ''],
+      ['Feb Shop', '1', "'@risky", '-5.00', String(jan)],
+      ['Feb Shop', '2', '便當', '85', String(jan)],
     ]);
   });
 

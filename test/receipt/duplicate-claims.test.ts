@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duplicateBasis, duplicateClaimValidation, findDuplicateClaims, type ClaimKey } from '../../extractors/checks/duplicate-claims.js';
+import { duplicateBasis, duplicateClaimValidation, findDuplicateClaims, identifierSkeleton, type ClaimKey } from '../../extractors/checks/duplicate-claims.js';
 import { reviewNeeded } from '../../extractors/checks/validate-receipt.js';
 
 function key(documentId: number, values: Partial<Omit<ClaimKey, 'documentId'>> = {}): ClaimKey {
@@ -16,6 +16,41 @@ describe('duplicate claims: when two receipts are one purchase', () => {
     expect(duplicateBasis(key(2, { ...SHOP, invoiceNumber: 'OR18012601160207', date: '2018-01-26' }), original)).toBe('invoice_number');
     // The copy's tax id was not read, its name was: the same seller by name.
     expect(duplicateBasis(key(2, { vendorName: 'UNIHAKKA  international sdn bhd', invoiceNumber: 'OR18012601160207', total: '8.7' }), original)).toBe('invoice_number');
+  });
+
+  it('reads two scans of one slip as one purchase through the look-alikes OCR swaps and a character it lost', () => {
+    // Pairs read from sroie-dev receipts and a copy of each turned by 2 degrees.
+    const scans: [Partial<ClaimKey>, Partial<ClaimKey>][] = [
+      [{ invoiceNumber: 'QR18030502160349' }, { invoiceNumber: 'OR18030502160349' }],
+      [{ invoiceNumber: '0R18032902170347' }, { invoiceNumber: 'OR18032902170347' }],
+      [{ invoiceNumber: '002-1550040' }, { invoiceNumber: 'C02-1550040' }],
+      [{ invoiceNumber: 'P0S01/00012379' }, { invoiceNumber: 'P0S01/000123/9' }],
+      [{ invoiceNumber: '01-143008' }, { invoiceNumber: '01-14300' }],
+      [{ invoiceNumber: '0000000011000136498' }, { invoiceNumber: '000000011000136498' }],
+      // The seller's tax id cut short on one of them.
+      [{ vendorTaxId: '002017394688', invoiceNumber: '2018030610100080498' }, { vendorTaxId: '0020173946', invoiceNumber: '2018030610100080498' }],
+    ];
+    for (const [a, b] of scans) {
+      const base = { vendorName: 'ABC HO TRADING', date: '2019-01-09', total: '31.00' };
+      expect(duplicateBasis(key(2, { ...base, ...b }), key(1, { ...base, ...a })), JSON.stringify([a, b])).toBe('invoice_number');
+    }
+    // A name that differs only in punctuation is the same seller: `SDN. BHD` and `SDN. BHD.`.
+    expect(duplicateBasis(key(2, { vendorName: 'S.H.H. MOTOR SDN. BHD.', date: '2019-01-23', total: '20.00' }), key(1, { vendorName: 'S.H.H. MOTOR SDN. BHD', date: '2019-01-23', total: '20.00' }))).toBe(
+      'seller_date_total',
+    );
+    expect(identifierSkeleton('CS-0207 / B')).toBe(identifierSkeleton('cs0207b'));
+  });
+
+  it('keeps apart the next receipt of a till, and a number that lost a character unless all else agrees', () => {
+    const base = { ...SHOP, date: '2018-01-26', total: '8.70' };
+    // Consecutive numbers differ by a digit no look-alike covers.
+    for (const [a, b] of [['CS0207', 'CS0208'], ['CS0209', 'CS0210'], ['1999', '2000'], ['CS0150', 'CS0151']]) {
+      expect(duplicateBasis(key(2, { ...base, invoiceNumber: b }), key(1, { ...base, invoiceNumber: a })), `${a} ${b}`).toBeNull();
+    }
+    expect(duplicateBasis(key(2, { ...SHOP, invoiceNumber: '01-14300', date: '2018-01-26' }), key(1, { ...base, invoiceNumber: '01-143008' }))).toBeNull();
+    expect(duplicateBasis(key(2, { ...base, vendorTaxId: '000306020999', invoiceNumber: '01-14300' }), key(1, { ...base, invoiceNumber: '01-143008' }))).toBeNull();
+    // A tax id cut to under eight characters says nothing.
+    expect(duplicateBasis(key(2, { ...base, vendorTaxId: '0003060' }), key(1, { ...base }))).toBeNull();
   });
 
   it('never takes a shop receipt number alone: tills restart their count, and other sellers use the same numbers', () => {
