@@ -5,8 +5,6 @@
 -- NULL: it is the claim to book. If that document is ever deleted the flag goes with it.
 ALTER TABLE receipts ADD COLUMN duplicate_of bigint REFERENCES documents (id) ON DELETE SET NULL;
 CREATE INDEX receipts_duplicate_of_idx ON receipts (duplicate_of) WHERE duplicate_of IS NOT NULL;
--- Candidates by seller, date and total: an index the pass joins on.
-CREATE INDEX receipts_date_total_idx ON receipts (invoice_date, total);
 
 -- receipts_v gains the column at its end (views only ever gain columns).
 CREATE OR REPLACE VIEW receipts_v AS

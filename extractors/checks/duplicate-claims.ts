@@ -5,21 +5,24 @@
  * claims the input tax twice. The later document is flagged for review and names the earlier one; the
  * earlier stays as it is, since it is the claim to book.
  *
- * What makes two receipts one purchase, judged on stored values (any of them may be an OCR slip):
+ * What makes two receipts one purchase, judged on stored values (any of them may be an OCR slip, and
+ * nothing that both carry may disagree: a date, a total):
  *
- * - **The same invoice number**, with nothing that contradicts it (a date, a total or a seller tax id
- *   that both carry and that differ). A Taiwan uniform invoice number (two letters and eight digits) is
- *   issued once per two-month period across the country, so the same number on the same day, or from the
- *   same seller, is the same invoice. Any other receipt number is only unique within its seller, and
- *   many tills restart their count: it also needs the same seller, and the same date or total.
- * - **The same seller, date and total**, where at most one of the two carries an invoice number. Two
- *   equal purchases at one shop on one day happen (two coffees), which is why this is a flag for review,
+ * - **The same long receipt number** (6 characters or more) on the same day or for the same total.
+ * - **The same Taiwan uniform invoice number** (two letters and eight digits, issued once per two-month
+ *   period across the country) on the same day, or from the same seller.
+ * - **The same shorter number** from the same seller, on the same day or for the same total: many tills
+ *   restart their count, and other shops print the same numbers.
+ * - **The same seller, date and total**, where at most one of the two carries a number. Two equal
+ *   purchases at one shop on one day happen (two coffees), which is why this is a flag for review,
  *   never a deletion.
  *
- * The same seller means the same tax id where both carry one, else the same name (case and spacing
- * aside). Receipts that carry different invoice numbers are never one purchase.
+ * Numbers and tax ids are compared as two scans of one slip are read (identifierSkeleton), names by
+ * their letters and digits with a slip allowed. Receipts whose numbers differ otherwise are never one
+ * purchase: the next receipt of a till differs in a digit no look-alike covers.
  */
 import type { ValidationResult } from '../../schemas/receipt.js';
+import { editDistance } from '../rules/edit-distance.js';
 
 /** The stored values of one receipt that identify a purchase. */
 export interface ClaimKey {
@@ -126,16 +129,50 @@ const sameAmount = (a: string, b: string) => amount(a) === amount(b);
  */
 function sameSeller(a: ClaimKey, b: ClaimKey): boolean {
   if (a.vendorTaxId !== null && b.vendorTaxId !== null) return sameTaxId(a.vendorTaxId, b.vendorTaxId);
-  return agree(a.vendorName, b.vendorName, (x, y) => nameKey(x) !== '' && nameKey(x) === nameKey(y));
+  return agree(a.vendorName, b.vendorName, sameName);
+}
+
+/**
+ * Two readings of one seller's name: the same letters and digits, or a slip of one letter per 8 (at
+ * most 2), as the seller consensus allows (`INDAH GIFT & HOME DECO` read `HONE` from a smaller scan).
+ */
+function sameName(a: string, b: string): boolean {
+  const x = nameKey(a);
+  const y = nameKey(b);
+  if (x === '' || y === '') return false;
+  const slips = Math.min(2, Math.floor(Math.min(x.length, y.length) / 8));
+  return editDistance(x, y, slips) <= slips;
+}
+
+/**
+ * A receipt number long enough that two sellers printing it on the same day, or for the same total, is
+ * no coincidence to reckon with: then a seller misread on one scan does not keep the two apart.
+ */
+const SPECIFIC_NUMBER_LENGTH = 6;
+
+/**
+ * Whether two receipts share a value that every duplicate claim needs one of: the same invoice number
+ * as stored, the same date and total, or the same seller tax id with the same date or the same total.
+ * The end-of-run pass finds its candidate pairs by exactly these equalities, as joins
+ * (pipeline/store/duplicate-claims.ts), so it never compares a store's receipts pair by pair.
+ */
+export function mayRepeat(a: ClaimKey, b: ClaimKey): boolean {
+  const sameDate = agree(a.date, b.date);
+  const sameTotal = agree(a.total, b.total, sameAmount);
+  return agree(a.invoiceNumber, b.invoiceNumber) || (sameDate && sameTotal) || (agree(a.vendorTaxId, b.vendorTaxId) && (sameDate || sameTotal));
 }
 
 /** Why `later` repeats `earlier`'s purchase, or null when nothing says it does. */
 export function duplicateBasis(later: ClaimKey, earlier: ClaimKey): DuplicateBasis | null {
-  if (conflict(later.date, earlier.date) || conflict(later.total, earlier.total, sameAmount) || conflict(later.vendorTaxId, earlier.vendorTaxId, sameTaxId)) return null;
+  if (conflict(later.date, earlier.date) || conflict(later.total, earlier.total, sameAmount)) return null;
   const sameDate = agree(later.date, earlier.date);
   const sameTotal = agree(later.total, earlier.total, sameAmount);
+  const numbers = later.invoiceNumber !== null && earlier.invoiceNumber !== null ? compareNumbers(later.invoiceNumber, earlier.invoiceNumber) : null;
+  // The same long number on the same day or for the same total (nothing disagreeing): one slip, whatever
+  // its seller's tax id or name was read as (`000656195584` and `8000858195584` from a smaller scan).
+  if (numbers === 'same' && (sameDate || sameTotal) && identifierSkeleton(later.invoiceNumber!).length >= SPECIFIC_NUMBER_LENGTH) return 'invoice_number';
+  if (conflict(later.vendorTaxId, earlier.vendorTaxId, sameTaxId)) return null;
   if (later.invoiceNumber !== null && earlier.invoiceNumber !== null) {
-    const numbers = compareNumbers(later.invoiceNumber, earlier.invoiceNumber);
     if (numbers === 'different') return null;
     // A number with a character lost is one purchase only if everything else agrees.
     if (numbers === 'one_lost') return sameDate && sameTotal && (sameSeller(later, earlier) || later.vendorTaxId === null || earlier.vendorTaxId === null) ? 'invoice_number' : null;
@@ -157,7 +194,7 @@ export function duplicateBasis(later: ClaimKey, earlier: ClaimKey): DuplicateBas
 export function findDuplicateClaims(pairs: Iterable<{ later: ClaimKey; earlier: ClaimKey }>): DuplicateClaim[] {
   const matches: { later: ClaimKey; earlier: ClaimKey; basis: DuplicateBasis }[] = [];
   for (const { later, earlier } of pairs) {
-    if (earlier.documentId >= later.documentId) continue;
+    if (earlier.documentId >= later.documentId || !mayRepeat(later, earlier)) continue;
     const basis = duplicateBasis(later, earlier);
     if (basis) matches.push({ later, earlier, basis });
   }

@@ -39,20 +39,21 @@ function claimKey(row: ClaimRow): ClaimKey {
 }
 
 /**
- * The pairs that could be one purchase, found by equality on indexed columns (the same invoice number;
- * the same date and total), so a store of a hundred thousand receipts is joined, never compared pair by
- * pair. Which of them are one purchase is decided in extractors/checks/duplicate-claims.ts.
+ * The pairs that could be one purchase (mayRepeat in extractors/checks/duplicate-claims.ts), found by
+ * equality joins, so a store of a hundred thousand receipts is hashed, never compared pair by pair.
+ * Which of them are one purchase is decided there too.
  */
 async function candidatePairs(q: Queryable): Promise<{ later: ClaimKey; earlier: ClaimKey }[]> {
-  const { rows } = await q.query<{ later_id: number; earlier_id: number }>(
+  const pairsOn = (condition: string) =>
     `SELECT later.document_id AS later_id, earlier.document_id AS earlier_id
-     FROM receipts later
-     JOIN receipts earlier ON earlier.invoice_number = later.invoice_number AND earlier.document_id < later.document_id
-     UNION
-     SELECT later.document_id, earlier.document_id
-     FROM receipts later
-     JOIN receipts earlier ON earlier.invoice_date = later.invoice_date AND earlier.total = later.total
-                          AND earlier.document_id < later.document_id`,
+     FROM receipts later JOIN receipts earlier ON ${condition} AND earlier.document_id < later.document_id`;
+  const { rows } = await q.query<{ later_id: number; earlier_id: number }>(
+    [
+      pairsOn('earlier.invoice_number = later.invoice_number'),
+      pairsOn('earlier.invoice_date = later.invoice_date AND earlier.total = later.total'),
+      pairsOn('earlier.vendor_tax_id = later.vendor_tax_id AND earlier.invoice_date = later.invoice_date'),
+      pairsOn('earlier.vendor_tax_id = later.vendor_tax_id AND earlier.total = later.total'),
+    ].join('\nUNION\n'),
   );
   if (rows.length === 0) return [];
   const ids = [...new Set(rows.flatMap((r) => [Number(r.later_id), Number(r.earlier_id)]))];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duplicateBasis, duplicateClaimValidation, findDuplicateClaims, identifierSkeleton, type ClaimKey } from '../../extractors/checks/duplicate-claims.js';
+import { duplicateBasis, duplicateClaimValidation, findDuplicateClaims, identifierSkeleton, mayRepeat, type ClaimKey } from '../../extractors/checks/duplicate-claims.js';
 import { reviewNeeded } from '../../extractors/checks/validate-receipt.js';
 
 function key(documentId: number, values: Partial<Omit<ClaimKey, 'documentId'>> = {}): ClaimKey {
@@ -41,6 +41,26 @@ describe('duplicate claims: when two receipts are one purchase', () => {
     expect(identifierSkeleton('CS-0207 / B')).toBe(identifierSkeleton('cs0207b'));
   });
 
+  it('takes the same long number on the same day or for the same total for one slip, whatever its seller was read as', () => {
+    const original = key(1, { ...SHOP, invoiceNumber: 'OR18032702170334', date: '2018-03-27', total: '6.90' });
+    // A smaller scan: the tax id misread and the date lost.
+    expect(duplicateBasis(key(2, { vendorTaxId: '0000658105584', vendorName: SHOP.vendorName, invoiceNumber: 'OR18032702170334', total: '6.90' }), original)).toBe('invoice_number');
+    // A short number does not carry that weight: another seller's `0012` on that day.
+    const short = key(1, { ...SHOP, invoiceNumber: '0012', date: '2018-03-27', total: '6.90' });
+    expect(duplicateBasis(key(2, { vendorTaxId: '000999999999', invoiceNumber: '0012', date: '2018-03-27', total: '6.90' }), short)).toBeNull();
+    // Nor does a long number on another day.
+    expect(duplicateBasis(key(2, { ...SHOP, invoiceNumber: 'OR18032702170334', date: '2018-03-28', total: '6.90' }), original)).toBeNull();
+  });
+
+  it('takes a seller name read a letter apart for the same seller, as the seller consensus does', () => {
+    const original = key(1, { vendorName: 'INDAH GIFT & HOME DECO', date: '2018-10-19', total: '60.30' });
+    expect(duplicateBasis(key(2, { vendorName: 'INDAH GIFT & HONE DECO', date: '2018-10-19', total: '60.30' }), original)).toBe('seller_date_total');
+    expect(duplicateBasis(key(2, { vendorName: 'INDAH GIFT & HOME DECOR CENTRE', date: '2018-10-19', total: '60.30' }), original)).toBeNull();
+    // A name under 8 letters and digits must be read the same.
+    expect(duplicateBasis(key(2, { vendorName: 'KEDAI A', date: '2018-10-19', total: '60.30' }), key(1, { vendorName: 'KEDAI B', date: '2018-10-19', total: '60.30' }))).toBeNull();
+    expect(duplicateBasis(key(2, { vendorName: 'KEDAI A', date: '2018-10-19', total: '60.30' }), key(1, { vendorName: 'Kedai  A.', date: '2018-10-19', total: '60.30' }))).toBe('seller_date_total');
+  });
+
   it('keeps apart the next receipt of a till, and a number that lost a character unless all else agrees', () => {
     const base = { ...SHOP, date: '2018-01-26', total: '8.70' };
     // Consecutive numbers differ by a digit no look-alike covers.
@@ -70,8 +90,10 @@ describe('duplicate claims: when two receipts are one purchase', () => {
     // The seller's tax id was not read on the copy: the number and the day are enough (issued once per period).
     expect(duplicateBasis(key(2, { invoiceNumber: 'AB12345678', date: '2024-02-04' }), original)).toBe('invoice_number');
     expect(duplicateBasis(key(2, { vendorTaxId: '04595257', invoiceNumber: 'AB12345678' }), original)).toBe('invoice_number');
-    // The same number with no date nor seller to place it in a period: not enough.
-    expect(duplicateBasis(key(2, { invoiceNumber: 'AB12345678', total: '1050' }), original)).toBeNull();
+    // The same number and total with no date: a number recurring in another period with the same total
+    // is no coincidence to reckon with. The number alone is not enough.
+    expect(duplicateBasis(key(2, { invoiceNumber: 'AB12345678', total: '1050' }), original)).toBe('invoice_number');
+    expect(duplicateBasis(key(2, { invoiceNumber: 'AB12345678' }), original)).toBeNull();
     // The same number two years on is another period's invoice.
     expect(duplicateBasis(key(2, { invoiceNumber: 'AB12345678', date: '2026-02-04' }), original)).toBeNull();
   });
@@ -123,6 +145,18 @@ describe('duplicate claims: when two receipts are one purchase', () => {
     expect(findDuplicateClaims(pairs)).toEqual([{ documentId: 2, duplicateOf: 1, basis: 'seller_date_total' }]);
     // A photo that matches one numbered receipt only is that receipt's copy, whichever came first.
     expect(findDuplicateClaims([{ later: second, earlier: photo }])).toEqual([{ documentId: 3, duplicateOf: 2, basis: 'seller_date_total' }]);
+  });
+
+  it('looks only at pairs that share a stored number, a date and total, or a seller tax id with a date or total', () => {
+    const a = key(1, { ...SHOP, invoiceNumber: 'OR1', date: '2018-01-26', total: '8.70' });
+    expect(mayRepeat(key(2, { invoiceNumber: 'OR1' }), a)).toBe(true);
+    expect(mayRepeat(key(2, { date: '2018-01-26', total: '8.7' }), a)).toBe(true);
+    expect(mayRepeat(key(2, { vendorTaxId: SHOP.vendorTaxId, date: '2018-01-26' }), a)).toBe(true);
+    expect(mayRepeat(key(2, { vendorTaxId: SHOP.vendorTaxId, total: '8.70' }), a)).toBe(true);
+    // A look-alike number with nothing else shared is not looked at: the store could not join on it.
+    expect(mayRepeat(key(2, { invoiceNumber: 'QR1', date: '2018-01-26' }), a)).toBe(false);
+    expect(findDuplicateClaims([{ later: key(2, { ...SHOP, invoiceNumber: 'QR1', date: '2018-01-26' }), earlier: a }])).toHaveLength(1);
+    expect(findDuplicateClaims([{ later: key(2, { vendorName: SHOP.vendorName, invoiceNumber: 'QR1', date: '2018-01-26' }), earlier: a }])).toEqual([]);
   });
 
   it('notes a claim as a failed check that sends the record to review, naming the earlier document and its file', () => {
