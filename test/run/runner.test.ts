@@ -183,6 +183,33 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
     expect(await stored()).toEqual(rows);
   });
 
+  it('fails the run when the database fails during the duplicate check, and the next run flags the copy', async () => {
+    const receipt = (extra: string[] = []) =>
+      textPdf(['CORNER MART SDN BHD', 'GST ID NO: 001234567890', 'RECEIPT NO: CS00012345', 'DATE: 05/03/2024', 'TOTAL 12.50', ...extra]);
+    put(folder, 'original.pdf', await receipt());
+    put(folder, 'reprint.pdf', await receipt(['REPRINT']));
+    // The database goes away just as the check looks for pairs.
+    const failing = new Proxy(t.db, {
+      get(target, key, receiver) {
+        if (key !== 'query') return Reflect.get(target, key, receiver) as unknown;
+        return async (sql: string, params?: readonly unknown[]) => {
+          if (sql.includes('JOIN receipts earlier')) throw new DocintelError('DB_UNREACHABLE', 'connection terminated');
+          return target.query(sql, params);
+        };
+      },
+    });
+    const config = testConfig();
+    const error = await runFolder({ folder }, { db: failing, config, progress: silentSink(), version: 'test', ...services(config) }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'DB_UNREACHABLE' });
+    expect((error as { summary?: { status: string; documents: { done: number } } }).summary).toMatchObject({ status: 'failed', documents: { done: 2 } });
+    const before = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM receipts WHERE duplicate_of IS NOT NULL`);
+    expect(before.rows[0]!.n).toBe(0);
+
+    const again = await run(testConfig());
+    expect(again.documents.done).toBe(0);
+    expect(again.duplicateClaims).toEqual({ flagged: 1, cleared: 0 });
+  });
+
   // Three receipts of one seller, read by OCR (the consensus corrects OCR readings, not a text layer's).
   const sellerReceipt = (name: string, day: number) =>
     textImage([name, 'GST ID NO: 002139201536', 'TAX INVOICE', `DATE: ${day}/03/2018`, 'PEN 2 X 1.50 3.00', 'TOTAL 3.00'], { fontSize: 28 });
