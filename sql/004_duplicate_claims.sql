@@ -2,7 +2,8 @@
 -- earlier document (the same invoice number; or the same seller, date and total) from another file.
 -- Set and cleared by the pass at the end of every run (pipeline/store/duplicate-claims.ts), never by
 -- extraction, so it also covers two copies read at the same time by one run. The earlier document keeps
--- NULL: it is the claim to book. If that document is ever deleted the flag goes with it.
+-- NULL: it is the claim to book. If that document is ever deleted, the column turns NULL and the next
+-- run takes the flag's check and reason off the receipt.
 ALTER TABLE receipts ADD COLUMN duplicate_of bigint REFERENCES documents (id) ON DELETE SET NULL;
 CREATE INDEX receipts_duplicate_of_idx ON receipts (duplicate_of) WHERE duplicate_of IS NOT NULL;
 

@@ -382,8 +382,13 @@ async function main() {
     const agreedWithCopies = copies.length === 0 ? agreed : extraction.sellerConsensus ? vendorConsensus(readingsOf([...ids, ...copies])) : [];
     const final = (id) => extracted.get(id).record && withConsensus(id, extracted.get(id).record, agreedWithCopies);
     const scanOf = new Map();
-    for (const id of ids) scanOf.set(id, createHash('sha256').update(await readFile(join(opts.dir, 'img', imgNames.find((f) => f.startsWith(`${id}.`))))).digest('hex'));
-    const sameScan = (a, b) => scanOf.get(a.replace(/#copy$/, '')) === scanOf.get(b.replace(/#copy$/, ''));
+    for (const id of ids) {
+      // `--source box` needs no images: without them no two receipts are known to be one scan.
+      const name = imgNames.find((f) => f.startsWith(`${id}.`));
+      if (name) scanOf.set(id, createHash('sha256').update(await readFile(join(opts.dir, 'img', name))).digest('hex'));
+    }
+    const scan = (id) => scanOf.get(id.replace(/#copy$/, ''));
+    const sameScan = (a, b) => scan(a) !== undefined && scan(a) === scan(b);
     duplicates = await measureDuplicates([...ids, ...copies].map((id) => ({ id, record: final(id) })), ids.length, sameScan);
     for (const id of ids) {
       const key = JSON.parse(await readFile(join(opts.dir, 'key', `${id}.json`), 'utf8'));
