@@ -51,8 +51,7 @@ async function candidatePairs(q: Queryable): Promise<{ later: ClaimKey; earlier:
     [
       pairsOn('earlier.invoice_number = later.invoice_number'),
       pairsOn('earlier.invoice_date = later.invoice_date AND earlier.total = later.total'),
-      pairsOn('earlier.vendor_tax_id = later.vendor_tax_id AND earlier.invoice_date = later.invoice_date'),
-      pairsOn('earlier.vendor_tax_id = later.vendor_tax_id AND earlier.total = later.total'),
+      pairsOn('earlier.vendor_tax_id = later.vendor_tax_id AND earlier.invoice_date = later.invoice_date AND (earlier.total IS NULL OR later.total IS NULL)'),
     ].join('\nUNION\n'),
   );
   if (rows.length === 0) return [];

@@ -111,14 +111,15 @@ describe.each(databaseTargets)('duplicate claims in the store on $name', (target
     expect(again.get(photo)!.validations).toHaveLength(1);
   });
 
-  it('finds two scans of one slip whose numbers OCR read apart, when one of them lost its total or its date', async () => {
+  it('finds two scans of one slip whose numbers OCR read apart, when one of them lost its total', async () => {
     const original = await store(db, { number: 'OR18030502160349', total: '8.20' });
     const noTotal = await store(db, { number: 'QR18030502160349', total: null });
-    const noDate = await store(db, { number: '0R18030502160349', date: null, total: '8.20' });
     const nextSlip = await store(db, { number: 'OR18030502160350', total: null });
-    expect(await flagDuplicateClaims(db)).toEqual({ flagged: 2, cleared: 0 });
+    // Not looked for (mayRepeat): one total of the seller on another day, or with its date lost.
+    const noDate = await store(db, { number: '0R18030502160349', date: null, total: '8.20' });
+    expect(await flagDuplicateClaims(db)).toEqual({ flagged: 1, cleared: 0 });
     const after = await rows(db);
-    expect([noTotal, noDate, nextSlip].map((id) => after.get(id)!.duplicate_of)).toEqual([original, original, null]);
+    expect([noTotal, nextSlip, noDate].map((id) => after.get(id)!.duplicate_of)).toEqual([original, null, null]);
   });
 
   it('takes the flag off when the earlier document is read again and no longer matches, keeping the other reasons', async () => {
