@@ -67,6 +67,19 @@ describe('seller consensus (receipts of one tax id)', () => {
     expect(vendorConsensus([reading('a', 'KFC'), reading('b', 'KFC'), reading('c', 'K F C')]).map((c) => c.to)).toEqual(['KFC']);
   });
 
+  it("keeps the name of a receipt from another layout of the seller's, where it may be printed differently", () => {
+    // sroie-dev: three AEON slips print `3RD FLR` and `BHD`; another layout prints `3 FLOOR` and `BHD.`.
+    const usual = '3RD FLR, AEON TAMAN MALURI SC JLN JEJAKA, TAMAN MALURI CHERAS, 55100 KUALA LUMPUR';
+    const aeon = (id: string, name: string, address: string | null) => reading(id, name, address, '002017394688');
+    const layouts = [aeon('a', 'AEON CO. (M) BHD', usual), aeon('b', 'AEON CO. (M) BHD', usual), aeon('c', 'AEON CO. (M) BHD', usual)];
+    expect(vendorConsensus([...layouts, aeon('d', 'AEON CO. (M) BHD.', '3 FLOOR, AEON TAMAN MALURI SC JLN JEJAKA, TAMAN MALURI CHERAS, 55100 KUALA LUMPUR')])).toEqual([]);
+    // The usual layout's slip is still corrected: its address read as usual, a slip of it, the usual one
+    // with a branch's name under it, or not read at all.
+    for (const address of [usual, usual.replace('JEJAKA', 'JE JAKA'), `${usual}, AEON MALURI`, null]) {
+      expect(vendorConsensus([...layouts, aeon('d', 'AEON CO. (M) BHD.', address)]).filter((c) => c.field === 'vendorName').map((c) => c.to)).toEqual(['AEON CO. (M) BHD']);
+    }
+  });
+
   it('needs two receipts behind the agreed value and more than behind the reading: a pair, a tie or three readings stay', () => {
     expect(vendorConsensus([reading('a', 'LIAN HING STATIONERY'), reading('b', 'LAN HING STATIONERY')])).toEqual([]);
     expect(vendorConsensus([reading('a', 'LIAN HING STATIONERY'), reading('b', 'LIAN HING STATIONERY'), reading('c', 'LAN HING STATIONERY'), reading('d', 'LAN HING STATIONERY')])).toEqual([]);
