@@ -113,13 +113,14 @@ export function vendorConsensus<Id>(readings: readonly VendorReading<Id>[]): Con
     // comes from another layout (`3 FLOOR` beside `3RD FLR`), which may print the name differently too
     // (`AEON CO. (M) BHD.` beside `AEON CO. (M) BHD`): its name is a print variant, not a slip.
     let addresses: (string | null)[] = [];
+    let otherLayout: (address: string | null) => boolean = () => false;
     const found: Record<'vendorName' | 'vendorAddress', ConsensusChange<Id>[]> = { vendorName: [], vendorAddress: [] };
     for (const field of ['vendorAddress', 'vendorName'] as const) {
       const read = group.map((r) => (r[field] === null ? null : collapse(r[field]!)));
       const values = [...read];
       // Until nothing moves: a correction adds a vote, which can settle a tie elsewhere in the group.
       // Votes only gather, so this ends, and a second call finds nothing to do.
-      const fixed = group.map((r, i) => (r.exact?.includes(field) ?? false) || (field === 'vendorName' && otherLayout(addresses[i] ?? null, addresses)));
+      const fixed = group.map((r, i) => (r.exact?.includes(field) ?? false) || (field === 'vendorName' && otherLayout(addresses[i] ?? null)));
       for (let pass = 0; pass < group.length; pass += 1) {
         const moves = agreedValues(values, fixed);
         if (moves.size === 0) break;
@@ -130,7 +131,10 @@ export function vendorConsensus<Id>(readings: readonly VendorReading<Id>[]): Con
         const to = values[i];
         if (from && to && from !== to) found[field].push({ id: reading.id, field, taxId, from, to, agreeing: values.filter((v, j) => j !== i && v === to).length });
       });
-      if (field === 'vendorAddress') addresses = values;
+      if (field === 'vendorAddress') {
+        addresses = values;
+        otherLayout = layoutTest(values);
+      }
     }
     // Listed names first, as a record reads.
     changes.push(...found.vendorName, ...found.vendorAddress);
@@ -139,17 +143,26 @@ export function vendorConsensus<Id>(readings: readonly VendorReading<Id>[]): Con
 }
 
 /**
- * Whether `address` is from another layout than the seller's usual: the seller's receipts agree on an
- * address (two or more hold it) and this one neither is a slip of it nor begins with one (a branch's
- * name printed under the usual address, `... MALAYSIA KL FESTIVAL CITY MALL`, is the usual layout). An
- * address not read says nothing.
+ * For a seller's addresses (after their consensus), whether an address is from another layout than the
+ * seller's usual: the receipts agree on an address (two or more hold it) and this one neither is a slip
+ * of it nor begins with one (a branch's name printed under the usual address, `... MALAYSIA KL FESTIVAL
+ * CITY MALL`, is the usual layout). An address not read says nothing. Decided once per distinct
+ * address: a chain's thousand receipts hold a few dozen.
  */
-function otherLayout(address: string | null, addresses: readonly (string | null)[]): boolean {
-  if (address === null) return false;
+function layoutTest(addresses: readonly (string | null)[]): (address: string | null) => boolean {
   const votes = new Map<string, number>();
   for (const value of addresses) if (value) votes.set(value, (votes.get(value) ?? 0) + 1);
   const agreed = [...votes].filter(([, n]) => n >= 2).map(([value]) => value);
-  return agreed.length > 0 && !agreed.some((value) => isSlipOf(address, value) || isSlipOf(address.slice(0, value.length), value));
+  const decided = new Map<string, boolean>();
+  return (address) => {
+    if (address === null || agreed.length === 0) return false;
+    let other = decided.get(address);
+    if (other === undefined) {
+      other = !agreed.some((value) => isSlipOf(address, value) || isSlipOf(address.slice(0, value.length), value));
+      decided.set(address, other);
+    }
+    return other;
+  };
 }
 
 /** A seller is known by its tax id once this many receipts carry it. */
