@@ -1,16 +1,10 @@
-import {
-  DUPLICATE_CHECK,
-  duplicateClaimValidation,
-  findDuplicateClaims,
-  type ClaimKey,
-  type DuplicateClaim,
-} from '../../extractors/checks/duplicate-claims.js';
+import { DUPLICATE_CHECK, duplicateClaimValidation, findDuplicateClaims, type ClaimKey } from '../../extractors/checks/duplicate-claims.js';
 import { reviewNeeded } from '../../extractors/checks/validate-receipt.js';
 import type { ValidationResult } from '../../schemas/receipt.js';
 import type { Database, Queryable } from '../db/database.js';
 
 export interface DuplicateClaimCounts {
-  /** Receipts newly flagged as repeating an earlier document (or now repeating another one). */
+  /** Receipts newly flagged as repeating an earlier document (or now another one, or with a new note). */
   flagged: number;
   /** Receipts flagged before that nothing repeats any more (the earlier one was read again and differs). */
   cleared: number;
@@ -66,57 +60,63 @@ async function candidatePairs(q: Queryable): Promise<{ later: ClaimKey; earlier:
  * (`duplicate_of`, a `duplicate_claim` check among its validations and reasons, needs_review), and a
  * flag nothing supports any more is taken off. All stored receipts take part, not only this run's: the
  * copy may arrive a month after the original, and two copies in one run are read side by side, so only
- * a pass after both are stored sees them both.
+ * a pass after both are stored sees them both. A flag whose note no longer fits (the earlier document
+ * was read again and still matches, on another basis or with other values) is written again.
  *
  * One transaction, and stable: a run that brings nothing new changes nothing.
  */
 export async function flagDuplicateClaims(db: Database): Promise<DuplicateClaimCounts> {
-  const claims = findDuplicateClaims(await candidatePairs(db));
-  const wanted = new Map(claims.map((claim) => [claim.documentId, claim]));
-  // Flagged receipts: by the column, and by the check, which outlives the column when the earlier
-  // document is deleted (ON DELETE SET NULL).
-  const { rows: flagged } = await db.query<{ document_id: number; duplicate_of: number | null }>(
-    `SELECT document_id, duplicate_of FROM receipts
-     WHERE duplicate_of IS NOT NULL OR validations @> $1::jsonb`,
-    [JSON.stringify([{ check: DUPLICATE_CHECK }])],
+  const pairs = await candidatePairs(db);
+  const claims = findDuplicateClaims(pairs);
+  const keyOf = new Map(pairs.flatMap(({ later, earlier }) => [[later.documentId, later], [earlier.documentId, earlier]] as const));
+  const files = await sourceFiles(db, [...new Set(claims.map((claim) => claim.duplicateOf))]);
+  const wanted = new Map(
+    claims.map((claim) => [claim.documentId, { claim, note: duplicateClaimValidation(claim, { ...keyOf.get(claim.duplicateOf)!, sourceFile: files.get(claim.duplicateOf) ?? '' }) }]),
   );
-  const current = new Map(flagged.map((r) => [Number(r.document_id), r.duplicate_of === null ? null : Number(r.duplicate_of)]));
-  const changed = [
-    ...claims.filter((claim) => current.get(claim.documentId) !== claim.duplicateOf),
-    ...[...current.keys()].filter((id) => !wanted.has(id)).map((id) => ({ documentId: id, duplicateOf: null })),
-  ];
-  if (changed.length === 0) return { flagged: 0, cleared: 0 };
-  await db.transaction(async (tx) => {
-    for (const change of changed) await setClaim(tx, change.documentId, 'basis' in change ? change : null);
+  // Flagged receipts with their note: by the column, and by the check, which outlives the column when
+  // the earlier document is deleted (ON DELETE SET NULL).
+  const { rows: flagged } = await db.query<{ document_id: number; duplicate_of: number | null; detail: string | null }>(
+    `SELECT document_id, duplicate_of,
+            (SELECT v->>'detail' FROM jsonb_array_elements(validations) v WHERE v->>'check' = $1 LIMIT 1) AS detail
+     FROM receipts
+     WHERE duplicate_of IS NOT NULL OR validations @> $2::jsonb`,
+    [DUPLICATE_CHECK, JSON.stringify([{ check: DUPLICATE_CHECK }])],
+  );
+  const current = new Map(flagged.map((r) => [Number(r.document_id), { duplicateOf: r.duplicate_of === null ? null : Number(r.duplicate_of), detail: r.detail }]));
+  const toFlag = [...wanted.values()].filter(({ claim, note }) => {
+    const now = current.get(claim.documentId);
+    return now?.duplicateOf !== claim.duplicateOf || now.detail !== note.detail;
   });
-  const cleared = changed.filter((change) => !('basis' in change)).length;
-  return { flagged: changed.length - cleared, cleared };
+  const toClear = [...current.keys()].filter((id) => !wanted.has(id));
+  if (toFlag.length + toClear.length === 0) return { flagged: 0, cleared: 0 };
+  await db.transaction(async (tx) => {
+    for (const { claim, note } of toFlag) await setClaim(tx, claim.documentId, claim.duplicateOf, note);
+    for (const id of toClear) await setClaim(tx, id, null, null);
+  });
+  return { flagged: toFlag.length, cleared: toClear.length };
+}
+
+/** The files the documents were registered from, by document id. */
+async function sourceFiles(q: Queryable, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await q.query<{ id: number; original_path: string }>(`SELECT id, original_path FROM documents WHERE id = ANY($1::bigint[])`, [ids]);
+  return new Map(rows.map((r) => [Number(r.id), r.original_path]));
 }
 
 /** Writes one receipt's flag: the column, its check and reason (replacing any earlier one), needs_review. */
-async function setClaim(q: Queryable, documentId: number, claim: DuplicateClaim | null): Promise<void> {
+async function setClaim(q: Queryable, documentId: number, duplicateOf: number | null, note: ValidationResult | null): Promise<void> {
   const { rows } = await q.query<{ validations: ValidationResult[]; review_reasons: string[] }>(
     `SELECT validations, review_reasons FROM receipts WHERE document_id = $1`,
     [documentId],
   );
   const row = rows[0];
   if (!row) return;
-  let validations = row.validations.filter((v) => v.check !== DUPLICATE_CHECK);
-  let reasons = row.review_reasons.filter((reason) => !reason.startsWith(`${DUPLICATE_CHECK}:`));
-  if (claim) {
-    const earlier = await q.query<ClaimRow & { source_file: string }>(
-      `SELECT ${KEY_COLUMNS}, d.original_path AS source_file
-       FROM receipts r JOIN documents d ON d.id = r.document_id WHERE r.document_id = $1`,
-      [claim.duplicateOf],
-    );
-    const validation = duplicateClaimValidation(claim, { ...claimKey(earlier.rows[0]!), sourceFile: earlier.rows[0]!.source_file });
-    validations = [...validations, validation];
-    reasons = [...reasons, `${validation.check}: ${validation.detail}`];
-  }
+  const validations = [...row.validations.filter((v) => v.check !== DUPLICATE_CHECK), ...(note ? [note] : [])];
+  const reasons = [...row.review_reasons.filter((reason) => !reason.startsWith(`${DUPLICATE_CHECK}:`)), ...(note ? [`${note.check}: ${note.detail}`] : [])];
   await q.query(
     `UPDATE receipts
      SET duplicate_of = $2, validations = $3::jsonb, review_reasons = $4, needs_review = $5, updated_at = now()
      WHERE document_id = $1`,
-    [documentId, claim?.duplicateOf ?? null, JSON.stringify(validations), reasons, reviewNeeded(reasons, validations)],
+    [documentId, duplicateOf, JSON.stringify(validations), reasons, reviewNeeded(reasons, validations)],
   );
 }

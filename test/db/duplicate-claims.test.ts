@@ -138,6 +138,21 @@ describe.each(databaseTargets)('duplicate claims in the store on $name', (target
     expect(row.needs_review).toBe(true);
   });
 
+  it('writes the note again when the earlier document is read again and still matches, on another basis', async () => {
+    const original = await store(db, { number: 'OR18012601160207' });
+    const copy = await store(db, { number: 'OR18012601160207' });
+    await flagDuplicateClaims(db);
+    expect((await rows(db)).get(copy)!.review_reasons[0]).toContain('same invoice number OR18012601160207');
+    // Read again, the original's number is lost: the same seller, date and total still make it one purchase.
+    await db.transaction((tx) => saveReceipt(tx, original, record({})));
+    expect(await flagDuplicateClaims(db)).toEqual({ flagged: 1, cleared: 0 });
+    const row = (await rows(db)).get(copy)!;
+    expect(row.duplicate_of).toBe(original);
+    expect(row.review_reasons).toEqual([`duplicate_claim: same seller, date 2018-01-26 and total 8.70 as document ${original} (${files.get(original)}): the same purchase stored twice?`]);
+    expect(row.validations.map((v) => v.check)).toEqual(['duplicate_claim']);
+    expect(await flagDuplicateClaims(db)).toEqual({ flagged: 0, cleared: 0 });
+  });
+
   it('clears needs_review with the flag when the claim was the only reason', async () => {
     const original = await store(db, {});
     const copy = await store(db, {});
