@@ -126,7 +126,19 @@ describe.skipIf(!haveData)('npm run eval', () => {
   it('refuses a distortion it does not know, and one of ground-truth lines', async () => {
     await expect(runEval(['--source', 'ocr', '--distort', 'rotate'])).rejects.toThrow(/--distort must be rotate:DEGREES/);
     await expect(runEval(['--distort', 'dim'])).rejects.toThrow(/--source box reads no image/);
+    // Copies are made the same way, and checked the same way (`rotate` was read as `dim`).
+    await expect(runEval(['--source', 'ocr', '--copies', 'rotate'])).rejects.toThrow(/--copies must be rotate:DEGREES/);
+    await expect(runEval(['--copies', 'dim'])).rejects.toThrow(/--copies changes images; --source box reads no image/);
   });
+
+  it('reads each receipt again as another file (--copies) and counts the copies the duplicate check flags', async () => {
+    // X51005303661 is X51005301661's scan again, byte for byte, under another id: rightly flagged.
+    const { stdout, json } = await runEval(['--source', 'ocr', '--copies', 'dim', '--ids', `${IDS[1]},X51005301661,X51005303661`, '--workers', '1']);
+    expect(stdout).toContain('duplicate claims: 0 of the 3 receipts flagged as repeating another purchase of them, 1 as repeating the same scan under another id');
+    expect(stdout).toMatch(/copies \(dim\): 3 of 3 flagged against their receipt \(by invoice number \d, by seller, date and total \d\), 0 against another, 0 missed/);
+    // The copies are scored nowhere else: the fields are the three receipts' own.
+    expect(json.rows.find((r) => r.field === 'date')?.n).toBe(3);
+  }, 180_000);
 
   it('agrees the receipts of one seller over the batch as a run does, and scores without it when it is off', async () => {
     // Four POPULAR BOOK receipts (one GST number); one line transcription reads `CP.` for `CO.`.

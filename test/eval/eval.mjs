@@ -66,8 +66,13 @@ function parseArgs(argv) {
   if (!['auto', 'all'].includes(opts.languageMode)) throw new Error(`[eval] --language-mode must be auto or all, got ${opts.languageMode}`);
   if (!['tesseract', 'ppocr'].includes(opts.ocrEngine)) throw new Error(`[eval] --ocr-engine must be tesseract or ppocr, got ${opts.ocrEngine}`);
   if (!['ocr', 'box'].includes(opts.source)) throw new Error(`[eval] --source must be ocr or box, got ${opts.source}`);
-  if (opts.distort !== undefined && opts.source === 'box') throw new Error('[eval] --distort changes images; --source box reads no image');
-  if (opts.distort !== undefined && !DISTORTION.test(opts.distort)) throw new Error(`[eval] --distort must be rotate:DEGREES, scale:FACTOR (0..1) or dim, got ${opts.distort}`);
+  // --copies reads each image again, made as --distort makes one: the same checks.
+  for (const flag of ['distort', 'copies']) {
+    const spec = opts[flag];
+    if (spec === undefined) continue;
+    if (opts.source === 'box') throw new Error(`[eval] --${flag} changes images; --source box reads no image`);
+    if (!DISTORTION.test(spec)) throw new Error(`[eval] --${flag} must be rotate:DEGREES, scale:FACTOR (0..1) or dim, got ${spec}`);
+  }
   if (!(opts.limit > 0)) throw new Error(`[eval] --limit must be a positive number, got ${opts.limit}`);
   if (!(Number.isInteger(opts.workers) && opts.workers > 0)) throw new Error(`[eval] --workers must be an integer >= 1, got ${opts.workers}`);
   return opts;
