@@ -79,6 +79,21 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
       { db: t.db, config, progress: silentSink(), version: 'test', ...services(config) },
     );
 
+  /** A run whose database goes away at the first query holding `sqlPart`; what it threw. */
+  const runWithDatabaseLostAt = (sqlPart: string): Promise<unknown> => {
+    const failing = new Proxy(t.db, {
+      get(target, key, receiver) {
+        if (key !== 'query') return Reflect.get(target, key, receiver) as unknown;
+        return async (sql: string, params?: readonly unknown[]) => {
+          if (sql.includes(sqlPart)) throw new DocintelError('DB_UNREACHABLE', 'connection terminated');
+          return target.query(sql, params);
+        };
+      },
+    });
+    const config = testConfig();
+    return runFolder({ folder }, { db: failing, config, progress: silentSink(), version: 'test', ...services(config) }).catch((e: unknown) => e);
+  };
+
   it('processes good files, records a clear error for each hostile one, and carries on', async () => {
     const truncatedJpeg = (await textImage(['cut'], { format: 'jpeg' })).subarray(0, 300);
     put(folder, 'good.png', goodPng);
@@ -189,17 +204,7 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
     put(folder, 'original.pdf', await receipt());
     put(folder, 'reprint.pdf', await receipt(['REPRINT']));
     // The database goes away just as the check looks for pairs.
-    const failing = new Proxy(t.db, {
-      get(target, key, receiver) {
-        if (key !== 'query') return Reflect.get(target, key, receiver) as unknown;
-        return async (sql: string, params?: readonly unknown[]) => {
-          if (sql.includes('JOIN receipts earlier')) throw new DocintelError('DB_UNREACHABLE', 'connection terminated');
-          return target.query(sql, params);
-        };
-      },
-    });
-    const config = testConfig();
-    const error = await runFolder({ folder }, { db: failing, config, progress: silentSink(), version: 'test', ...services(config) }).catch((e: unknown) => e);
+    const error = await runWithDatabaseLostAt('JOIN receipts earlier');
     expect(error).toMatchObject({ code: 'DB_UNREACHABLE' });
     expect((error as { summary?: { status: string; documents: { done: number } } }).summary).toMatchObject({ status: 'failed', documents: { done: 2 } });
     const before = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM receipts WHERE duplicate_of IS NOT NULL`);
@@ -240,17 +245,7 @@ describe.each(databaseTargets)('nightly run on $name', (target) => {
     put(folder, 'b.png', await sellerReceipt('LIAN HING STATIONERY SDN BHD', 13));
     put(folder, 'c.png', await sellerReceipt('LAN HING STATIONERY SDN BHD', 14));
     // The database goes away just as the consensus reads the sellers' receipts.
-    const failing = new Proxy(t.db, {
-      get(target, key, receiver) {
-        if (key !== 'query') return Reflect.get(target, key, receiver) as unknown;
-        return async (sql: string, params?: readonly unknown[]) => {
-          if (sql.includes('FROM receipts WHERE vendor_tax_id IS NOT NULL')) throw new DocintelError('DB_UNREACHABLE', 'connection terminated');
-          return target.query(sql, params);
-        };
-      },
-    });
-    const config = testConfig();
-    const error = await runFolder({ folder }, { db: failing, config, progress: silentSink(), version: 'test', ...services(config) }).catch((e: unknown) => e);
+    const error = await runWithDatabaseLostAt('FROM receipts WHERE vendor_tax_id IS NOT NULL');
     expect(error).toMatchObject({ code: 'DB_UNREACHABLE' });
     expect((error as { summary?: { status: string; documents: { done: number } } }).summary).toMatchObject({ status: 'failed', documents: { done: 3 } });
     const before = await t.db.query<{ vendor_name: string }>(`SELECT vendor_name FROM receipts ORDER BY vendor_name`);
