@@ -22,7 +22,9 @@
  * purchase: the next receipt of a till differs in a digit no look-alike covers.
  */
 import type { ValidationResult } from '../../schemas/receipt.js';
+import { compareDecimal, isDecimal, sameAmount } from '../rules/amounts.js';
 import { editDistance } from '../rules/edit-distance.js';
+import { allowedSlips } from './vendor-consensus.js';
 
 /** The stored values of one receipt that identify a purchase. */
 export interface ClaimKey {
@@ -48,14 +50,6 @@ export interface DuplicateClaim {
 }
 
 const TAIWAN_INVOICE_NUMBER = /^[A-Z]{2}\d{8}$/;
-
-/** An amount as a canonical string: `5.9`, `5.90` and `05.90` are one amount. */
-function amount(value: string): string {
-  const [whole = '', fraction = ''] = value.trim().replace(/^\+/, '').split('.');
-  const digits = whole.replace(/^(-?)0+(?=\d)/, '$1');
-  const cents = fraction.replace(/0+$/, '');
-  return cents ? `${digits}.${cents}` : digits;
-}
 
 /** A name by its letters and digits (any script): `SDN. BHD` and `SDN BHD.` are one name. */
 function nameKey(name: string): string {
@@ -121,8 +115,6 @@ function agree<T>(a: T | null, b: T | null, same: (x: T, y: T) => boolean = (x, 
   return a !== null && b !== null && same(a, b);
 }
 
-const sameAmount = (a: string, b: string) => amount(a) === amount(b);
-
 /**
  * Whether the two receipts are known to come from one seller: the same tax id where both carry one,
  * else the same name.
@@ -140,7 +132,7 @@ function sameName(a: string, b: string): boolean {
   const x = nameKey(a);
   const y = nameKey(b);
   if (x === '' || y === '') return false;
-  const slips = Math.min(2, Math.floor(Math.min(x.length, y.length) / 8));
+  const slips = Math.min(allowedSlips(a), allowedSlips(b));
   return editDistance(x, y, slips) <= slips;
 }
 
@@ -186,7 +178,7 @@ export function duplicateBasis(later: ClaimKey, earlier: ClaimKey): DuplicateBas
     }
     return null;
   }
-  const positive = later.total !== null && amount(later.total) !== '0' && !later.total.trim().startsWith('-');
+  const positive = later.total !== null && isDecimal(later.total) && compareDecimal(later.total, '0') > 0;
   return sameDate && sameTotal && positive && sameSeller(later, earlier) ? 'seller_date_total' : null;
 }
 
