@@ -109,6 +109,21 @@ describe('formatSummary with PP-OCR', () => {
     // Of the 5 OCR passes, 3 were over pages tried turned; one page was kept turned.
     expect(formatSummary(summary)).toMatch(/pages read\s+5\n\s+of them read turned\s+3\n\s+turned upright\s+1\n/);
   });
+
+  it('counts duplicate claims flagged and taken off, and says nothing of them when there were none', () => {
+    const summary: RunSummary = {
+      runId: 11, folder: '/inbox', status: 'finished', startedAt: '', finishedAt: '', wallMs: 900,
+      files: { seen: 0, new: 0, unchanged: 0, duplicate: 0, rehashed: 0, skipped: {} },
+      documents: { queued: 0, done: 0, failed: 0, failedByCode: {}, leftFailed: 0 },
+      stageMs: {},
+      pagesTurned: 0,
+      turnedReads: 0,
+      failures: [],
+      duplicateClaims: { flagged: 2, cleared: 1 },
+    };
+    expect(formatSummary(summary)).toMatch(/duplicate claims \(one purchase, two files\)\n\s+flagged for review\s+2\n\s+no longer duplicates\s+1\n/);
+    expect(formatSummary({ ...summary, duplicateClaims: { flagged: 0, cleared: 0 } })).not.toContain('duplicate claims');
+  });
 });
 
 describe('createLimiter', () => {
